@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * camguard.h — the one header shared by the BPF data plane and userland.
+ *
+ * Every map key and value, every enum that crosses the kernel/user boundary and
+ * every limit lives here, with fixed-width fields and explicit padding so that
+ * the BPF object and the daemon agree byte for byte.
+ *
+ * The data plane in one paragraph: each frame on a camera-facing interface is
+ * attributed to one device (its MAC: source MAC for direction OUT, destination
+ * MAC for direction IN), the device to one policy (exact MAC, else the longest
+ * OUI prefix, else the default policy), and the peer address (destination for
+ * OUT, source for IN) is looked up in that policy's peer tables. The result is
+ * a verdict with a stable reason, counted per device and per policy.
+ *
+ * Policy state comes in two slots. Userland fills the inactive slot completely
+ * (fresh inner maps for the hash/LPM tables, its half of the rule array, its
+ * cg_conf entry) and then flips cg_active: one 32-bit store. A packet reads
+ * the slot once, so it is classified wholly by the old or wholly by the new
+ * policy set.
+ */
+#ifndef CAMGUARD_H
+#define CAMGUARD_H
+
+#ifdef __BPF__
+#include <linux/types.h>
+#else
+#include <linux/types.h>
+#endif
+
+/* ---- limits ------------------------------------------------------------ */
+
+#define CG_MAX_POLICIES      64      /* policy ids 0..63, stable across reloads */
+#define CG_POLICY_NONE       0xffff  /* "no policy" in a cache entry            */
+#define CG_MAX_DEVICES       262144  /* exact MAC entries per generation        */
+#define CG_MAX_OUIS          16384   /* OUI prefixes per generation             */
+#define CG_MAX_PEERS         1048576 /* peer entries (hash + LPM) per family    */
+#define CG_MAX_RULESETS      4096    /* distinct rule sets per generation       */
+#define CG_MAX_SET_RULES     32      /* rules in one rule set (one peer entry)  */
+#define CG_DEV_STATS_DEFAULT 131072  /* LRU device counter entries (default)    */
+#define CG_RINGBUF_BYTES     (1 << 20)
+#define CG_MAX_VLAN_TAGS     2       /* 802.1Q / 802.1ad tags parsed in-frame   */
+#define CG_MAX_IPV6_EXT      8       /* extension headers walked before giving up */
+#define CG_PULL_MAX          256     /* bytes pulled into the linear area (TC)  */
+#define CG_SLOTS             2       /* policy generations held at once         */
+
+/* OUI keys: MA-L 24 bit, MA-M 28 bit, MA-S 36 bit. */
+#define CG_OUI_BITS_MAL      24
+#define CG_OUI_BITS_MAM      28
+#define CG_OUI_BITS_MAS      36
+
+/* ---- enums --------------------------------------------------------------- */
+
+/* Direction as seen from the camera. */
+enum cg_dir {
+	CG_DIR_OUT = 0,  /* camera -> peer: TC ingress / XDP, classified by source MAC */
+	CG_DIR_IN  = 1,  /* peer -> camera: TC egress, classified by destination MAC   */
+	CG_DIR_MAX
+};
+
+enum cg_verdict {
+	CG_VERDICT_PASS = 0,
+	CG_VERDICT_DROP = 1,
+	CG_VERDICT_MAX
+};
+
+enum cg_action {
+	CG_ACTION_ISOLATE = 0,  /* zero on purpose: an empty slot isolates (fail-closed) */
+	CG_ACTION_MONITOR = 1,
+	CG_ACTION_ALLOW   = 2,
+	CG_ACTION_MAX
+};
+
+/* Stable reason names (see cg_reason_to_string in daemon/names.c). Pass
+ * reasons come first so that "reason < CG_REASON_FIRST_DROP" is the verdict. */
+enum cg_reason {
+	CG_REASON_ENCLAVE = 0,
+	CG_REASON_RULE,
+	CG_REASON_LINK_LOCAL,
+	CG_REASON_ALLOW_POLICY,
+	CG_REASON_MONITOR,
+	CG_REASON_EGRESS,          /* first drop reason */
+	CG_REASON_INGRESS,
+	CG_REASON_PORT,
+	CG_REASON_NON_IP,
+	CG_REASON_VLAN,
+	CG_REASON_FRAGMENT,
+	CG_REASON_MALFORMED,
+	CG_REASON_ROGUE_SERVICE,
+	CG_REASON_DENY_LIST,
+	CG_REASON_SPOOF,
+	CG_REASON_MAX
+};
+#define CG_REASON_FIRST_DROP CG_REASON_EGRESS
+
+/* Rule kinds: which side of the flow the port range constrains. */
+enum cg_rule_kind {
+	CG_RULE_TO   = 0,  /* camera starts the flow: the peer's port is the service */
+	CG_RULE_FROM = 1,  /* peer starts the flow: the camera's port is the service */
+};
+
+/* Flags of a peer table entry (struct cg_peer). */
+#define CG_PEER_ENCLAVE   0x01  /* address lies in the enclave (global fact)       */
+#define CG_PEER_PASS      0x02  /* the policy allows the whole enclave (to=enclave) */
+#define CG_PEER_DENY      0x04  /* a deny list of the policy covers the address    */
+#define CG_PEER_RULES     0x08  /* ruleset is valid: rules name this address       */
+
+/* Event types on the ring buffer. */
+enum cg_event_type {
+	CG_EV_DEVICE = 1,  /* first frame of a device on this CPU */
+	CG_EV_ADDR   = 2,  /* a device used a source address not seen before */
+	CG_EV_DROP   = 3,  /* rate-limited sample of a drop (or a monitor would-drop) */
+};
+
+#define CG_EVF_WOULD_DROP 0x01  /* CG_EV_DROP under monitor/allow: passed, would drop */
+#define CG_EVF_SRC_ENCLAVE 0x02 /* CG_EV_ADDR: the address lies in the enclave */
+
+/* ---- keys and values ---------------------------------------------------- */
+
+/* A MAC address as a hash key (8 bytes: hashing is cheaper on aligned keys). */
+struct cg_mac_key {
+	__u8 addr[6];
+	__u16 pad;
+};
+
+/* Value of the per-generation device table. */
+struct cg_device {
+	__u16 policy;
+	__u16 pad;
+};
+
+/* OUI LPM key: up to 36 significant bits of the MAC, most significant first. */
+struct cg_oui_key {
+	__u32 prefixlen;
+	__u8 oui[8];
+};
+
+/* Peer tables. The policy id is part of the key so that one table per family
+ * holds every policy's view: the compiler merges, for each address, the
+ * enclave, deny-list and rule facts of every covering prefix into one value,
+ * so one lookup answers everything. Exact hosts (/32, /128) live in hash
+ * maps; only real prefixes in the LPM tries. */
+struct cg_peer4_key {
+	__u16 policy;
+	__u16 pad;
+	__u8 addr[4];
+};
+
+struct cg_peer6_key {
+	__u16 policy;
+	__u16 pad;
+	__u8 addr[16];
+};
+
+/* LPM keys: prefixlen counts the 16 policy bits plus the address bits. */
+struct cg_lpm4_key {
+	__u32 prefixlen;
+	__u8 policy[2];  /* big-endian policy id */
+	__u8 addr[4];
+	__u8 pad[2];
+};
+
+struct cg_lpm6_key {
+	__u32 prefixlen;
+	__u8 policy[2];
+	__u8 addr[16];
+	__u8 pad[2];
+};
+
+struct cg_peer {
+	__u16 flags;     /* CG_PEER_* */
+	__u16 ruleset;   /* index into this slot's half of cg_rules */
+};
+
+/* One allow rule, compiled: protocol (0 = any) and an inclusive port range.
+ * A rule without ports carries lo = 0, hi = 65535 and flags = 0. */
+#define CG_RULEF_PORTS 0x01  /* ports are constrained: the frame must carry them */
+struct cg_rule {
+	__u8 proto;
+	__u8 kind;   /* enum cg_rule_kind */
+	__u8 flags;  /* CG_RULEF_* */
+	__u8 pad;
+	__u16 lo;
+	__u16 hi;
+};
+
+struct cg_ruleset {
+	__u32 count;
+	__u32 pad;
+	struct cg_rule rule[CG_MAX_SET_RULES];
+};
+
+/* Per-slot configuration (cg_conf[slot]). gen is a monotonically increasing
+ * generation number; device cache entries compare it to know they are stale. */
+struct cg_conf {
+	__u32 gen;
+	__u16 default_policy;
+	__u16 npolicies;
+	__u8 action[CG_MAX_POLICIES];  /* enum cg_action per policy id */
+};
+
+struct cg_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Per-CPU, per-device state (LRU): counters by direction x verdict, first and
+ * last seen (CLOCK_MONOTONIC, coarse), and caches that keep the hot path to
+ * one hash lookup: the policy resolved for generation `gen`, and the last
+ * source addresses the device used with whether they lie in the enclave. */
+struct cg_dev_stats {
+	struct cg_counter c[CG_DIR_MAX][CG_VERDICT_MAX];
+	__u64 first_ns;
+	__u64 last_ns;
+	__u64 sample_tat;   /* token bucket for drop samples (GCRA theoretical arrival time) */
+	__u32 gen;          /* generation the cache below was resolved for */
+	__u16 policy;
+	__u8 action;
+	__u8 addr_flags;    /* CG_DEVF_* */
+	__u32 ifindex;      /* interface the device was last seen on */
+	__u16 vlan;         /* outermost VLAN id, 0 if untagged */
+	__u16 pad;
+	__u8 ip4[4];
+	__u32 pad2;
+	__u8 ip6[16];
+};
+
+#define CG_DEVF_IP4_SEEN    0x01
+#define CG_DEVF_IP4_ENCLAVE 0x02
+#define CG_DEVF_IP6_SEEN    0x04
+#define CG_DEVF_IP6_ENCLAVE 0x08
+
+/* Index of the per-policy counters: policy x direction x reason. */
+#define CG_POLSTAT_INDEX(policy, dir, reason) \
+	(((policy) * CG_DIR_MAX + (dir)) * CG_REASON_MAX + (reason))
+#define CG_POLSTAT_ENTRIES (CG_MAX_POLICIES * CG_DIR_MAX * CG_REASON_MAX)
+
+/* Global data-plane health counters (per-CPU array, one entry each). */
+enum cg_misc_counter {
+	CG_MISC_EVENTS_LOST = 0,  /* ring buffer full */
+	CG_MISC_DEV_INSERT_FAIL,  /* LRU insert failed: counted on the policy only */
+	CG_MISC_PULLS,            /* bpf_skb_pull_data for non-linear headers */
+	CG_MISC_MAX
+};
+
+struct cg_event {
+	__u8 type;       /* enum cg_event_type */
+	__u8 dir;
+	__u8 reason;
+	__u8 family;     /* 0, 4 or 6 */
+	__u8 mac[6];
+	__u16 vlan;
+	__u16 policy;
+	__u8 l4proto;
+	__u8 flags;      /* CG_EVF_* */
+	__u32 ifindex;
+	__u16 peer_port;
+	__u16 cam_port;
+	__u64 ts_ns;
+	__u8 cam_addr[16];   /* the camera's address (v4 in the first 4 bytes) */
+	__u8 peer_addr[16];
+};
+
+#endif /* CAMGUARD_H */

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * model.h — the in-memory policy model.
+ *
+ * config.c/policy.c parse camguard.conf and policies.d/ into these structs;
+ * compile.c turns them into data-plane entries; the daemon, camguardd --check
+ * and the tests all share them. Plain arrays with counts: the model is built
+ * once per load, read many times and freed as a whole by model_free().
+ */
+#ifndef CAMGUARD_MODEL_H
+#define CAMGUARD_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "../bpf/camguard.h"
+
+#define CG_NAME_MAX 64
+#define CG_PATH_MAX 4096
+
+/* Where a value came from, for error messages and --check. */
+struct cg_origin {
+	const char *file;   /* points into cg_model.files[] */
+	int line;
+};
+
+/* An address prefix: family 4 or 6, address in network order. */
+struct cg_prefix {
+	uint8_t family;
+	uint8_t len;        /* prefix length in bits */
+	uint8_t addr[16];
+};
+
+struct cg_port_range {
+	uint16_t lo, hi;
+};
+
+#define CG_RULE_MAX_RANGES 32
+
+/* One entry of a policy's allow list. */
+struct cg_rule_spec {
+	uint8_t kind;            /* CG_RULE_TO or CG_RULE_FROM */
+	bool enclave;            /* to = "enclave": the prefix list is the enclave */
+	struct cg_prefix prefix; /* unused when enclave */
+	uint8_t proto;           /* 0 any, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP */
+	size_t nranges;          /* 0: no port constraint */
+	struct cg_port_range ranges[CG_RULE_MAX_RANGES];
+	char note[128];
+	struct cg_origin origin;
+};
+
+struct cg_oui_spec {
+	uint8_t bytes[5];        /* most significant first; bits beyond len are 0 */
+	uint8_t bits;            /* 24, 28 or 36 */
+	char source[CG_NAME_MAX];/* "policy" or the registry organisation name */
+	struct cg_origin origin;
+};
+
+struct cg_device_spec {
+	uint8_t mac[6];
+	char note[128];
+	struct cg_origin origin;
+};
+
+struct cg_policy_spec {
+	char name[CG_NAME_MAX];
+	uint8_t action;          /* enum cg_action */
+	uint16_t id;             /* stable id, assigned by model_assign_ids() */
+
+	char **vendors;          /* registry organisation name prefixes */
+	size_t nvendors;
+	struct cg_oui_spec *ouis;   /* explicit prefixes plus those the vendors resolved to */
+	size_t nouis;
+	struct cg_device_spec *devices;
+	size_t ndevices;
+	struct cg_rule_spec *rules;
+	size_t nrules;
+	char **deny_lists;       /* file names as written */
+	size_t ndeny_lists;
+	struct cg_prefix *deny;  /* the prefixes read from those files */
+	size_t ndeny;
+
+	struct cg_origin origin; /* the policy file */
+};
+
+#define CG_IFMODE_TC  0
+#define CG_IFMODE_XDP 1
+
+struct cg_iface_spec {
+	char name[16];           /* IFNAMSIZ */
+	uint8_t mode;            /* CG_IFMODE_* */
+	struct cg_origin origin;
+};
+
+#define CG_ON_EXIT_KEEP   0
+#define CG_ON_EXIT_UNLOAD 1
+
+/* camguard.conf */
+struct cg_config {
+	char path[CG_PATH_MAX];
+	struct cg_iface_spec *ifaces;
+	size_t nifaces;
+	struct cg_prefix *enclave;
+	size_t nenclave;
+	char default_policy[CG_NAME_MAX];
+	char policy_dir[CG_PATH_MAX];
+	bool nftables;
+	uint8_t on_exit;
+	char control_socket[CG_PATH_MAX];
+	char control_group[CG_NAME_MAX];
+	char pin_dir[CG_PATH_MAX];
+	char state_dir[CG_PATH_MAX];
+	char oui_registry[CG_PATH_MAX];   /* directory with oui.csv, mam.csv, oui36.csv */
+	uint32_t max_devices;             /* LRU device counter entries */
+};
+
+/* A whole load: the config, every policy, and the default policy's index. */
+struct cg_model {
+	struct cg_config config;
+	struct cg_policy_spec *policies;
+	size_t npolicies;
+	size_t default_index;
+
+	char **files;            /* every file read, for origins and status hashes */
+	size_t nfiles;
+	char registry_used[CG_PATH_MAX];  /* the ieee-data directory actually read */
+	char registry_date[32];           /* its files' modification date, ISO 8601 */
+};
+
+void model_free(struct cg_model *m);
+
+/* Give each policy a stable id: a name that existed in `previous` keeps its
+ * id, new names take the lowest free ids. previous may be NULL. */
+int model_assign_ids(struct cg_model *m, const struct cg_model *previous);
+
+#endif /* CAMGUARD_MODEL_H */
