@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * camguard.bpf.c — the camera isolation data plane.
+ *
+ * Three entry points share one classifier (cg_classify):
+ *   cg_tc_ingress  TC ingress on a camera interface, direction OUT
+ *   cg_tc_egress   TC egress on a camera interface, direction IN
+ *   cg_xdp         XDP on a camera interface, direction OUT (mode = "xdp")
+ *
+ * Per frame: parse (parse.h), attribute the frame to a device and the device
+ * to a policy, look the peer address up in the policy's peer tables, decide,
+ * count. The hot path is one per-CPU LRU lookup for the device (which also
+ * caches its policy and its validated source addresses for the current
+ * generation), one peer lookup (hash for exact hosts, LPM only for real
+ * prefixes) and two per-CPU array updates.
+ *
+ * See camguard.h for the two-slot generation scheme that makes a reload
+ * atomic.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "camguard.h"
+#include "parse.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Tunables, set by the loader before load. */
+const volatile __u64 cg_sample_interval_ns = 100000000ULL;  /* 10 drop samples/s */
+const volatile __u64 cg_sample_burst = 10;
+
+/* ---- policy state, two slots -------------------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);           /* the active slot */
+} cg_active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CG_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cg_conf);
+} cg_conf SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CG_SLOTS * CG_MAX_RULESETS);
+	__type(key, __u32);
+	__type(value, struct cg_ruleset);
+} cg_rules SEC(".maps");
+
+/* Inner map templates (key/value by size: clang emits only forward
+ * declarations for types reached through these never-instantiated structs).
+ * Userland creates a fresh inner map per generation
+ * (sized to what it holds) and stores it in the inactive slot. */
+struct cg_devs_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct cg_mac_key));
+	__uint(value_size, sizeof(struct cg_device));
+};
+
+struct cg_oui_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct cg_oui_key));
+	__uint(value_size, sizeof(struct cg_device));
+};
+
+struct cg_peer4_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct cg_peer4_key));
+	__uint(value_size, sizeof(struct cg_peer));
+};
+
+struct cg_peer6_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct cg_peer6_key));
+	__uint(value_size, sizeof(struct cg_peer));
+};
+
+struct cg_lpm4_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct cg_lpm4_key));
+	__uint(value_size, sizeof(struct cg_peer));
+};
+
+struct cg_lpm6_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct cg_lpm6_key));
+	__uint(value_size, sizeof(struct cg_peer));
+};
+
+#define CG_OUTER(name, inner)                              \
+	struct {                                           \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);  \
+		__uint(max_entries, CG_SLOTS);             \
+		__type(key, __u32);                        \
+		__array(values, struct inner);             \
+	} name SEC(".maps")
+
+CG_OUTER(cg_devs, cg_devs_inner);
+CG_OUTER(cg_oui, cg_oui_inner);
+CG_OUTER(cg_peer4, cg_peer4_inner);
+CG_OUTER(cg_peer6, cg_peer6_inner);
+CG_OUTER(cg_lpm4, cg_lpm4_inner);
+CG_OUTER(cg_lpm6, cg_lpm6_inner);
+
+/* ---- counters and events ------------------------------------------------ */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, CG_DEV_STATS_DEFAULT);
+	__type(key, struct cg_mac_key);
+	__type(value, struct cg_dev_stats);
+} cg_dev_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_POLSTAT_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct cg_counter);
+} cg_pol_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_MISC_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} cg_misc SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, CG_RINGBUF_BYTES);
+} cg_events SEC(".maps");
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static __always_inline void cg_misc_inc(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&cg_misc, &which);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline int cg_is_drop(__u32 reason)
+{
+	return reason >= CG_REASON_FIRST_DROP;
+}
+
+/* Device -> policy: exact MAC, else the longest OUI prefix (never for a
+ * locally administered MAC), else the default. */
+static __always_inline __u16 cg_resolve_policy(__u32 slot, const struct cg_conf *conf,
+					       const struct cg_mac_key *key)
+{
+	void *devs = bpf_map_lookup_elem(&cg_devs, &slot);
+	if (devs) {
+		struct cg_device *d = bpf_map_lookup_elem(devs, key);
+		if (d)
+			return d->policy;
+	}
+	if (!(key->addr[0] & 0x02)) {
+		void *ouis = bpf_map_lookup_elem(&cg_oui, &slot);
+		if (ouis) {
+			struct cg_oui_key ok = { .prefixlen = CG_OUI_BITS_MAS };
+			ok.oui[0] = key->addr[0];
+			ok.oui[1] = key->addr[1];
+			ok.oui[2] = key->addr[2];
+			ok.oui[3] = key->addr[3];
+			ok.oui[4] = key->addr[4] & 0xf0;
+			struct cg_device *d = bpf_map_lookup_elem(ouis, &ok);
+			if (d)
+				return d->policy;
+		}
+	}
+	return conf->default_policy;
+}
+
+/* Peer address -> what the policy says of it. Exact hosts first (hash), then
+ * real prefixes (LPM). The compiler has merged covering prefixes into each
+ * entry, so the first hit is the whole answer. */
+static __always_inline struct cg_peer cg_peer_lookup(__u32 slot, __u16 policy, __u8 family,
+						     const __u8 *addr)
+{
+	struct cg_peer none = {};
+	struct cg_peer *v;
+
+	if (family == 4) {
+		struct cg_peer4_key hk = { .policy = policy };
+		__builtin_memcpy(hk.addr, addr, 4);
+		void *h = bpf_map_lookup_elem(&cg_peer4, &slot);
+		if (h && (v = bpf_map_lookup_elem(h, &hk)))
+			return *v;
+		struct cg_lpm4_key lk = { .prefixlen = 16 + 32 };
+		lk.policy[0] = policy >> 8;
+		lk.policy[1] = policy & 0xff;
+		__builtin_memcpy(lk.addr, addr, 4);
+		void *l = bpf_map_lookup_elem(&cg_lpm4, &slot);
+		if (l && (v = bpf_map_lookup_elem(l, &lk)))
+			return *v;
+	} else {
+		struct cg_peer6_key hk = { .policy = policy };
+		__builtin_memcpy(hk.addr, addr, 16);
+		void *h = bpf_map_lookup_elem(&cg_peer6, &slot);
+		if (h && (v = bpf_map_lookup_elem(h, &hk)))
+			return *v;
+		struct cg_lpm6_key lk = { .prefixlen = 16 + 128 };
+		lk.policy[0] = policy >> 8;
+		lk.policy[1] = policy & 0xff;
+		__builtin_memcpy(lk.addr, addr, 16);
+		void *l = bpf_map_lookup_elem(&cg_lpm6, &slot);
+		if (l && (v = bpf_map_lookup_elem(l, &lk)))
+			return *v;
+	}
+	return none;
+}
+
+/* Does a rule of the peer's rule set allow this frame? Returns 1 on a match.
+ * Non-first fragments carry no ports: they match on protocol alone. */
+static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer,
+					  const struct cg_pkt *p, __u8 dir)
+{
+	__u32 idx = slot * CG_MAX_RULESETS + (peer->ruleset & (CG_MAX_RULESETS - 1));
+	struct cg_ruleset *rs = bpf_map_lookup_elem(&cg_rules, &idx);
+	if (!rs)
+		return 0;
+
+	__u16 peer_port = dir == CG_DIR_OUT ? p->dport : p->sport;
+	__u16 cam_port = dir == CG_DIR_OUT ? p->sport : p->dport;
+	__u32 n = rs->count;
+
+	for (__u32 i = 0; i < CG_MAX_SET_RULES; i++) {
+		if (i >= n)
+			break;
+		const struct cg_rule *r = &rs->rule[i];
+		if (r->proto && r->proto != p->l4proto)
+			continue;
+		if (!(r->flags & CG_RULEF_PORTS))
+			return 1;
+		if (p->flags & CG_PKT_FRAG_LATER)
+			return 1;
+		if (!(p->flags & CG_PKT_PORTS))
+			continue;
+		__u16 port = r->kind == CG_RULE_TO ? peer_port : cam_port;
+		if (port >= r->lo && port <= r->hi)
+			return 1;
+	}
+	return 0;
+}
+
+/* Address tests read whole words: byte-wise tests on stack addresses let
+ * clang turn "base + 2" into "base | 2", which the verifier rejects. */
+static __always_inline __u32 cg_word0(const __u8 *a)
+{
+	return bpf_ntohl(*(const __u32 *)a);
+}
+
+static __always_inline int cg_is_mcast(const struct cg_pkt *p, const __u8 *a)
+{
+	return p->family == 4 ? (cg_word0(a) & 0xf0000000) == 0xe0000000 :
+				(cg_word0(a) & 0xff000000) == 0xff000000;
+}
+
+/* 224.0.0.0/24 and ff02::/16: link-scope multicast, never routed. */
+static __always_inline int cg_is_link_mcast(const struct cg_pkt *p, const __u8 *a)
+{
+	if (p->family == 4)
+		return (cg_word0(a) & 0xffffff00) == 0xe0000000;
+	return (cg_word0(a) & 0xffff0000) == 0xff020000;
+}
+
+static __always_inline int cg_is_v6_linklocal(const __u8 *a)
+{
+	return (cg_word0(a) & 0xffc00000) == 0xfe800000;
+}
+
+/* Rogue services: a camera acting as router or DHCP server. */
+static __always_inline int cg_is_rogue(const struct cg_pkt *p)
+{
+	if (p->l4proto == IPPROTO_ICMPV6 && p->family == 6 && !(p->flags & CG_PKT_FRAG_LATER))
+		return p->icmp_type == 134 || p->icmp_type == 137;  /* RA, redirect */
+	if (p->l4proto == IPPROTO_UDP && (p->flags & CG_PKT_PORTS)) {
+		if (p->family == 4)
+			return p->sport == 67 && p->dport == 68;
+		return p->sport == 547 && p->dport == 546;
+	}
+	return 0;
+}
+
+/* Link-local control traffic that always passes (DESIGN §2.4), each kind
+ * bound to where it may go so that it cannot carry data out of the enclave:
+ * IGMP/MLD only to multicast groups, ND only with hop limit 255 to multicast,
+ * link-local or enclave addresses, DHCP client->server only to broadcast or
+ * the enclave. `far` is the non-camera address, `far_enclave` its enclave
+ * fact. */
+static __always_inline int cg_is_link_local(const struct cg_pkt *p, __u8 dir,
+					    const __u8 *far, int far_enclave)
+{
+	const __u8 *dst = p->daddr;
+
+	if (p->flags & CG_PKT_FRAG)
+		return 0;
+	if (p->family == 4) {
+		if (p->l4proto == 2)                      /* IGMP */
+			return cg_is_mcast(p, dst);
+		if (dir == CG_DIR_OUT && p->l4proto == IPPROTO_UDP &&
+		    p->sport == 68 && p->dport == 67)
+			return far_enclave || cg_word0(dst) == 0xffffffff;
+		return 0;
+	}
+	if (p->l4proto == IPPROTO_ICMPV6) {
+		__u8 t = p->icmp_type;
+		if (t == 130 || t == 131 || t == 132 || t == 143)   /* MLD */
+			return cg_is_mcast(p, dst);
+		if (t >= 133 && t <= 137)                           /* ND */
+			return p->hop_limit == 255 &&
+			       (cg_is_mcast(p, dst) || cg_is_v6_linklocal(far) || far_enclave);
+		return 0;
+	}
+	if (dir == CG_DIR_OUT && p->l4proto == IPPROTO_UDP && p->sport == 546 && p->dport == 547)
+		return far_enclave;
+	return 0;
+}
+
+/* The per-device state for this frame: found, or created and announced. */
+static __always_inline struct cg_dev_stats *cg_device(const struct cg_mac_key *key, __u64 now,
+						      struct cg_event *ev)
+{
+	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, key);
+	if (st)
+		return st;
+
+	struct cg_dev_stats fresh = {
+		.first_ns = now,
+		.gen = 0,
+		.policy = CG_POLICY_NONE,
+	};
+	/* EEXIST is fine: another CPU created it between lookup and update. */
+	bpf_map_update_elem(&cg_dev_stats, key, &fresh, BPF_NOEXIST);
+	st = bpf_map_lookup_elem(&cg_dev_stats, key);
+	if (!st) {
+		cg_misc_inc(CG_MISC_DEV_INSERT_FAIL);
+		return 0;
+	}
+	ev->type = CG_EV_DEVICE;
+	return st;
+}
+
+/* Address compare without memcmp (no BPF builtin); both sides 4-byte aligned. */
+static __always_inline int cg_addr_eq(const __u8 *a, const __u8 *b, int words)
+{
+	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+	__u32 diff = x[0] ^ y[0];
+	if (words == 4)
+		diff |= (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]);
+	return diff == 0;
+}
+
+/* GCRA token bucket: at most cg_sample_burst samples at once, then one per
+ * cg_sample_interval_ns, per device and CPU. */
+static __always_inline int cg_sample_ok(struct cg_dev_stats *st, __u64 now)
+{
+	__u64 tat = st->sample_tat > now ? st->sample_tat : now;
+	if (tat - now > cg_sample_interval_ns * (cg_sample_burst - 1))
+		return 0;
+	st->sample_tat = tat + cg_sample_interval_ns;
+	return 1;
+}
+
+static __always_inline void cg_emit(const struct cg_event *ev)
+{
+	if (bpf_ringbuf_output(&cg_events, (void *)ev, sizeof(*ev), 0))
+		cg_misc_inc(CG_MISC_EVENTS_LOST);
+}
+
+/* Fills the address part of an event from the frame. */
+static __always_inline void cg_event_addrs(struct cg_event *ev, const struct cg_pkt *p, __u8 dir)
+{
+	ev->family = p->family;
+	ev->l4proto = p->l4proto;
+	if (dir == CG_DIR_OUT) {
+		__builtin_memcpy(ev->cam_addr, p->saddr, 16);
+		__builtin_memcpy(ev->peer_addr, p->daddr, 16);
+		ev->peer_port = p->dport;
+		ev->cam_port = p->sport;
+	} else {
+		__builtin_memcpy(ev->cam_addr, p->daddr, 16);
+		__builtin_memcpy(ev->peer_addr, p->saddr, 16);
+		ev->peer_port = p->sport;
+		ev->cam_port = p->dport;
+	}
+}
+
+/*
+ * Is the camera's source address (direction OUT) inside the enclave? Cached
+ * per device and generation: cameras keep their addresses, so the extra
+ * lookup runs once per new address, which is also when the inventory hears
+ * of it.
+ */
+static __always_inline int cg_src_in_enclave(struct cg_dev_stats *st, __u32 slot, __u16 policy,
+					     const struct cg_pkt *p, int *ret_new)
+{
+	if (p->family == 4) {
+		if ((st->addr_flags & CG_DEVF_IP4_SEEN) && cg_addr_eq(st->ip4, p->saddr, 1))
+			return !!(st->addr_flags & CG_DEVF_IP4_ENCLAVE);
+		struct cg_peer v = cg_peer_lookup(slot, policy, 4, p->saddr);
+		__builtin_memcpy(st->ip4, p->saddr, 4);
+		st->addr_flags &= ~CG_DEVF_IP4_ENCLAVE;
+		st->addr_flags |= CG_DEVF_IP4_SEEN |
+				  ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP4_ENCLAVE : 0);
+		*ret_new = 1;
+		return !!(v.flags & CG_PEER_ENCLAVE);
+	}
+	if ((st->addr_flags & CG_DEVF_IP6_SEEN) && cg_addr_eq(st->ip6, p->saddr, 4))
+		return !!(st->addr_flags & CG_DEVF_IP6_ENCLAVE);
+	struct cg_peer v = cg_peer_lookup(slot, policy, 6, p->saddr);
+	__builtin_memcpy(st->ip6, p->saddr, 16);
+	st->addr_flags &= ~CG_DEVF_IP6_ENCLAVE;
+	st->addr_flags |= CG_DEVF_IP6_SEEN | ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP6_ENCLAVE : 0);
+	*ret_new = 1;
+	return !!(v.flags & CG_PEER_ENCLAVE);
+}
+
+/* ---- the classifier ----------------------------------------------------- */
+
+/*
+ * The isolate decision for a parsed frame: a pass reason or the drop reason
+ * isolate would apply. The policy's action is applied by the caller.
+ */
+static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, __u16 policy,
+				       struct cg_dev_stats *st, int *ret_new_addr)
+{
+	const __u8 *far = dir == CG_DIR_OUT ? p->daddr : p->saddr;
+
+	switch (p->kind) {
+	case CG_KIND_L2_LOCAL:
+		return CG_REASON_LINK_LOCAL;
+	case CG_KIND_NON_IP:
+		return CG_REASON_NON_IP;
+	case CG_KIND_ARP:
+		/* A camera may announce only enclave addresses (or probe with 0). */
+		if (dir == CG_DIR_OUT && cg_word0(p->saddr)) {
+			struct cg_peer v = cg_peer_lookup(slot, policy, 4, p->saddr);
+			if (!(v.flags & CG_PEER_ENCLAVE))
+				return CG_REASON_SPOOF;
+		}
+		return CG_REASON_LINK_LOCAL;
+	default:
+		break;
+	}
+
+	if (dir == CG_DIR_OUT && cg_is_rogue(p))
+		return CG_REASON_ROGUE_SERVICE;
+	if (cg_is_link_mcast(p, p->daddr) && !(p->flags & CG_PKT_FRAG))
+		return CG_REASON_LINK_LOCAL;
+
+	struct cg_peer peer = cg_peer_lookup(slot, policy, p->family, far);
+
+	if (cg_is_link_local(p, dir, far, peer.flags & CG_PEER_ENCLAVE))
+		return CG_REASON_LINK_LOCAL;
+
+	if (dir == CG_DIR_OUT) {
+		int in_enclave;
+		if (st) {
+			in_enclave = cg_src_in_enclave(st, slot, policy, p, ret_new_addr);
+		} else {
+			struct cg_peer v = cg_peer_lookup(slot, policy, p->family, p->saddr);
+			in_enclave = v.flags & CG_PEER_ENCLAVE;
+		}
+		if (!in_enclave)
+			return CG_REASON_SPOOF;
+	}
+
+	if (peer.flags & CG_PEER_DENY)
+		return CG_REASON_DENY_LIST;
+	if (peer.flags & CG_PEER_PASS)
+		return CG_REASON_ENCLAVE;
+	if (peer.flags & CG_PEER_RULES) {
+		if (cg_rules_match(slot, &peer, p, dir))
+			return CG_REASON_RULE;
+		return (p->flags & CG_PKT_FRAG_LATER) ? CG_REASON_FRAGMENT : CG_REASON_PORT;
+	}
+	if (p->flags & CG_PKT_FRAG_LATER)
+		return CG_REASON_FRAGMENT;
+	return dir == CG_DIR_OUT ? CG_REASON_EGRESS : CG_REASON_INGRESS;
+}
+
+/*
+ * Classifies one frame, counts it and returns 1 to pass, 0 to drop.
+ * parse_rc is the parser's result for the frame in p.
+ */
+static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
+				       __u32 ifindex, __u64 bytes)
+{
+	__u32 zero = 0;
+	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
+	__u32 slot = active ? (*active & 1) : 0;
+	struct cg_conf *conf = bpf_map_lookup_elem(&cg_conf, &slot);
+	if (!conf)
+		return 0;
+
+	struct cg_event ev = {};
+	struct cg_mac_key key = {};
+	__builtin_memcpy(key.addr, dir == CG_DIR_OUT ? p->smac : p->dmac, 6);
+
+	/* A group address is not a device: a multicast source MAC is invalid,
+	 * a frame to a group (IN) is classified by the default policy. */
+	int group = key.addr[0] & 0x01;
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct cg_dev_stats *st = group ? 0 : cg_device(&key, now, &ev);
+
+	__u16 policy;
+	__u8 action;
+	if (st && st->gen == conf->gen && st->policy != CG_POLICY_NONE) {
+		policy = st->policy;
+		action = st->action;
+	} else {
+		policy = group ? conf->default_policy : cg_resolve_policy(slot, conf, &key);
+		policy &= CG_MAX_POLICIES - 1;
+		action = conf->action[policy];
+		if (st) {
+			st->gen = conf->gen;
+			st->policy = policy;
+			st->action = action;
+			st->addr_flags = 0;   /* the enclave may have changed */
+		}
+	}
+	policy &= CG_MAX_POLICIES - 1;
+
+	__u32 reason;
+	int new_addr = 0;
+	if (parse_rc == CG_PARSE_VLAN)
+		reason = CG_REASON_VLAN;
+	else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT))
+		reason = CG_REASON_MALFORMED;
+	else
+		reason = cg_decide(p, dir, slot, policy, st, &new_addr);
+
+	__u32 would = reason;
+	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
+		if (action == CG_ACTION_MONITOR)
+			reason = CG_REASON_MONITOR;
+		else if (action == CG_ACTION_ALLOW)
+			reason = CG_REASON_ALLOW_POLICY;
+	}
+	int drop = cg_is_drop(reason);
+
+	__u32 idx = CG_POLSTAT_INDEX(policy, dir, reason);
+	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
+	if (pc) {
+		pc->packets += 1;
+		pc->bytes += bytes;
+	}
+
+	if (!st)
+		return !drop;
+
+	struct cg_counter *dc = &st->c[dir & 1][drop];
+	dc->packets += 1;
+	dc->bytes += bytes;
+	st->last_ns = now;
+	st->ifindex = ifindex;
+	st->vlan = p->vlan;
+
+	int sample = (cg_is_drop(would) && action == CG_ACTION_ISOLATE) ||
+		     reason == CG_REASON_DENY_LIST ||
+		     (cg_is_drop(would) && action == CG_ACTION_MONITOR);
+	if (ev.type == CG_EV_DEVICE || new_addr || sample) {
+		/* Announcements go out unthrottled only for a new device; new
+		 * addresses and drop samples share the device's bucket. */
+		if (ev.type != CG_EV_DEVICE && !cg_sample_ok(st, now))
+			return !drop;
+		if (ev.type != CG_EV_DEVICE)
+			ev.type = sample ? CG_EV_DROP : CG_EV_ADDR;
+		__builtin_memcpy(ev.mac, key.addr, 6);
+		ev.dir = dir;
+		ev.reason = would;
+		ev.vlan = p->vlan;
+		ev.policy = policy;
+		ev.ifindex = ifindex;
+		ev.ts_ns = now;
+		if (parse_rc == CG_PARSE_OK && p->kind == CG_KIND_IP)
+			cg_event_addrs(&ev, p, dir);
+		if (sample && action != CG_ACTION_ISOLATE)
+			ev.flags |= CG_EVF_WOULD_DROP;
+		cg_emit(&ev);
+	}
+	return !drop;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
+{
+	struct cg_pkt p = {};
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	int rc = cg_parse(&p, data, data_end, skb->vlan_present, skb->vlan_tci);
+	if (rc == CG_PARSE_SHORT && skb->len > data_end - data) {
+		/* Headers outside the linear area: pull them in and read again.
+		 * Never taken for frames whose headers are linear, so a cloned
+		 * skb (TCP) is not copied on the hot path. */
+		__u32 want = skb->len < CG_PULL_MAX ? skb->len : CG_PULL_MAX;
+		cg_misc_inc(CG_MISC_PULLS);
+		if (bpf_skb_pull_data(skb, want) == 0) {
+			__builtin_memset(&p, 0, sizeof(p));
+			data = (void *)(long)skb->data;
+			data_end = (void *)(long)skb->data_end;
+			rc = cg_parse(&p, data, data_end, skb->vlan_present, skb->vlan_tci);
+		}
+	}
+	return cg_classify(&p, rc, dir, skb->ifindex, skb->len) ? TC_ACT_OK : TC_ACT_SHOT;
+}
+
+SEC("tc")
+int cg_tc_ingress(struct __sk_buff *skb)
+{
+	return cg_tc(skb, CG_DIR_OUT);
+}
+
+SEC("tc")
+int cg_tc_egress(struct __sk_buff *skb)
+{
+	return cg_tc(skb, CG_DIR_IN);
+}
+
+SEC("xdp")
+int cg_xdp(struct xdp_md *ctx)
+{
+	struct cg_pkt p = {};
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	int rc = cg_parse(&p, data, data_end, 0, 0);
+	return cg_classify(&p, rc, CG_DIR_OUT, ctx->ingress_ifindex, data_end - data) ?
+	       XDP_PASS : XDP_DROP;
+}
+
+/* A program that only passes: the benchmarks' baseline, measured in the same
+ * run as the classifier. */
+SEC("tc")
+int cg_bare(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * compile.h — policy model -> data-plane entries.
+ *
+ * The compiler is pure: it reads a cg_model and produces the exact keys and
+ * values that dataplane.c writes into one policy slot. Keeping it free of
+ * syscalls lets the unit tests check it entry by entry and lets --check and
+ * reload --dry-run run it without touching the kernel.
+ */
+#ifndef CAMGUARD_COMPILE_H
+#define CAMGUARD_COMPILE_H
+
+#include <stddef.h>
+
+#include "../bpf/camguard.h"
+#include "model.h"
+
+/* Parallel key/value arrays: the layout bpf_map_update_batch() takes. */
+#define CG_TABLE(name, ktype, vtype) \
+	struct name { ktype *keys; vtype *values; size_t n, cap; }
+
+CG_TABLE(cg_tab_dev, struct cg_mac_key, struct cg_device);
+CG_TABLE(cg_tab_oui, struct cg_oui_key, struct cg_device);
+CG_TABLE(cg_tab_peer4, struct cg_peer4_key, struct cg_peer);
+CG_TABLE(cg_tab_peer6, struct cg_peer6_key, struct cg_peer);
+CG_TABLE(cg_tab_lpm4, struct cg_lpm4_key, struct cg_peer);
+CG_TABLE(cg_tab_lpm6, struct cg_lpm6_key, struct cg_peer);
+
+struct cg_compiled {
+	struct cg_conf conf;           /* gen is set by dataplane_apply() */
+	struct cg_tab_dev devs;
+	struct cg_tab_oui ouis;
+	struct cg_tab_peer4 peer4;     /* exact IPv4 hosts */
+	struct cg_tab_peer6 peer6;     /* exact IPv6 hosts */
+	struct cg_tab_lpm4 lpm4;       /* IPv4 prefixes shorter than /32 */
+	struct cg_tab_lpm6 lpm6;
+	struct cg_ruleset *rulesets;
+	size_t nrulesets, cap_rulesets;
+};
+
+/*
+ * Compiles m (policy ids must be assigned) into ret. On error returns a
+ * negative errno and writes a one-line reason naming the policy and prefix
+ * to err (errlen bytes).
+ */
+int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen);
+void compiled_free(struct cg_compiled *c);
+
+/* Exposed for tests: does prefix a contain prefix b (same family)? */
+int prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b);
+
+#endif

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dataplane.c — load the embedded BPF object, fill policy slots, read counters.
+ *
+ * Slot protocol (the reason a reload has no window): the kernel programs read
+ * cg_active once per packet and use that slot for every lookup. We build the
+ * inactive slot completely — fresh inner hash/LPM maps sized to the set, its
+ * half of cg_rules, its cg_conf — and only then store the slot number in
+ * cg_active. The inner maps of the old set stay referenced by the outer maps
+ * until the next reload replaces them, so a packet still running on the old
+ * set never sees freed state.
+ *
+ * With a pin directory, every map except .rodata is pinned there and reused
+ * by the next load: counters, device caches and the live policy survive a
+ * daemon restart.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane.h"
+#include "camguard.skel.h"
+
+#define PIN_MAPS(X) \
+	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
+	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events)
+
+static int ncpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+	return n > 0 ? n : 1;
+}
+
+static int set_pin_paths(struct camguard *skel, const char *dir)
+{
+	char path[4096];
+
+#define SET_PIN(m)                                                               \
+	if (snprintf(path, sizeof(path), "%s/%s", dir, #m) >= (int)sizeof(path))  \
+		return -ENAMETOOLONG;                                             \
+	if (bpf_map__set_pin_path(skel->maps.m, path))                            \
+		return -errno;
+	PIN_MAPS(SET_PIN)
+#undef SET_PIN
+	return 0;
+}
+
+int dataplane_unpin(const char *dir)
+{
+	char path[4096];
+	int rc = 0;
+
+#define UNPIN(m)                                                   \
+	snprintf(path, sizeof(path), "%s/%s", dir, #m);            \
+	if (unlink(path) < 0 && errno != ENOENT && !rc)            \
+		rc = -errno;
+	PIN_MAPS(UNPIN)
+#undef UNPIN
+	return rc;
+}
+
+/* Reads the live slot and generation (a fresh map reads 0/0). */
+static int read_generation(struct cg_dataplane *dp)
+{
+	uint32_t zero = 0, slot = 0;
+	struct cg_conf conf;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.cg_active), &zero, &slot))
+		return -errno;
+	dp->slot = slot & 1;
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.cg_conf), &dp->slot, &conf))
+		return -errno;
+	dp->gen = conf.gen;
+	dp->adopted = conf.gen != 0;
+	return 0;
+}
+
+int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **ret)
+{
+	struct cg_dataplane *dp = calloc(1, sizeof(*dp));
+	int rc;
+
+	if (!dp)
+		return -ENOMEM;
+	dp->skel = camguard__open();
+	if (!dp->skel) {
+		rc = -errno;
+		goto fail;
+	}
+	if (opts->sample_interval_ns)
+		dp->skel->rodata->cg_sample_interval_ns = opts->sample_interval_ns;
+	if (opts->sample_burst)
+		dp->skel->rodata->cg_sample_burst = opts->sample_burst;
+	if (opts->max_devices) {
+		rc = bpf_map__set_max_entries(dp->skel->maps.cg_dev_stats, opts->max_devices);
+		if (rc)
+			goto fail;
+	}
+	if (opts->pin_dir) {
+		rc = set_pin_paths(dp->skel, opts->pin_dir);
+		if (rc)
+			goto fail;
+	}
+	rc = camguard__load(dp->skel);
+	if (rc)
+		goto fail;
+	rc = read_generation(dp);
+	if (rc)
+		goto fail;
+	*ret = dp;
+	return 0;
+fail:
+	dataplane_free(dp);
+	return rc < 0 ? rc : -EINVAL;
+}
+
+void dataplane_free(struct cg_dataplane *dp)
+{
+	if (!dp)
+		return;
+	camguard__destroy(dp->skel);
+	free(dp);
+}
+
+/* A fresh inner map holding n entries. Hash maps are filled in one batch;
+ * LPM tries have no batch operations, so they take one call per prefix. */
+static int inner_create(enum bpf_map_type type, const char *name, size_t key_size,
+			size_t value_size, const void *keys, const void *values, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, copts);
+	LIBBPF_OPTS(bpf_map_batch_opts, bopts);
+	uint32_t max = n ? (uint32_t)n : 1;
+	int fd, rc = 0;
+
+	if (type == BPF_MAP_TYPE_LPM_TRIE)
+		copts.map_flags = BPF_F_NO_PREALLOC;
+	fd = bpf_map_create(type, name, key_size, value_size, max, &copts);
+	if (fd < 0)
+		return -errno;
+
+	if (type == BPF_MAP_TYPE_HASH && n) {
+		uint32_t count = (uint32_t)n;
+		if (bpf_map_update_batch(fd, keys, values, &count, &bopts) < 0)
+			rc = -errno;
+	} else {
+		for (size_t i = 0; i < n && !rc; i++)
+			if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
+						(const char *)values + i * value_size, BPF_ANY) < 0)
+				rc = -errno;
+	}
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+#define INNER(type, name, tab) \
+	inner_create(type, name, sizeof(*(tab).keys), sizeof(*(tab).values), (tab).keys, (tab).values, (tab).n)
+
+int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c)
+{
+	struct camguard *s = dp->skel;
+	uint32_t next = dp->slot ^ 1, zero = 0;
+	struct {
+		struct bpf_map *outer;
+		int fd;
+	} inner[] = {
+		{ s->maps.cg_devs, INNER(BPF_MAP_TYPE_HASH, "cg_devs_i", c->devs) },
+		{ s->maps.cg_oui, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_oui_i", c->ouis) },
+		{ s->maps.cg_peer4, INNER(BPF_MAP_TYPE_HASH, "cg_peer4_i", c->peer4) },
+		{ s->maps.cg_peer6, INNER(BPF_MAP_TYPE_HASH, "cg_peer6_i", c->peer6) },
+		{ s->maps.cg_lpm4, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_lpm4_i", c->lpm4) },
+		{ s->maps.cg_lpm6, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_lpm6_i", c->lpm6) },
+	};
+	size_t n = sizeof(inner) / sizeof(inner[0]);
+	struct cg_conf conf = c->conf;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		if (inner[i].fd < 0)
+			rc = inner[i].fd;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (bpf_map_update_elem(bpf_map__fd(inner[i].outer), &next, &inner[i].fd, BPF_ANY) < 0)
+			rc = -errno;
+
+	if (!rc && c->nrulesets) {
+		LIBBPF_OPTS(bpf_map_batch_opts, bopts);
+		uint32_t count = (uint32_t)c->nrulesets;
+		uint32_t *keys = malloc(count * sizeof(*keys));
+		if (!keys)
+			rc = -ENOMEM;
+		for (uint32_t i = 0; keys && i < count; i++)
+			keys[i] = next * CG_MAX_RULESETS + i;
+		if (keys && bpf_map_update_batch(bpf_map__fd(s->maps.cg_rules), keys, c->rulesets,
+						 &count, &bopts) < 0)
+			rc = -errno;
+		free(keys);
+	}
+
+	conf.gen = dp->gen + 1;
+	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_conf), &next, &conf, BPF_ANY) < 0)
+		rc = -errno;
+	/* The flip. Nothing above was visible to a packet until this store. */
+	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_active), &zero, &next, BPF_ANY) < 0)
+		rc = -errno;
+
+	for (size_t i = 0; i < n; i++)
+		if (inner[i].fd >= 0)
+			close(inner[i].fd);
+	if (rc)
+		return rc;
+	dp->slot = next;
+	dp->gen = conf.gen;
+	return 0;
+}
+
+int dataplane_prog_fd(const struct cg_dataplane *dp, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(dp->skel->obj, name);
+	return p ? bpf_program__fd(p) : -ENOENT;
+}
+
+int dataplane_map_fd(const struct cg_dataplane *dp, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(dp->skel->obj, name);
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+int dataplane_read_policy_stats(const struct cg_dataplane *dp,
+				struct cg_counter out[CG_POLSTAT_ENTRIES])
+{
+	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_pol_stats);
+	struct cg_counter *per = calloc(n, sizeof(*per));
+	int rc = 0;
+
+	if (!per)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < CG_POLSTAT_ENTRIES; k++) {
+		if (bpf_map_lookup_elem(fd, &k, per) < 0) {
+			rc = -errno;
+			break;
+		}
+		out[k] = (struct cg_counter){};
+		for (int c = 0; c < n; c++) {
+			out[k].packets += per[c].packets;
+			out[k].bytes += per[c].bytes;
+		}
+	}
+	free(per);
+	return rc;
+}
+
+int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
+			  struct cg_dev_stats *ret)
+{
+	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_dev_stats);
+	struct cg_dev_stats *per = calloc(n, sizeof(*per));
+	struct cg_mac_key key = {};
+	struct cg_dev_stats sum = {};
+	bool any = false;
+
+	if (!per)
+		return -ENOMEM;
+	memcpy(key.addr, mac, 6);
+	if (bpf_map_lookup_elem(fd, &key, per) < 0) {
+		int rc = -errno;
+		free(per);
+		return rc;
+	}
+	for (int c = 0; c < n; c++) {
+		const struct cg_dev_stats *s = &per[c];
+		if (!s->first_ns && !s->last_ns)
+			continue;   /* this CPU never saw the device */
+		for (int d = 0; d < CG_DIR_MAX; d++)
+			for (int v = 0; v < CG_VERDICT_MAX; v++) {
+				sum.c[d][v].packets += s->c[d][v].packets;
+				sum.c[d][v].bytes += s->c[d][v].bytes;
+			}
+		if (!any || s->first_ns < sum.first_ns)
+			sum.first_ns = s->first_ns;
+		if (s->last_ns > sum.last_ns) {
+			sum.last_ns = s->last_ns;
+			sum.ifindex = s->ifindex;
+			sum.vlan = s->vlan;
+			sum.gen = s->gen;
+			sum.policy = s->policy;
+			sum.action = s->action;
+		}
+		sum.addr_flags |= s->addr_flags;
+		if (s->addr_flags & CG_DEVF_IP4_SEEN)
+			memcpy(sum.ip4, s->ip4, 4);
+		if (s->addr_flags & CG_DEVF_IP6_SEEN)
+			memcpy(sum.ip6, s->ip6, 16);
+		any = true;
+	}
+	free(per);
+	if (!any)
+		return -ENOENT;
+	*ret = sum;
+	return 0;
+}
+
+int dataplane_read_misc(const struct cg_dataplane *dp, uint64_t out[CG_MISC_MAX])
+{
+	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_misc);
+	uint64_t *per = calloc(n, sizeof(*per));
+	int rc = 0;
+
+	if (!per)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < CG_MISC_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, per) < 0) {
+			rc = -errno;
+			break;
+		}
+		out[k] = 0;
+		for (int c = 0; c < n; c++)
+			out[k] += per[c];
+	}
+	free(per);
+	return rc;
+}
+
+/* Zeroes the counters by rewriting every entry: the per-CPU arrays cannot be
+ * deleted from, and the device LRU is simply emptied. */
+int dataplane_reset_counters(struct cg_dataplane *dp)
+{
+	int n = ncpus();
+	int pfd = bpf_map__fd(dp->skel->maps.cg_pol_stats);
+	int mfd = bpf_map__fd(dp->skel->maps.cg_misc);
+	int dfd = bpf_map__fd(dp->skel->maps.cg_dev_stats);
+	void *zeros = calloc(n, sizeof(struct cg_counter));
+	struct cg_mac_key key, next;
+	int rc = 0;
+
+	if (!zeros)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < CG_POLSTAT_ENTRIES && !rc; k++)
+		if (bpf_map_update_elem(pfd, &k, zeros, BPF_ANY) < 0)
+			rc = -errno;
+	for (uint32_t k = 0; k < CG_MISC_MAX && !rc; k++)
+		if (bpf_map_update_elem(mfd, &k, zeros, BPF_ANY) < 0)
+			rc = -errno;
+	free(zeros);
+	while (!rc && bpf_map_get_next_key(dfd, NULL, &next) == 0) {
+		key = next;
+		if (bpf_map_delete_elem(dfd, &key) < 0)
+			rc = -errno;
+	}
+	return rc;
+}

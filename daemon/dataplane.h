@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dataplane.h — the BPF object in userland: load (or adopt pinned maps),
+ * write a compiled policy set into the inactive slot and flip, read counters.
+ *
+ * Attaching to interfaces is attach.c's job; this module never touches a
+ * network device, so tests can drive it with BPF_PROG_TEST_RUN alone.
+ */
+#ifndef CAMGUARD_DATAPLANE_H
+#define CAMGUARD_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/camguard.h"
+#include "compile.h"
+
+struct camguard;
+
+struct cg_dataplane_opts {
+	const char *pin_dir;          /* NULL: nothing pinned (tests, benchmarks) */
+	uint32_t max_devices;         /* LRU device counter entries; 0 = default */
+	uint64_t sample_interval_ns;  /* 0 = default */
+	uint64_t sample_burst;        /* 0 = default */
+};
+
+struct cg_dataplane {
+	struct camguard *skel;
+	uint32_t slot;                /* active slot */
+	uint32_t gen;                 /* generation live in the active slot */
+	bool adopted;                 /* maps came from pin_dir with state in them */
+};
+
+int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **ret);
+void dataplane_free(struct cg_dataplane *dp);
+
+/* Writes c into the inactive slot and makes it active: one 32-bit store, so
+ * a packet sees the old or the new set, never a mix. */
+int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c);
+
+/* Removes the pinned maps (after the programs were detached). */
+int dataplane_unpin(const char *pin_dir);
+
+int dataplane_prog_fd(const struct cg_dataplane *dp, const char *name);
+
+/* Sums of the per-CPU counters. */
+int dataplane_read_policy_stats(const struct cg_dataplane *dp,
+				struct cg_counter out[CG_POLSTAT_ENTRIES]);
+/* -ENOENT if the device has no counters. Per-CPU fields are summed; first
+ * seen is the minimum, last seen the maximum, caches from any CPU. */
+int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
+			  struct cg_dev_stats *ret);
+int dataplane_read_misc(const struct cg_dataplane *dp, uint64_t out[CG_MISC_MAX]);
+
+/* Forgets all device counters (tests). */
+int dataplane_reset_counters(struct cg_dataplane *dp);
+
+int dataplane_map_fd(const struct cg_dataplane *dp, const char *name);
+
+#endif
