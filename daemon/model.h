@@ -38,6 +38,17 @@ struct cg_port_range {
 
 #define CG_RULE_MAX_RANGES 32
 
+/* Limits of the files themselves (the data-plane limits are in camguard.h).
+ * Added for issue 9; checked by policy.c/config.c before anything is applied. */
+#define CG_MAX_IFACES          64     /* interfaces in camguard.conf           */
+#define CG_MAX_ENCLAVE         1024   /* enclave prefixes                      */
+#define CG_MAX_POLICY_RULES    256    /* allow rules in one policy             */
+#define CG_MAX_POLICY_VENDORS  64     /* vendor names in one policy            */
+#define CG_MAX_DENY_LISTS      64     /* deny list files in one policy         */
+#define CG_MAX_DENY_PREFIXES   CG_MAX_PEERS /* prefixes over all deny lists    */
+#define CG_NOTE_MAX            128    /* sizeof(note), including the NUL       */
+#define CG_MAX_DEV_STATS       (1u << 24) /* upper bound of max_devices        */
+
 /* One entry of a policy's allow list. */
 struct cg_rule_spec {
 	uint8_t kind;            /* CG_RULE_TO or CG_RULE_FROM */
@@ -54,6 +65,7 @@ struct cg_oui_spec {
 	uint8_t bytes[5];        /* most significant first; bits beyond len are 0 */
 	uint8_t bits;            /* 24, 28 or 36 */
 	char source[CG_NAME_MAX];/* "policy" or the registry organisation name */
+	int vendor;              /* index into vendors[] it came from, -1 explicit */
 	struct cg_origin origin;
 };
 
@@ -70,6 +82,7 @@ struct cg_policy_spec {
 
 	char **vendors;          /* registry organisation name prefixes */
 	size_t nvendors;
+	struct cg_origin *vendor_origins; /* parallel to vendors[] (issue 9) */
 	struct cg_oui_spec *ouis;   /* explicit prefixes plus those the vendors resolved to */
 	size_t nouis;
 	struct cg_device_spec *devices;
@@ -80,6 +93,7 @@ struct cg_policy_spec {
 	size_t ndeny_lists;
 	struct cg_prefix *deny;  /* the prefixes read from those files */
 	size_t ndeny;
+	struct cg_origin *deny_origins; /* parallel to deny[]: deny-list file and line */
 
 	struct cg_origin origin; /* the policy file */
 };
@@ -104,6 +118,7 @@ struct cg_config {
 	struct cg_prefix *enclave;
 	size_t nenclave;
 	char default_policy[CG_NAME_MAX];
+	int default_policy_line;          /* 0 when defaulted */
 	char policy_dir[CG_PATH_MAX];
 	bool nftables;
 	uint8_t on_exit;
@@ -126,6 +141,8 @@ struct cg_model {
 	size_t nfiles;
 	char registry_used[CG_PATH_MAX];  /* the ieee-data directory actually read */
 	char registry_date[32];           /* its files' modification date, ISO 8601 */
+	bool registry_read;               /* some policy named vendors: the files were parsed */
+	size_t registry_entries;          /* assignments read from them */
 };
 
 void model_free(struct cg_model *m);
@@ -133,5 +150,17 @@ void model_free(struct cg_model *m);
 /* Give each policy a stable id: a name that existed in `previous` keeps its
  * id, new names take the lowest free ids. previous may be NULL. */
 int model_assign_ids(struct cg_model *m, const struct cg_model *previous);
+
+/* Index of the policy called name, or -1. */
+int model_find_policy(const struct cg_model *m, const char *name);
+
+/* Remember a file name for origins: returns the model's copy (stable for
+ * the model's lifetime), NULL on allocation failure. */
+const char *model_add_file(struct cg_model *m, const char *path);
+
+/* Grow an array of n elements so that one more fits. Capacity is implicit
+ * (powers of two from 8), so only arrays grown solely through this helper
+ * may use it. 0 or -ENOMEM. */
+int model_array_grow(void **arr, size_t n, size_t elem);
 
 #endif /* CAMGUARD_MODEL_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check.c — see check.h. Output is for humans; one line per fact so that
+ * it also greps well. Errors and warnings come first, then the summary
+ * (only when the load succeeded), then the verdict line.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "load.h"
+#include "policy.h"
+#include "syntax.h"
+
+void check_print_summary(const struct cg_model *m, FILE *out)
+{
+	const struct cg_config *c = &m->config;
+	char buf[64];
+
+	fprintf(out, "config: %s\n", c->path);
+	fprintf(out, "interfaces:");
+	for (size_t i = 0; i < c->nifaces; i++)
+		fprintf(out, " %s (%s)", c->ifaces[i].name, c->ifaces[i].mode == CG_IFMODE_XDP ? "xdp" : "tc");
+	fprintf(out, "\nenclave:");
+	for (size_t i = 0; i < c->nenclave; i++) {
+		syntax_format_prefix(&c->enclave[i], buf, sizeof(buf));
+		fprintf(out, "%s %s", i ? "," : "", buf);
+	}
+	fprintf(out, "\n");
+	fprintf(out, "nftables: %s, on_exit: %s, max_devices: %u\n", c->nftables ? "yes" : "no",
+		c->on_exit == CG_ON_EXIT_UNLOAD ? "unload" : "keep", c->max_devices);
+	if (m->registry_read)
+		fprintf(out, "registry: %s (%s), %zu assignments read\n", m->registry_used,
+			m->registry_date, m->registry_entries);
+	else
+		fprintf(out, "registry: %s (%s), not read: no policy names vendors\n",
+			m->registry_used[0] ? m->registry_used : "-", m->registry_date[0] ? m->registry_date : "-");
+	fprintf(out, "policy_dir: %s\n", c->policy_dir);
+	fprintf(out, "default policy: %s\n", c->default_policy);
+	fprintf(out, "policies: %zu\n", m->npolicies);
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct cg_policy_spec *p = &m->policies[i];
+		size_t nvend = 0;
+
+		for (size_t j = 0; j < p->nouis; j++)
+			nvend += p->ouis[j].vendor >= 0;
+		fprintf(out, "  %-16s id %-2u %-8s prefixes %zu (%zu listed, %zu from %zu vendor names), devices %zu, rules %zu, deny %zu prefixes from %zu lists%s  [%s]\n",
+			p->name, p->id, policy_action_to_string(p->action), p->nouis, p->nouis - nvend, nvend,
+			p->nvendors, p->ndevices, p->nrules, p->ndeny, p->ndeny_lists,
+			i == m->default_index ? " (default)" : "", p->origin.file);
+	}
+}
+
+int check_main(const char *conf_path, FILE *out)
+{
+	struct cg_model m;
+	struct cg_diag d;
+	int r;
+
+	if (!conf_path)
+		conf_path = CG_DEFAULT_CONF;
+	diag_init(&d);
+	r = model_load(conf_path, &m, &d);
+	diag_print(&d, out);
+	if (r == 0)
+		check_print_summary(&m, out);
+	if (r == 0)
+		fprintf(out, "OK: %s is valid (%zu warning%s)\n", conf_path, diag_warnings(&d),
+			diag_warnings(&d) == 1 ? "" : "s");
+	else
+		fprintf(out, "FAILED: %s: %zu error%s, %zu warning%s\n", conf_path, diag_errors(&d),
+			diag_errors(&d) == 1 ? "" : "s", diag_warnings(&d), diag_warnings(&d) == 1 ? "" : "s");
+	model_free(&m);
+	diag_free(&d);
+	return r == 0 ? 0 : 1;
+}

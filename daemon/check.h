@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * check.h — `camguardd --check [-c FILE]`: load everything, print either a
+ * summary (interfaces, enclave, registry, each policy's action, prefixes,
+ * devices, rules, deny lists) or every error, plus warnings.
+ */
+#ifndef CAMGUARD_CHECK_H
+#define CAMGUARD_CHECK_H
+
+#include <stdio.h>
+
+#include "diag.h"
+#include "model.h"
+
+/* Returns the exit code: 0 valid, 1 invalid. conf_path NULL: the default. */
+int check_main(const char *conf_path, FILE *out);
+
+/* The summary part alone, for a loaded model (the daemon logs it at start). */
+void check_print_summary(const struct cg_model *m, FILE *out);
+
+#endif /* CAMGUARD_CHECK_H */
