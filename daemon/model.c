@@ -203,11 +203,13 @@ int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
 	char **names = NULL;
 	size_t nnames = 0;
 	int r, idx;
+	bool conf_broken;
 
 	memset(ret, 0, sizeof(*ret));
 	r = config_parse(conf_path, &m, d);
 	if (r == -ENOMEM)
 		goto oom;
+	conf_broken = r == -EBADMSG;
 	if (opts && opts->policy_dir)
 		snprintf(m.config.policy_dir, sizeof(m.config.policy_dir), "%s", opts->policy_dir);
 	if (opts && opts->oui_registry)
@@ -240,7 +242,9 @@ int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
 		goto oom;
 
 	idx = model_find_policy(&m, m.config.default_policy);
-	if (idx < 0)
+	if (idx < 0 && conf_broken)
+		;   /* the default_policy key was never read: nothing to say */
+	else if (idx < 0)
 		diag_error(d, m.files ? m.files[0] : conf_path, m.config.default_policy_line,
 			   "default_policy '%s' does not exist in %s", m.config.default_policy,
 			   m.config.policy_dir);

@@ -58,7 +58,8 @@ static void prefix_error(struct cg_diag *d, const char *file, int line, const ch
 		diag_error(d, file, line, "%s%sprefix \"%s\" has host bits set (network is %s)",
 			   kn ? "'" : "", kn ? kn : "", s, fmt);
 	} else {
-		diag_error(d, file, line, "%s%sinvalid prefix \"%s\"", kn ? kn : "", kn ? "': " : "", s);
+		diag_error(d, file, line, "%s%s%sinvalid prefix \"%s\"", kn ? "'" : "", kn ? kn : "",
+			   kn ? "': " : "", s);
 	}
 }
 
