@@ -146,6 +146,8 @@ struct {
 	__uint(max_entries, CG_RINGBUF_BYTES);
 } cg_events SEC(".maps");
 
+static const struct cg_dev_stats cg_dev_zero;
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static __always_inline void cg_misc_inc(__u32 which)
@@ -334,30 +336,6 @@ static __always_inline int cg_is_link_local(const struct cg_pkt *p, __u8 dir,
 	return 0;
 }
 
-/* The per-device state for this frame: found, or created and announced. */
-static __always_inline struct cg_dev_stats *cg_device(const struct cg_mac_key *key, __u64 now,
-						      struct cg_event *ev)
-{
-	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, key);
-	if (st)
-		return st;
-
-	struct cg_dev_stats fresh = {
-		.first_ns = now,
-		.gen = 0,
-		.policy = CG_POLICY_NONE,
-	};
-	/* EEXIST is fine: another CPU created it between lookup and update. */
-	bpf_map_update_elem(&cg_dev_stats, key, &fresh, BPF_NOEXIST);
-	st = bpf_map_lookup_elem(&cg_dev_stats, key);
-	if (!st) {
-		cg_misc_inc(CG_MISC_DEV_INSERT_FAIL);
-		return 0;
-	}
-	ev->type = CG_EV_DEVICE;
-	return st;
-}
-
 /* Address compare without memcmp (no BPF builtin); both sides 4-byte aligned. */
 static __always_inline int cg_addr_eq(const __u8 *a, const __u8 *b, int words)
 {
@@ -366,6 +344,30 @@ static __always_inline int cg_addr_eq(const __u8 *a, const __u8 *b, int words)
 	if (words == 4)
 		diff |= (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]);
 	return diff == 0;
+}
+
+/* The per-device state for this frame: found, or created (ret_new set). */
+static __always_inline struct cg_dev_stats *cg_device(const struct cg_mac_key *key, int *ret_new)
+{
+	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, key);
+	if (st)
+		return st;
+
+	/* The template comes from .rodata: the entry is too large for the
+	 * 512-byte BPF stack next to the rest of the classifier. EEXIST is
+	 * fine: another CPU created it between lookup and update. */
+	bpf_map_update_elem(&cg_dev_stats, key, &cg_dev_zero, BPF_NOEXIST);
+	st = bpf_map_lookup_elem(&cg_dev_stats, key);
+	if (!st) {
+		cg_misc_inc(CG_MISC_DEV_INSERT_FAIL);
+		return 0;
+	}
+	if (!st->first_ns) {
+		st->first_ns = bpf_ktime_get_coarse_ns();
+		st->policy = CG_POLICY_NONE;
+	}
+	*ret_new = 1;
+	return st;
 }
 
 /* GCRA token bucket: at most cg_sample_burst samples at once, then one per
@@ -379,110 +381,55 @@ static __always_inline int cg_sample_ok(struct cg_dev_stats *st, __u64 now)
 	return 1;
 }
 
-static __always_inline void cg_emit(const struct cg_event *ev)
-{
-	if (bpf_ringbuf_output(&cg_events, (void *)ev, sizeof(*ev), 0))
-		cg_misc_inc(CG_MISC_EVENTS_LOST);
-}
-
-/* Fills the address part of an event from the frame. */
-static __always_inline void cg_event_addrs(struct cg_event *ev, const struct cg_pkt *p, __u8 dir)
-{
-	ev->family = p->family;
-	ev->l4proto = p->l4proto;
-	if (dir == CG_DIR_OUT) {
-		__builtin_memcpy(ev->cam_addr, p->saddr, 16);
-		__builtin_memcpy(ev->peer_addr, p->daddr, 16);
-		ev->peer_port = p->dport;
-		ev->cam_port = p->sport;
-	} else {
-		__builtin_memcpy(ev->cam_addr, p->daddr, 16);
-		__builtin_memcpy(ev->peer_addr, p->saddr, 16);
-		ev->peer_port = p->sport;
-		ev->cam_port = p->dport;
-	}
-}
-
 /*
  * Is the camera's source address (direction OUT) inside the enclave? Cached
- * per device and generation: cameras keep their addresses, so the extra
- * lookup runs once per new address, which is also when the inventory hears
- * of it.
+ * per device and generation: cameras keep their addresses, so the lookup
+ * runs once per new address, which is also when the inventory hears of it.
+ * ARP passes its sender address here too.
  */
 static __always_inline int cg_src_in_enclave(struct cg_dev_stats *st, __u32 slot, __u16 policy,
 					     const struct cg_pkt *p, int *ret_new)
 {
+	struct cg_peer v;
+
+	if (!st) {
+		v = cg_peer_lookup(slot, policy, p->family, p->saddr);
+		return !!(v.flags & CG_PEER_ENCLAVE);
+	}
 	if (p->family == 4) {
 		if ((st->addr_flags & CG_DEVF_IP4_SEEN) && cg_addr_eq(st->ip4, p->saddr, 1))
 			return !!(st->addr_flags & CG_DEVF_IP4_ENCLAVE);
-		struct cg_peer v = cg_peer_lookup(slot, policy, 4, p->saddr);
+		v = cg_peer_lookup(slot, policy, 4, p->saddr);
 		__builtin_memcpy(st->ip4, p->saddr, 4);
 		st->addr_flags &= ~CG_DEVF_IP4_ENCLAVE;
 		st->addr_flags |= CG_DEVF_IP4_SEEN |
 				  ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP4_ENCLAVE : 0);
-		*ret_new = 1;
-		return !!(v.flags & CG_PEER_ENCLAVE);
+	} else {
+		if ((st->addr_flags & CG_DEVF_IP6_SEEN) && cg_addr_eq(st->ip6, p->saddr, 4))
+			return !!(st->addr_flags & CG_DEVF_IP6_ENCLAVE);
+		v = cg_peer_lookup(slot, policy, 6, p->saddr);
+		__builtin_memcpy(st->ip6, p->saddr, 16);
+		st->addr_flags &= ~CG_DEVF_IP6_ENCLAVE;
+		st->addr_flags |= CG_DEVF_IP6_SEEN |
+				  ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP6_ENCLAVE : 0);
 	}
-	if ((st->addr_flags & CG_DEVF_IP6_SEEN) && cg_addr_eq(st->ip6, p->saddr, 4))
-		return !!(st->addr_flags & CG_DEVF_IP6_ENCLAVE);
-	struct cg_peer v = cg_peer_lookup(slot, policy, 6, p->saddr);
-	__builtin_memcpy(st->ip6, p->saddr, 16);
-	st->addr_flags &= ~CG_DEVF_IP6_ENCLAVE;
-	st->addr_flags |= CG_DEVF_IP6_SEEN | ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP6_ENCLAVE : 0);
 	*ret_new = 1;
 	return !!(v.flags & CG_PEER_ENCLAVE);
 }
 
 /* ---- the classifier ----------------------------------------------------- */
 
-/*
- * The isolate decision for a parsed frame: a pass reason or the drop reason
- * isolate would apply. The policy's action is applied by the caller.
- */
-static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, __u16 policy,
-				       struct cg_dev_stats *st, int *ret_new_addr)
+/* The part of the decision that needs table lookups, for an IP frame. */
+static __always_inline __u32 cg_decide_peer(struct cg_pkt *p, __u8 dir, __u32 slot, __u16 policy,
+					    struct cg_dev_stats *st, int *ret_new_addr)
 {
 	const __u8 *far = dir == CG_DIR_OUT ? p->daddr : p->saddr;
-
-	switch (p->kind) {
-	case CG_KIND_L2_LOCAL:
-		return CG_REASON_LINK_LOCAL;
-	case CG_KIND_NON_IP:
-		return CG_REASON_NON_IP;
-	case CG_KIND_ARP:
-		/* A camera may announce only enclave addresses (or probe with 0). */
-		if (dir == CG_DIR_OUT && cg_word0(p->saddr)) {
-			struct cg_peer v = cg_peer_lookup(slot, policy, 4, p->saddr);
-			if (!(v.flags & CG_PEER_ENCLAVE))
-				return CG_REASON_SPOOF;
-		}
-		return CG_REASON_LINK_LOCAL;
-	default:
-		break;
-	}
-
-	if (dir == CG_DIR_OUT && cg_is_rogue(p))
-		return CG_REASON_ROGUE_SERVICE;
-	if (cg_is_link_mcast(p, p->daddr) && !(p->flags & CG_PKT_FRAG))
-		return CG_REASON_LINK_LOCAL;
-
 	struct cg_peer peer = cg_peer_lookup(slot, policy, p->family, far);
 
 	if (cg_is_link_local(p, dir, far, peer.flags & CG_PEER_ENCLAVE))
 		return CG_REASON_LINK_LOCAL;
-
-	if (dir == CG_DIR_OUT) {
-		int in_enclave;
-		if (st) {
-			in_enclave = cg_src_in_enclave(st, slot, policy, p, ret_new_addr);
-		} else {
-			struct cg_peer v = cg_peer_lookup(slot, policy, p->family, p->saddr);
-			in_enclave = v.flags & CG_PEER_ENCLAVE;
-		}
-		if (!in_enclave)
-			return CG_REASON_SPOOF;
-	}
-
+	if (dir == CG_DIR_OUT && !cg_src_in_enclave(st, slot, policy, p, ret_new_addr))
+		return CG_REASON_SPOOF;
 	if (peer.flags & CG_PEER_DENY)
 		return CG_REASON_DENY_LIST;
 	if (peer.flags & CG_PEER_PASS)
@@ -495,6 +442,130 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 	if (p->flags & CG_PKT_FRAG_LATER)
 		return CG_REASON_FRAGMENT;
 	return dir == CG_DIR_OUT ? CG_REASON_EGRESS : CG_REASON_INGRESS;
+}
+
+/*
+ * The flow cache covers whole TCP/UDP frames (not fragments): their decision
+ * depends only on the generation, the policy, both addresses, the protocol and
+ * both ports, which is exactly the cache key. Everything with more inputs
+ * (ICMP types, hop limits, fragments) always takes the full path.
+ */
+static __always_inline int cg_flow_cacheable(const struct cg_pkt *p)
+{
+	return (p->flags & (CG_PKT_PORTS | CG_PKT_FRAG)) == CG_PKT_PORTS &&
+	       (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP);
+}
+
+static __always_inline int cg_flow_hit(const struct cg_flow_cache *f, const struct cg_pkt *p,
+				       __u8 dir)
+{
+	const __u8 *cam = dir == CG_DIR_OUT ? p->saddr : p->daddr;
+	const __u8 *peer = dir == CG_DIR_OUT ? p->daddr : p->saddr;
+	__u16 cam_port = dir == CG_DIR_OUT ? p->sport : p->dport;
+	__u16 peer_port = dir == CG_DIR_OUT ? p->dport : p->sport;
+	int words = p->family == 4 ? 1 : 4;
+
+	return f->family == p->family && f->proto == p->l4proto && f->cam_port == cam_port &&
+	       f->peer_port == peer_port && cg_addr_eq(f->cam, cam, words) &&
+	       cg_addr_eq(f->peer, peer, words);
+}
+
+static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
+					  __u8 dir, __u32 reason)
+{
+	__builtin_memcpy(f->cam, dir == CG_DIR_OUT ? p->saddr : p->daddr, 16);
+	__builtin_memcpy(f->peer, dir == CG_DIR_OUT ? p->daddr : p->saddr, 16);
+	f->cam_port = dir == CG_DIR_OUT ? p->sport : p->dport;
+	f->peer_port = dir == CG_DIR_OUT ? p->dport : p->sport;
+	f->family = p->family;
+	f->proto = p->l4proto;
+	f->reason = reason;
+}
+
+/*
+ * The isolate decision for a parsed frame: a pass reason or the drop reason
+ * isolate would apply. The policy's action is applied by the caller.
+ */
+static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, __u16 policy,
+				       struct cg_dev_stats *st, int *ret_new_addr)
+{
+	switch (p->kind) {
+	case CG_KIND_L2_LOCAL:
+		return CG_REASON_LINK_LOCAL;
+	case CG_KIND_NON_IP:
+		return CG_REASON_NON_IP;
+	case CG_KIND_ARP:
+		/* A camera may announce only enclave addresses (or probe with 0). */
+		if (dir == CG_DIR_OUT && cg_word0(p->saddr) &&
+		    !cg_src_in_enclave(st, slot, policy, p, ret_new_addr))
+			return CG_REASON_SPOOF;
+		return CG_REASON_LINK_LOCAL;
+	default:
+		break;
+	}
+
+	if (dir == CG_DIR_OUT && cg_is_rogue(p))
+		return CG_REASON_ROGUE_SERVICE;
+	if (cg_is_link_mcast(p, p->daddr) && !(p->flags & CG_PKT_FRAG))
+		return CG_REASON_LINK_LOCAL;
+
+	if (st && cg_flow_cacheable(p)) {
+		struct cg_flow_cache *f = &st->flow[dir & 1];
+		if (cg_flow_hit(f, p, dir))
+			return f->reason;
+		__u32 reason = cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
+		cg_flow_store(f, p, dir, reason);
+		return reason;
+	}
+	return cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
+}
+
+/* The slow path after a decision: announce a new device or address, sample
+ * a drop. Rare by construction, so it may read the clock. */
+static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_pkt *p,
+				 const struct cg_mac_key *key, __u32 dir, __u32 reason,
+				 __u32 policy, __u32 ifindex, __u32 flags)
+{
+	struct cg_event ev = {};
+	__u64 now = bpf_ktime_get_coarse_ns();
+
+	st->last_ns = now;
+	if (flags & 1) {
+		ev.type = CG_EV_DEVICE;
+	} else {
+		/* New addresses and drop samples share the device's bucket. */
+		if (!cg_sample_ok(st, now))
+			return;
+		ev.type = (flags & 2) ? CG_EV_DROP : CG_EV_ADDR;
+	}
+	__builtin_memcpy(ev.mac, key->addr, 6);
+	ev.dir = dir;
+	ev.reason = reason;
+	ev.vlan = p->vlan;
+	ev.policy = policy;
+	ev.ifindex = ifindex;
+	ev.ts_ns = now;
+	ev.flags = (flags & 4) ? CG_EVF_WOULD_DROP : 0;
+	if (p->kind == CG_KIND_IP || p->kind == CG_KIND_ARP) {
+		ev.family = p->family;
+		ev.l4proto = p->l4proto;
+		if (dir == CG_DIR_OUT) {
+			__builtin_memcpy(ev.cam_addr, p->saddr, 16);
+			__builtin_memcpy(ev.peer_addr, p->daddr, 16);
+			ev.peer_port = p->dport;
+			ev.cam_port = p->sport;
+		} else {
+			__builtin_memcpy(ev.cam_addr, p->daddr, 16);
+			__builtin_memcpy(ev.peer_addr, p->saddr, 16);
+			ev.peer_port = p->sport;
+			ev.cam_port = p->dport;
+		}
+		if (ev.type == CG_EV_ADDR && dir == CG_DIR_OUT &&
+		    (st->addr_flags & (p->family == 4 ? CG_DEVF_IP4_ENCLAVE : CG_DEVF_IP6_ENCLAVE)))
+			ev.flags |= CG_EVF_SRC_ENCLAVE;
+	}
+	if (bpf_ringbuf_output(&cg_events, &ev, sizeof(ev), 0))
+		cg_misc_inc(CG_MISC_EVENTS_LOST);
 }
 
 /*
@@ -511,15 +582,14 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	if (!conf)
 		return 0;
 
-	struct cg_event ev = {};
 	struct cg_mac_key key = {};
 	__builtin_memcpy(key.addr, dir == CG_DIR_OUT ? p->smac : p->dmac, 6);
 
 	/* A group address is not a device: a multicast source MAC is invalid,
 	 * a frame to a group (IN) is classified by the default policy. */
 	int group = key.addr[0] & 0x01;
-	__u64 now = bpf_ktime_get_coarse_ns();
-	struct cg_dev_stats *st = group ? 0 : cg_device(&key, now, &ev);
+	int new_dev = 0;
+	struct cg_dev_stats *st = group ? 0 : cg_device(&key, &new_dev);
 
 	__u16 policy;
 	__u8 action;
@@ -531,10 +601,13 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 		policy &= CG_MAX_POLICIES - 1;
 		action = conf->action[policy];
 		if (st) {
+			/* A new generation: every cache of the device is stale. */
 			st->gen = conf->gen;
 			st->policy = policy;
 			st->action = action;
-			st->addr_flags = 0;   /* the enclave may have changed */
+			st->addr_flags = 0;
+			st->flow[0].family = 0;
+			st->flow[1].family = 0;
 		}
 	}
 	policy &= CG_MAX_POLICIES - 1;
@@ -563,40 +636,20 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 		pc->packets += 1;
 		pc->bytes += bytes;
 	}
-
 	if (!st)
 		return !drop;
 
 	struct cg_counter *dc = &st->c[dir & 1][drop];
 	dc->packets += 1;
 	dc->bytes += bytes;
-	st->last_ns = now;
 	st->ifindex = ifindex;
 	st->vlan = p->vlan;
 
-	int sample = (cg_is_drop(would) && action == CG_ACTION_ISOLATE) ||
-		     reason == CG_REASON_DENY_LIST ||
-		     (cg_is_drop(would) && action == CG_ACTION_MONITOR);
-	if (ev.type == CG_EV_DEVICE || new_addr || sample) {
-		/* Announcements go out unthrottled only for a new device; new
-		 * addresses and drop samples share the device's bucket. */
-		if (ev.type != CG_EV_DEVICE && !cg_sample_ok(st, now))
-			return !drop;
-		if (ev.type != CG_EV_DEVICE)
-			ev.type = sample ? CG_EV_DROP : CG_EV_ADDR;
-		__builtin_memcpy(ev.mac, key.addr, 6);
-		ev.dir = dir;
-		ev.reason = would;
-		ev.vlan = p->vlan;
-		ev.policy = policy;
-		ev.ifindex = ifindex;
-		ev.ts_ns = now;
-		if (parse_rc == CG_PARSE_OK && p->kind == CG_KIND_IP)
-			cg_event_addrs(&ev, p, dir);
-		if (sample && action != CG_ACTION_ISOLATE)
-			ev.flags |= CG_EVF_WOULD_DROP;
-		cg_emit(&ev);
-	}
+	/* Samples: real drops, and what monitor would drop (allow is trusted). */
+	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW;
+	if (new_dev | new_addr | sample)
+		cg_report(st, p, &key, dir, would, policy, ifindex,
+			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
 	return !drop;
 }
 

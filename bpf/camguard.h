@@ -37,7 +37,7 @@
 #define CG_MAX_PEERS         1048576 /* peer entries (hash + LPM) per family    */
 #define CG_MAX_RULESETS      4096    /* distinct rule sets per generation       */
 #define CG_MAX_SET_RULES     32      /* rules in one rule set (one peer entry)  */
-#define CG_DEV_STATS_DEFAULT 131072  /* LRU device counter entries (default)    */
+#define CG_DEV_STATS_DEFAULT 65536   /* LRU device counter entries, upper default */
 #define CG_RINGBUF_BYTES     (1 << 20)
 #define CG_MAX_VLAN_TAGS     2       /* 802.1Q / 802.1ad tags parsed in-frame   */
 #define CG_MAX_IPV6_EXT      8       /* extension headers walked before giving up */
@@ -204,16 +204,33 @@ struct cg_counter {
 	__u64 bytes;
 };
 
-/* Per-CPU, per-device state (LRU): counters by direction x verdict, first and
- * last seen (CLOCK_MONOTONIC, coarse), and caches that keep the hot path to
- * one hash lookup: the policy resolved for generation `gen`, and the last
- * source addresses the device used with whether they lie in the enclave. */
+/* One-entry decision cache per device and direction: the last TCP/UDP flow
+ * decided and the isolate reason it got. Cameras send one dominant stream
+ * (RTP/RTSP to the recorder), so most frames skip the peer lookup. Valid only
+ * for the generation in cg_dev_stats.gen. */
+struct cg_flow_cache {
+	__u8 cam[16];       /* the camera's address (v4 in the first 4 bytes) */
+	__u8 peer[16];
+	__u16 cam_port;
+	__u16 peer_port;
+	__u8 family;        /* 0: empty */
+	__u8 proto;
+	__u8 reason;
+	__u8 pad;
+};
+
+/* Per-CPU, per-device state (LRU): counters by direction x verdict, first
+ * seen, and caches that keep the hot path to one hash lookup: the policy
+ * resolved for generation `gen`, the last source addresses the device used
+ * with whether they lie in the enclave, and the last flow per direction.
+ * last_ns is written on the slow path only (new device, new flow, sample):
+ * the daemon derives "last seen" from counters that moved. */
 struct cg_dev_stats {
 	struct cg_counter c[CG_DIR_MAX][CG_VERDICT_MAX];
 	__u64 first_ns;
 	__u64 last_ns;
 	__u64 sample_tat;   /* token bucket for drop samples (GCRA theoretical arrival time) */
-	__u32 gen;          /* generation the cache below was resolved for */
+	__u32 gen;          /* generation the caches below were filled for */
 	__u16 policy;
 	__u8 action;
 	__u8 addr_flags;    /* CG_DEVF_* */
@@ -223,6 +240,7 @@ struct cg_dev_stats {
 	__u8 ip4[4];
 	__u32 pad2;
 	__u8 ip6[16];
+	struct cg_flow_cache flow[CG_DIR_MAX];
 };
 
 #define CG_DEVF_IP4_SEEN    0x01
