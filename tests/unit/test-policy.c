@@ -965,6 +965,66 @@ after_devices:
 	free(b.p);
 }
 
+/* ---- one valid set, field by field ---------------------------------------------------- */
+
+static void test_model_values(void)
+{
+	char conf[600], fmt[64];
+	struct cg_model m;
+	struct cg_diag d;
+	const struct cg_policy_spec *p;
+	int r, idx;
+
+	snprintf(conf, sizeof(conf), "%s/tests/unit/corpus/dir/all-ok/camguard.conf", srcroot);
+	diag_init(&d);
+	r = model_load(conf, &m, &d);
+	diag_free(&d);
+	if (!CHECK(r == 0, "all-ok: %d", r))
+		return;
+	CHECK(m.npolicies == 2 && m.config.nenclave == 1 && m.config.max_devices == CG_DEV_STATS_DEFAULT &&
+	      m.config.nftables && m.config.on_exit == CG_ON_EXIT_KEEP &&
+	      !strcmp(m.config.pin_dir, "/sys/fs/bpf/camguard") &&
+	      !strcmp(m.config.control_socket, "/run/camguard/camguard.sock"), "config defaults");
+	idx = model_find_policy(&m, "acme");
+	if (!CHECK(idx == 0 && !strcmp(m.policies[m.default_index].name, "unknown"), "order: %d", idx)) {
+		model_free(&m);
+		return;
+	}
+	p = &m.policies[idx];
+	CHECK(p->action == CG_ACTION_MONITOR && p->id == 0 && m.policies[1].id == 1, "action, ids");
+	/* explicit AC:12:34, B4:EF:01; the vendor adds AC:56:78, AC:9A:BC:1,
+	 * 70:B3:D5:F2:F (its AC:12:34 merges into the explicit one) */
+	CHECK(p->nouis == 5 && p->nvendors == 1, "ouis %zu", p->nouis);
+	for (size_t i = 0; i < p->nouis; i++) {
+		syntax_format_oui(p->ouis[i].bytes, p->ouis[i].bits, fmt);
+		if (!strcmp(fmt, "AC:12:34"))
+			CHECK(p->ouis[i].vendor == -1 && !strcmp(p->ouis[i].source, "policy") &&
+			      p->ouis[i].origin.line == 5, "explicit AC:12:34 kept");
+		if (!strcmp(fmt, "AC:9A:BC:1"))
+			CHECK(p->ouis[i].vendor == 0 && p->ouis[i].bits == 28 &&
+			      !strcmp(p->ouis[i].source, "Acme Cameras Ltd.") && p->ouis[i].origin.line == 4,
+			      "MA-M from vendor");
+	}
+	CHECK(p->ndevices == 1 && p->devices[0].mac[0] == 0x02 && p->devices[0].origin.line == 6 &&
+	      !strcmp(p->devices[0].note, "locally administered: fine as a device"), "device");
+	CHECK(p->nrules == 4, "rules %zu", p->nrules);
+	if (p->nrules == 4) {
+		syntax_format_prefix(&p->rules[1].prefix, fmt, sizeof(fmt));
+		CHECK(p->rules[0].enclave && p->rules[0].kind == CG_RULE_TO && p->rules[0].nranges == 0, "rule 0");
+		CHECK(!strcmp(fmt, "198.51.100.10/32") && p->rules[1].proto == 17 && p->rules[1].nranges == 1 &&
+		      p->rules[1].ranges[0].lo == 123 && p->rules[1].ranges[0].hi == 123 &&
+		      !strcmp(p->rules[1].note, "NTP"), "rule 1: %s", fmt);
+		CHECK(p->rules[2].kind == CG_RULE_FROM && p->rules[2].proto == 6 && p->rules[2].nranges == 2 &&
+		      p->rules[2].ranges[1].lo == 8000 && p->rules[2].ranges[1].hi == 8010, "rule 2");
+		CHECK(p->rules[3].proto == 1 && p->rules[3].prefix.family == 6 && p->rules[3].prefix.len == 48 &&
+		      p->rules[3].origin.line == 12, "rule 3");
+	}
+	CHECK(p->ndeny == 2 && p->deny[1].family == 6 && p->deny_origins[1].line == 2 &&
+	      p->ndeny_lists == 1 && !strcmp(p->deny_lists[0], "../lists/cn.cidr"), "deny");
+	CHECK(m.registry_read && m.registry_entries == 7 && !strcmp(m.registry_date, "2022-08-27"), "registry");
+	model_free(&m);
+}
+
 /* ---- ids ------------------------------------------------------------------------------ */
 
 static void test_ids(void)
@@ -996,6 +1056,7 @@ int main(int argc, char **argv)
 	}
 	test_syntax();
 	test_ids();
+	test_model_values();
 	test_registry_fake();
 	test_registry_real();
 	test_shipped();
