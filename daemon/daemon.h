@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * daemon.h — camguardd's state and its event loop.
+ *
+ * One thread, one epoll set. Every source (signals, timer, ring buffer,
+ * rtnetlink, control socket and its clients) registers a cg_watch; the loop
+ * calls the watch's handler. Nothing blocks: the data plane enforces on its
+ * own, the daemon only feeds it policy and reads what it counted.
+ */
+#ifndef CAMGUARD_DAEMON_H
+#define CAMGUARD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "attach.h"
+#include "dataplane.h"
+#include "model.h"
+
+struct cg_daemon;
+struct cg_watch;
+
+typedef void (*cg_watch_fn)(struct cg_daemon *d, struct cg_watch *w, uint32_t events);
+
+struct cg_watch {
+	int fd;
+	cg_watch_fn fn;
+	void *data;
+};
+
+int daemon_watch_add(struct cg_daemon *d, struct cg_watch *w, uint32_t events);
+int daemon_watch_mod(struct cg_daemon *d, struct cg_watch *w, uint32_t events);
+void daemon_watch_del(struct cg_daemon *d, struct cg_watch *w);
+
+/* One configured camera interface and where the programs sit on it. */
+struct cg_iface {
+	char name[16];
+	uint8_t mode;              /* CG_IFMODE_* */
+	int ifindex;               /* 0 while the interface is missing */
+	bool attached[CG_HOOK_MAX];
+	uint64_t attaches;         /* times (re-)attached */
+	char error[160];           /* last attach problem, "" if none */
+};
+
+struct cg_reload_result {
+	bool ok;
+	time_t when;
+	char message[512];         /* first error, or a summary */
+	uint32_t generation;
+};
+
+struct cg_daemon {
+	char conf_path[CG_PATH_MAX];
+	struct cg_model model;     /* the live policy set */
+	struct cg_dataplane *dp;
+	struct cg_iface *ifaces;
+	size_t nifaces;
+	struct cg_inventory *inv;
+	struct cg_vendor_db *vendors;
+	struct cg_control *control;
+	struct cg_nft *nft;
+
+	int epfd;
+	bool stopping;
+	time_t started;
+	struct timespec started_mono;
+
+	uint64_t reloads_ok, reloads_failed;
+	struct cg_reload_result last_reload;
+	uint64_t tamper_events;
+	char last_tamper[256];
+	uint64_t events_seen;
+	uint64_t drop_samples;
+	char files_hash[65];       /* sha256 over every file of the live model */
+};
+
+/* The whole daemon: returns the process exit code. */
+int daemon_main(const char *conf_path);
+/* camguardd --unload: remove everything camguard attached, pinned and added. */
+int daemon_unload(const char *conf_path);
+
+/* Reload from disk. dry_run: validate and compile only, fill ret_changes
+ * (a JSON array of devices whose policy would change) when not NULL. */
+struct json_object;
+int daemon_reload(struct cg_daemon *d, bool dry_run, struct json_object **ret_changes,
+		  char *err, size_t errlen);
+
+const char *daemon_policy_name(const struct cg_daemon *d, unsigned id);
+
+#endif

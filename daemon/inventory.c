@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * inventory.c — see inventory.h.
+ *
+ * Devices live in one array (slots reused through a free list), indexed by a
+ * chained hash on the MAC, and threaded on a doubly linked recency list so
+ * that touch and evict are O(1). Indices instead of pointers keep the array
+ * reallocatable.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inventory.h"
+
+struct cg_inventory {
+	struct cg_inv_device *dev;
+	size_t cap, limit, count;
+	int32_t *buckets;
+	size_t nbuckets;
+	int32_t head, tail;        /* least / most recently seen */
+	int32_t free_list;
+	uint64_t evicted;
+	bool dirty;
+};
+
+static uint32_t mac_hash(const uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 16777619u;
+	return h;
+}
+
+int inventory_new(size_t limit, struct cg_inventory **ret)
+{
+	struct cg_inventory *inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return -ENOMEM;
+	inv->limit = limit ? limit : 1;
+	inv->nbuckets = 1;
+	while (inv->nbuckets < inv->limit)
+		inv->nbuckets <<= 1;
+	inv->buckets = malloc(inv->nbuckets * sizeof(*inv->buckets));
+	if (!inv->buckets) {
+		free(inv);
+		return -ENOMEM;
+	}
+	memset(inv->buckets, 0xff, inv->nbuckets * sizeof(*inv->buckets));
+	inv->head = inv->tail = inv->free_list = -1;
+	*ret = inv;
+	return 0;
+}
+
+void inventory_free(struct cg_inventory *inv)
+{
+	if (!inv)
+		return;
+	free(inv->dev);
+	free(inv->buckets);
+	free(inv);
+}
+
+static int32_t find_index(const struct cg_inventory *inv, const uint8_t mac[6])
+{
+	int32_t i = inv->buckets[mac_hash(mac) & (inv->nbuckets - 1)];
+	while (i >= 0 && memcmp(inv->dev[i].mac, mac, 6) != 0)
+		i = inv->dev[i].hnext;
+	return i;
+}
+
+struct cg_inv_device *inventory_find(const struct cg_inventory *inv, const uint8_t mac[6])
+{
+	int32_t i = find_index(inv, mac);
+	return i >= 0 ? &inv->dev[i] : NULL;
+}
+
+static void list_unlink(struct cg_inventory *inv, int32_t i)
+{
+	struct cg_inv_device *d = &inv->dev[i];
+	if (d->lprev >= 0)
+		inv->dev[d->lprev].lnext = d->lnext;
+	else
+		inv->head = d->lnext;
+	if (d->lnext >= 0)
+		inv->dev[d->lnext].lprev = d->lprev;
+	else
+		inv->tail = d->lprev;
+}
+
+static void list_append(struct cg_inventory *inv, int32_t i)
+{
+	struct cg_inv_device *d = &inv->dev[i];
+	d->lprev = inv->tail;
+	d->lnext = -1;
+	if (inv->tail >= 0)
+		inv->dev[inv->tail].lnext = i;
+	else
+		inv->head = i;
+	inv->tail = i;
+}
+
+static void hash_unlink(struct cg_inventory *inv, int32_t i)
+{
+	int32_t *p = &inv->buckets[mac_hash(inv->dev[i].mac) & (inv->nbuckets - 1)];
+	while (*p != i)
+		p = &inv->dev[*p].hnext;
+	*p = inv->dev[i].hnext;
+}
+
+static int32_t alloc_slot(struct cg_inventory *inv)
+{
+	if (inv->count >= inv->limit) {
+		/* Evict the least recently seen device. */
+		int32_t victim = inv->head;
+		list_unlink(inv, victim);
+		hash_unlink(inv, victim);
+		inv->count--;
+		inv->evicted++;
+		return victim;
+	}
+	if (inv->free_list >= 0) {
+		int32_t i = inv->free_list;
+		inv->free_list = inv->dev[i].hnext;
+		return i;
+	}
+	if (inv->count == inv->cap) {
+		size_t cap = inv->cap ? inv->cap * 2 : 64;
+		if (cap > inv->limit)
+			cap = inv->limit;
+		struct cg_inv_device *v = realloc(inv->dev, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		inv->dev = v;
+		inv->cap = cap;
+	}
+	return (int32_t)inv->count;
+}
+
+struct cg_inv_device *inventory_touch(struct cg_inventory *inv, const uint8_t mac[6],
+				      int64_t now, bool *ret_new)
+{
+	int32_t i = find_index(inv, mac);
+	bool created = false;
+
+	if (i < 0) {
+		i = alloc_slot(inv);
+		if (i < 0)
+			return NULL;
+		struct cg_inv_device *d = &inv->dev[i];
+		memset(d, 0, sizeof(*d));
+		memcpy(d->mac, mac, 6);
+		d->first_seen = now;
+		size_t b = mac_hash(mac) & (inv->nbuckets - 1);
+		d->hnext = inv->buckets[b];
+		inv->buckets[b] = i;
+		inv->count++;
+		created = true;
+	} else {
+		list_unlink(inv, i);
+	}
+	list_append(inv, i);
+	if (now > inv->dev[i].last_seen)
+		inv->dev[i].last_seen = now;
+	inv->dirty = true;
+	if (ret_new)
+		*ret_new = created;
+	return &inv->dev[i];
+}
+
+bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr)
+{
+	size_t len = family == 4 ? 4 : 16;
+	uint8_t *n = family == 4 ? &d->n4 : &d->n6;
+	int found = -1;
+
+	for (int i = 0; i < *n; i++) {
+		const uint8_t *a = family == 4 ? d->ip4[i] : d->ip6[i];
+		if (memcmp(a, addr, len) == 0)
+			found = i;
+	}
+	if (found == 0)
+		return false;
+	/* Shift to make room at the front: most recent first. */
+	int last = found >= 0 ? found : (*n < CG_INV_ADDRS ? (*n)++ : CG_INV_ADDRS - 1);
+	if (family == 4) {
+		memmove(d->ip4[1], d->ip4[0], (size_t)last * 4);
+		memcpy(d->ip4[0], addr, 4);
+	} else {
+		memmove(d->ip6[1], d->ip6[0], (size_t)last * 16);
+		memcpy(d->ip6[0], addr, 16);
+	}
+	return found < 0;
+}
+
+void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked *b)
+{
+	size_t len = b->family == 4 ? 4 : 16;
+	struct cg_inv_blocked *slot = NULL;
+
+	for (int i = 0; i < CG_INV_BLOCKED; i++) {
+		struct cg_inv_blocked *s = &d->blocked[i];
+		if (s->family == b->family && s->proto == b->proto && s->port == b->port &&
+		    s->dir == b->dir && memcmp(s->addr, b->addr, len) == 0) {
+			s->count += b->count;
+			s->last = b->last;
+			s->reason = b->reason;
+			s->would = b->would;
+			return;
+		}
+		/* The empty slot, else the least-hit one, makes room. */
+		if (!slot || (slot->family && (!s->family || s->count < slot->count)))
+			slot = s;
+	}
+	*slot = *b;
+}
+
+size_t inventory_count(const struct cg_inventory *inv)
+{
+	return inv->count;
+}
+
+uint64_t inventory_evicted(const struct cg_inventory *inv)
+{
+	return inv->evicted;
+}
+
+bool inventory_dirty(const struct cg_inventory *inv)
+{
+	return inv->dirty;
+}
+
+struct cg_inv_device *inventory_first(const struct cg_inventory *inv)
+{
+	return inv->head >= 0 ? &inv->dev[inv->head] : NULL;
+}
+
+struct cg_inv_device *inventory_next(const struct cg_inventory *inv, const struct cg_inv_device *d)
+{
+	return d->lnext >= 0 ? &inv->dev[d->lnext] : NULL;
+}
+
+/* ---- formatting --------------------------------------------------------- */
+
+void format_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+void format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len)
+{
+	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+void format_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "");
+}
+
+static int64_t parse_time(const char *s)
+{
+	struct tm tm = {};
+	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+json_object *inventory_device_to_json(const struct cg_inv_device *d)
+{
+	json_object *o = json_object_new_object();
+	json_object *v4 = json_object_new_array(), *v6 = json_object_new_array();
+	char buf[64];
+
+	format_mac(d->mac, buf);
+	json_object_object_add(o, "mac", json_object_new_string(buf));
+	json_object_object_add(o, "vendor", json_object_new_string(d->vendor));
+	json_object_object_add(o, "policy", json_object_new_string(d->policy));
+	for (int i = 0; i < d->n4; i++) {
+		format_addr(4, d->ip4[i], buf, sizeof(buf));
+		json_object_array_add(v4, json_object_new_string(buf));
+	}
+	for (int i = 0; i < d->n6; i++) {
+		format_addr(6, d->ip6[i], buf, sizeof(buf));
+		json_object_array_add(v6, json_object_new_string(buf));
+	}
+	json_object_object_add(o, "ipv4", v4);
+	json_object_object_add(o, "ipv6", v6);
+	json_object_object_add(o, "vlan", json_object_new_int(d->vlan));
+	json_object_object_add(o, "interface", json_object_new_string(d->ifname));
+	format_time(d->first_seen, buf, sizeof(buf));
+	json_object_object_add(o, "first_seen", json_object_new_string(buf));
+	format_time(d->last_seen, buf, sizeof(buf));
+	json_object_object_add(o, "last_seen", json_object_new_string(buf));
+	return o;
+}
+
+static void copy_str(char *dst, size_t len, json_object *o, const char *key)
+{
+	json_object *v;
+	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		snprintf(dst, len, "%s", json_object_get_string(v));
+}
+
+static void load_addrs(struct cg_inv_device *d, json_object *o, const char *key, uint8_t family)
+{
+	json_object *arr;
+	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
+		return;
+	/* Stored most recent first: add in reverse to keep that order. */
+	for (int i = (int)json_object_array_length(arr) - 1; i >= 0; i--) {
+		uint8_t a[16];
+		const char *s = json_object_get_string(json_object_array_get_idx(arr, (size_t)i));
+		if (s && inet_pton(family == 4 ? AF_INET : AF_INET6, s, a) == 1)
+			inventory_add_addr(d, family, a);
+	}
+}
+
+int inventory_load(struct cg_inventory *inv, const char *path)
+{
+	json_object *root = json_object_from_file(path);
+	json_object *devs;
+
+	if (!root)
+		return access(path, F_OK) == 0 ? -EINVAL : -ENOENT;
+	if (!json_object_object_get_ex(root, "devices", &devs) ||
+	    !json_object_is_type(devs, json_type_array)) {
+		json_object_put(root);
+		return -EINVAL;
+	}
+	/* Oldest first, so that the recency list ends with the newest. */
+	size_t n = json_object_array_length(devs);
+	struct { size_t idx; int64_t last; } *order = calloc(n ? n : 1, sizeof(*order));
+	if (!order) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(devs, i), *v;
+		order[i].idx = i;
+		if (json_object_object_get_ex(o, "last_seen", &v))
+			order[i].last = parse_time(json_object_get_string(v));
+	}
+	for (size_t i = 1; i < n; i++)          /* insertion sort: the file is mostly ordered */
+		for (size_t j = i; j > 0 && order[j - 1].last > order[j].last; j--) {
+			__typeof__(*order) t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t k = 0; k < n; k++) {
+		json_object *o = json_object_array_get_idx(devs, order[k].idx), *v;
+		uint8_t mac[6];
+		if (!json_object_object_get_ex(o, "mac", &v) ||
+		    parse_mac(json_object_get_string(v), mac))
+			continue;
+		struct cg_inv_device *d = inventory_touch(inv, mac, order[k].last, NULL);
+		if (!d)
+			break;
+		if (json_object_object_get_ex(o, "first_seen", &v))
+			d->first_seen = parse_time(json_object_get_string(v));
+		d->last_seen = order[k].last;
+		copy_str(d->vendor, sizeof(d->vendor), o, "vendor");
+		copy_str(d->policy, sizeof(d->policy), o, "policy");
+		copy_str(d->ifname, sizeof(d->ifname), o, "interface");
+		if (json_object_object_get_ex(o, "vlan", &v))
+			d->vlan = (uint16_t)json_object_get_int(v);
+		load_addrs(d, o, "ipv4", 4);
+		load_addrs(d, o, "ipv6", 6);
+	}
+	free(order);
+	json_object_put(root);
+	inv->dirty = false;
+	return 0;
+}
+
+int inventory_save(struct cg_inventory *inv, const char *path)
+{
+	json_object *root = json_object_new_object(), *devs = json_object_new_array();
+	char tmp[CG_PATH_MAX + 8];
+	int rc = 0;
+
+	json_object_object_add(root, "version", json_object_new_int(1));
+	for (struct cg_inv_device *d = inventory_first(inv); d; d = inventory_next(inv, d))
+		json_object_array_add(devs, inventory_device_to_json(d));
+	json_object_object_add(root, "devices", devs);
+
+	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	size_t len = strlen(text), off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0) {
+			rc = -errno;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	else
+		inv->dirty = false;
+out:
+	json_object_put(root);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * inventory.h — every device seen on the camera side.
+ *
+ * Fed by the data plane's ring buffer (new device, new source address, drop
+ * samples) and by a periodic read of the device counters (last seen). Bounded:
+ * past `limit` devices the least recently seen one is evicted and counted, so
+ * a MAC flood costs memory once and never grows it. Saved as JSON in the
+ * state directory, atomically (temp file, fsync, rename), and loaded at start
+ * so that a restart keeps first-seen times and addresses.
+ */
+#ifndef CAMGUARD_INVENTORY_H
+#define CAMGUARD_INVENTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "model.h"
+
+#define CG_INV_ADDRS   4   /* addresses kept per family, most recent first */
+#define CG_INV_BLOCKED 8   /* blocked destinations kept per device */
+
+struct cg_inv_blocked {
+	uint8_t family;            /* 4 or 6; 0 = empty slot */
+	uint8_t proto;
+	uint8_t dir;
+	uint8_t reason;
+	uint16_t port;             /* the peer's port */
+	uint8_t addr[16];
+	uint64_t count;
+	int64_t last;
+	bool would;                /* monitor: passed, isolate would drop */
+};
+
+struct cg_inv_device {
+	uint8_t mac[6];
+	uint16_t vlan;
+	char vendor[96];
+	char policy[CG_NAME_MAX];
+	char ifname[16];
+	uint8_t ip4[CG_INV_ADDRS][4];
+	uint8_t n4;
+	uint8_t ip6[CG_INV_ADDRS][16];
+	uint8_t n6;
+	int64_t first_seen;        /* unix seconds */
+	int64_t last_seen;
+	uint64_t packets;          /* counter total at the last read (last-seen detection) */
+	struct cg_inv_blocked blocked[CG_INV_BLOCKED];
+
+	/* bookkeeping */
+	int32_t hnext, lprev, lnext;
+};
+
+struct cg_inventory;
+
+int inventory_new(size_t limit, struct cg_inventory **ret);
+void inventory_free(struct cg_inventory *inv);
+
+/* Finds the device or creates it (evicting the least recently seen one at
+ * the limit); moves it to the most-recent end. ret_new tells which. */
+struct cg_inv_device *inventory_touch(struct cg_inventory *inv, const uint8_t mac[6],
+				      int64_t now, bool *ret_new);
+struct cg_inv_device *inventory_find(const struct cg_inventory *inv, const uint8_t mac[6]);
+
+/* Remembers an address (most recent first, bounded). Returns true if new. */
+bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr);
+void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked *b);
+
+size_t inventory_count(const struct cg_inventory *inv);
+uint64_t inventory_evicted(const struct cg_inventory *inv);
+bool inventory_dirty(const struct cg_inventory *inv);
+
+/* Iteration in least- to most-recently-seen order. */
+struct cg_inv_device *inventory_first(const struct cg_inventory *inv);
+struct cg_inv_device *inventory_next(const struct cg_inventory *inv, const struct cg_inv_device *d);
+
+json_object *inventory_device_to_json(const struct cg_inv_device *d);
+int inventory_save(struct cg_inventory *inv, const char *path);
+/* -ENOENT when there is no file yet; -EINVAL for a file we cannot read. */
+int inventory_load(struct cg_inventory *inv, const char *path);
+
+void format_mac(const uint8_t mac[6], char buf[18]);
+int parse_mac(const char *s, uint8_t mac[6]);
+void format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len);
+void format_time(int64_t t, char *buf, size_t len);
+
+#endif
