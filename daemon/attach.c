@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -39,6 +40,21 @@ int prog_id_of(int prog_fd, uint32_t *ret_id)
 		return -errno;
 	*ret_id = info.id;
 	return 0;
+}
+
+bool prog_is_camguard(uint32_t prog_id)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+	bool ours = false;
+
+	if (fd < 0)
+		return false;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		ours = strncmp(info.name, "cg_", 3) == 0;
+	close(fd);
+	return ours;
 }
 
 int attach_hook(int ifindex, enum cg_hook hook, int prog_fd)

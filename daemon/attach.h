@@ -32,5 +32,7 @@ int attach_query(int ifindex, enum cg_hook hook, uint32_t *ret_prog_id);
 int attach_detach(int ifindex, enum cg_hook hook);
 
 int prog_id_of(int prog_fd, uint32_t *ret_id);
+/* Is the loaded program with this id one of ours (by name)? */
+bool prog_is_camguard(uint32_t prog_id);
 
 #endif

@@ -466,3 +466,24 @@ void compiled_free(struct cg_compiled *c)
 	free(c->rulesets);
 	memset(c, 0, sizeof(*c));
 }
+
+unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
+{
+	int best = -1;
+
+	for (size_t i = 0; i < c->devs.n; i++)
+		if (memcmp(c->devs.keys[i].addr, mac, 6) == 0)
+			return c->devs.values[i].policy;
+	if (mac[0] & 0x02)
+		return c->conf.default_policy;
+	for (size_t i = 0; i < c->ouis.n; i++) {
+		const struct cg_oui_key *k = &c->ouis.keys[i];
+		struct cg_prefix a = { .family = 6, .len = (uint8_t)k->prefixlen };
+		struct cg_prefix b = { .family = 6, .len = 48 };
+		memcpy(a.addr, k->oui, 5);
+		memcpy(b.addr, mac, 6);
+		if (prefix_contains(&a, &b) && (best < 0 || k->prefixlen > c->ouis.keys[best].prefixlen))
+			best = (int)i;
+	}
+	return best >= 0 ? c->ouis.values[best].policy : c->conf.default_policy;
+}

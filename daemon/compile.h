@@ -46,6 +46,11 @@ struct cg_compiled {
 int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen);
 void compiled_free(struct cg_compiled *c);
 
+/* The policy id c assigns to mac: exact device, else the longest OUI
+ * prefix (never for a locally administered MAC), else the default. The
+ * same resolution as the data plane's, for reload --dry-run. */
+unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6]);
+
 /* Exposed for tests: does prefix a contain prefix b (same family)? */
 int prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b);
 

@@ -220,6 +220,71 @@ int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c)
 	return 0;
 }
 
+int dataplane_flip_to(struct cg_dataplane *dp, uint32_t slot)
+{
+	uint32_t zero = 0;
+	struct cg_conf conf;
+
+	slot &= 1;
+	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.cg_conf), &slot, &conf) < 0)
+		return -errno;
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_active), &zero, &slot, BPF_ANY) < 0)
+		return -errno;
+	dp->slot = slot;
+	dp->gen = conf.gen;
+	return 0;
+}
+
+int dataplane_reset_policy(struct cg_dataplane *dp, unsigned id)
+{
+	int fd = bpf_map__fd(dp->skel->maps.cg_pol_stats);
+	struct cg_counter *zeros = calloc(ncpus(), sizeof(*zeros));
+	int rc = 0;
+
+	if (!zeros)
+		return -ENOMEM;
+	for (int dir = 0; dir < CG_DIR_MAX && !rc; dir++)
+		for (int r = 0; r < CG_REASON_MAX && !rc; r++) {
+			uint32_t k = CG_POLSTAT_INDEX(id, dir, r);
+			if (bpf_map_update_elem(fd, &k, zeros, BPF_ANY) < 0)
+				rc = -errno;
+		}
+	free(zeros);
+	return rc;
+}
+
+int dataplane_repin(struct cg_dataplane *dp, const char *pin_dir)
+{
+	struct bpf_map *m;
+	int repaired = 0;
+
+	if (!pin_dir)
+		return 0;
+	bpf_object__for_each_map(m, dp->skel->obj) {
+		const char *path = bpf_map__pin_path(m);
+		struct bpf_map_info want = {}, have = {};
+		uint32_t len = sizeof(want);
+
+		if (!path)
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &want, &len))
+			return -errno;
+		int fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			len = sizeof(have);
+			int ok = bpf_obj_get_info_by_fd(fd, &have, &len) == 0 && have.id == want.id;
+			close(fd);
+			if (ok)
+				continue;
+			unlink(path);   /* something else sits at our path */
+		}
+		if (bpf_obj_pin(bpf_map__fd(m), path))
+			return -errno;
+		repaired++;
+	}
+	return repaired;
+}
+
 int dataplane_prog_fd(const struct cg_dataplane *dp, const char *name)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(dp->skel->obj, name);
@@ -256,23 +321,12 @@ int dataplane_read_policy_stats(const struct cg_dataplane *dp,
 	return rc;
 }
 
-int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
-			  struct cg_dev_stats *ret)
+/* Sums one device's per-CPU values; false if no CPU ever saw it. */
+static bool sum_device(const struct cg_dev_stats *per, int n, struct cg_dev_stats *ret)
 {
-	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_dev_stats);
-	struct cg_dev_stats *per = calloc(n, sizeof(*per));
-	struct cg_mac_key key = {};
 	struct cg_dev_stats sum = {};
 	bool any = false;
 
-	if (!per)
-		return -ENOMEM;
-	memcpy(key.addr, mac, 6);
-	if (bpf_map_lookup_elem(fd, &key, per) < 0) {
-		int rc = -errno;
-		free(per);
-		return rc;
-	}
 	for (int c = 0; c < n; c++) {
 		const struct cg_dev_stats *s = &per[c];
 		if (!s->first_ns && !s->last_ns)
@@ -299,11 +353,70 @@ int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
 			memcpy(sum.ip6, s->ip6, 16);
 		any = true;
 	}
-	free(per);
-	if (!any)
-		return -ENOENT;
 	*ret = sum;
-	return 0;
+	return any;
+}
+
+int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
+			  struct cg_dev_stats *ret)
+{
+	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_dev_stats);
+	struct cg_dev_stats *per = calloc(n, sizeof(*per));
+	struct cg_mac_key key = {};
+	int rc = 0;
+
+	if (!per)
+		return -ENOMEM;
+	memcpy(key.addr, mac, 6);
+	if (bpf_map_lookup_elem(fd, &key, per) < 0)
+		rc = -errno;
+	else if (!sum_device(per, n, ret))
+		rc = -ENOENT;
+	free(per);
+	return rc;
+}
+
+/* Batch reads: one syscall per chunk of devices instead of two per device. */
+#define DEV_BATCH 1024
+
+int dataplane_foreach_device(const struct cg_dataplane *dp,
+			     int (*cb)(const uint8_t mac[6], const struct cg_dev_stats *sum, void *ctx),
+			     void *ctx)
+{
+	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_dev_stats);
+	struct cg_mac_key *keys = calloc(DEV_BATCH, sizeof(*keys));
+	struct cg_dev_stats *vals = calloc((size_t)DEV_BATCH * n, sizeof(*vals));
+	struct cg_mac_key in_batch, out_batch;
+	bool first = true;
+	int rc = 0;
+
+	if (!keys || !vals) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		uint32_t count = DEV_BATCH;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch, keys, vals,
+					       &count, &o);
+		if (err < 0 && errno != ENOENT) {
+			rc = -errno;
+			break;
+		}
+		for (uint32_t i = 0; i < count && !rc; i++) {
+			struct cg_dev_stats sum;
+			if (sum_device(&vals[(size_t)i * n], n, &sum))
+				rc = cb(keys[i].addr, &sum, ctx);
+		}
+		if (rc || err < 0)   /* ENOENT: that was the last chunk */
+			break;
+		in_batch = out_batch;
+		first = false;
+	}
+out:
+	free(keys);
+	free(vals);
+	return rc;
 }
 
 int dataplane_read_misc(const struct cg_dataplane *dp, uint64_t out[CG_MISC_MAX])

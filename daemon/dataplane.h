@@ -38,6 +38,24 @@ void dataplane_free(struct cg_dataplane *dp);
  * a packet sees the old or the new set, never a mix. */
 int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c);
 
+/* Makes `slot` the active one again (rolling back a flip whose second layer
+ * failed); the slot must still hold the previous set, as it does until the
+ * next apply. */
+int dataplane_flip_to(struct cg_dataplane *dp, uint32_t slot);
+
+/* Zeroes the counters of one policy id (an id that now names another policy). */
+int dataplane_reset_policy(struct cg_dataplane *dp, unsigned id);
+
+/* Puts back pins that were removed or replaced under pin_dir; returns how
+ * many it repaired, or -errno. */
+int dataplane_repin(struct cg_dataplane *dp, const char *pin_dir);
+
+/* Calls cb for every device in the counter map with its per-CPU sums (as
+ * dataplane_read_device). Stops early when cb returns non-zero. */
+int dataplane_foreach_device(const struct cg_dataplane *dp,
+			     int (*cb)(const uint8_t mac[6], const struct cg_dev_stats *sum, void *ctx),
+			     void *ctx);
+
 /* Removes the pinned maps (after the programs were detached). */
 int dataplane_unpin(const char *pin_dir);
 

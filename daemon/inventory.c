@@ -275,7 +275,7 @@ void format_time(int64_t t, char *buf, size_t len)
 	struct tm tm;
 	time_t tt = (time_t)t;
 	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "");
+		buf[0] = '\0';
 }
 
 static int64_t parse_time(const char *s)

@@ -4,6 +4,7 @@
  * systemd >= 253 expects for Type=notify-reload; older systemd ignores it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

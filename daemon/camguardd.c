@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * camguardd — the camguard daemon. Options, then one of three modes:
+ * run (default), --check, --unload. See camguardd(8).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "daemon.h"
+#include "load.h"
+#include "log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: camguardd [-c FILE] [-v]        run the daemon (foreground)\n"
+		"       camguardd --check [-c FILE]     validate the configuration and policies\n"
+		"       camguardd --unload [-c FILE]    remove every filter, pin and table camguard created\n"
+		"       camguardd --version\n"
+		"\n"
+		"  -c, --config FILE   main configuration (default %s)\n"
+		"  -v, --verbose       debug logging\n",
+		CG_DEFAULT_CONF);
+}
+
+int main(int argc, char **argv)
+{
+	enum { RUN, CHECK, UNLOAD } mode = RUN;
+	const char *conf = CG_DEFAULT_CONF;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "unload", no_argument, NULL, 'U' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf = optarg; break;
+		case 'C': mode = CHECK; break;
+		case 'U': mode = UNLOAD; break;
+		case 'v': log_verbose = 1; break;
+		case 'V': printf("camguardd %s\n", CAMGUARD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "camguardd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	/* journald adds time stamps; line buffering keeps lines whole. */
+	setvbuf(stderr, NULL, _IOLBF, 0);
+
+	switch (mode) {
+	case CHECK:
+		return check_main(conf, stdout);
+	case UNLOAD:
+		if (geteuid() != 0) {
+			fprintf(stderr, "camguardd: --unload needs root\n");
+			return 1;
+		}
+		return daemon_unload(conf);
+	default:
+		if (geteuid() != 0) {
+			fprintf(stderr, "camguardd: must run as root (BPF and netlink need CAP_BPF, CAP_NET_ADMIN)\n");
+			return 1;
+		}
+		return daemon_main(conf);
+	}
+}

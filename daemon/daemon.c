@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * daemon.c — camguardd: start, reload, keep enforcing, stop.
+ *
+ * Start order is chosen so that there is never a moment without enforcement:
+ * policy is loaded and compiled first, the BPF maps are opened from the pin
+ * directory (or created), the new policy generation is flipped live, and only
+ * then are the programs attached — replacing a previous instance's filters in
+ * one netlink operation when they exist. Stopping with on_exit = "keep" just
+ * exits: the filters hold the programs and the pins hold the maps.
+ *
+ * Reload: parse and validate everything into a new model; on any error the
+ * live model stays and the error is logged with file and line. On success
+ * the compiled set goes into the inactive slot and is flipped; the nftables
+ * table (when enabled) is replaced in one batch, and if that fails the BPF
+ * side is flipped back so both layers keep enforcing the same policy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "check.h"
+#include "compile.h"
+#include "control.h"
+#include "daemon.h"
+#include "diag.h"
+#include "filehash.h"
+#include "inventory.h"
+#include "load.h"
+#include "log.h"
+#include "names.h"
+#include "nft.h"
+#include "registry.h"
+#include "sdnotify.h"
+#include "vendor.h"
+
+#ifndef CAMGUARD_DATADIR
+#define CAMGUARD_DATADIR "/usr/share/camguard"
+#endif
+
+#define TICK_MS            250   /* interface sync: re-attach within a second */
+#define TAMPER_EVERY       8     /* ticks: 2 s */
+#define COUNTERS_EVERY     20    /* ticks: 5 s, last-seen from counters */
+#define SAVE_EVERY         120   /* ticks: 30 s, inventory to disk if changed */
+#define DROP_SUMMARY_EVERY 240   /* ticks: 60 s */
+#define INVENTORY_LIMIT    65536
+
+int log_verbose;
+
+static struct cg_watch sig_watch, timer_watch, rb_watch, nl_watch;
+static struct ring_buffer *ringbuf;
+static uint64_t ticks;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int64_t now_wall(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[CG_PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The pin directory must be on a bpffs: mount one at its parent if not. */
+static int ensure_bpffs(const char *pin_dir)
+{
+	char parent[CG_PATH_MAX];
+	struct statfs st;
+
+	snprintf(parent, sizeof(parent), "%s", pin_dir);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return -EINVAL;
+	*slash = '\0';
+	int rc = mkdir_p(parent, 0700);
+	if (rc)
+		return rc;
+	if (statfs(parent, &st) < 0)
+		return -errno;
+	if (st.f_type != BPF_FS_MAGIC && mount("bpf", parent, "bpf", 0, "mode=0700") < 0)
+		return -errno;
+	return mkdir_p(pin_dir, 0700);
+}
+
+const char *daemon_policy_name(const struct cg_daemon *d, unsigned id)
+{
+	for (size_t i = 0; i < d->model.npolicies; i++)
+		if (d->model.policies[i].id == id)
+			return d->model.policies[i].name;
+	return "unknown";
+}
+
+/* ---- epoll -------------------------------------------------------------- */
+
+int daemon_watch_add(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0 ? -errno : 0;
+}
+
+int daemon_watch_mod(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0 ? -errno : 0;
+}
+
+void daemon_watch_del(struct cg_daemon *d, struct cg_watch *w)
+{
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+/* ---- stable policy ids -------------------------------------------------- */
+
+/* Policy ids index the never-evicted policy counters, so a name keeps its id
+ * across reloads and restarts: the mapping is kept in state_dir/policy-ids. */
+static void ids_path(const struct cg_config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/policy-ids", c->state_dir);
+}
+
+static int ids_load(const struct cg_config *c, struct cg_model *ret)
+{
+	char path[CG_PATH_MAX + 16], name[CG_NAME_MAX];
+	unsigned id;
+
+	ids_path(c, path, sizeof(path));
+	FILE *f = fopen(path, "re");
+	memset(ret, 0, sizeof(*ret));
+	if (!f)
+		return -errno;
+	ret->policies = calloc(CG_MAX_POLICIES, sizeof(*ret->policies));
+	if (!ret->policies) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (ret->npolicies < CG_MAX_POLICIES && fscanf(f, "%u %63s", &id, name) == 2) {
+		struct cg_policy_spec *p = &ret->policies[ret->npolicies++];
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->id = (uint16_t)id;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int ids_save(const struct cg_model *m)
+{
+	char path[CG_PATH_MAX + 16], tmp[CG_PATH_MAX + 32];
+	ids_path(&m->config, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < m->npolicies; i++)
+		fprintf(f, "%u %s\n", m->policies[i].id, m->policies[i].name);
+	int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -errno;
+	fclose(f);
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	return rc;
+}
+
+/* An id that now names another policy starts its counters from zero. */
+static void reset_reassigned(struct cg_daemon *d, const struct cg_model *prev,
+			     const struct cg_model *next)
+{
+	for (size_t i = 0; i < next->npolicies; i++) {
+		const struct cg_policy_spec *p = &next->policies[i];
+		bool same = false;
+		for (size_t j = 0; prev && j < prev->npolicies; j++)
+			if (prev->policies[j].id == p->id)
+				same = strcmp(prev->policies[j].name, p->name) == 0;
+		if (!same)
+			dataplane_reset_policy(d->dp, p->id);
+	}
+}
+
+/* ---- interfaces --------------------------------------------------------- */
+
+static int iface_prog(const struct cg_daemon *d, enum cg_hook hook)
+{
+	static const char *const names[CG_HOOK_MAX] = { "cg_tc_ingress", "cg_tc_egress", "cg_xdp" };
+	return dataplane_prog_fd(d->dp, names[hook]);
+}
+
+static bool iface_uses(const struct cg_iface *ifc, enum cg_hook hook)
+{
+	if (hook == CG_HOOK_TC_EGRESS)
+		return true;
+	return (hook == CG_HOOK_XDP) == (ifc->mode == CG_IFMODE_XDP);
+}
+
+/*
+ * Makes every configured interface carry our programs. Called on every tick,
+ * on rtnetlink link events and by the tamper check; cheap when all is well
+ * (one query per hook). Returns the number of hooks it had to (re)attach
+ * while the interface existed and we believed them attached: tampering.
+ */
+static int ifaces_sync(struct cg_daemon *d, bool count_tamper)
+{
+	int repaired = 0;
+
+	for (size_t i = 0; i < d->nifaces; i++) {
+		struct cg_iface *ifc = &d->ifaces[i];
+		int ifindex = (int)if_nametoindex(ifc->name);
+
+		if (!ifindex) {
+			if (ifc->ifindex)
+				log_warning("Interface %s is gone; waiting for it to return", ifc->name);
+			ifc->ifindex = 0;
+			memset(ifc->attached, 0, sizeof(ifc->attached));
+			snprintf(ifc->error, sizeof(ifc->error), "interface missing");
+			continue;
+		}
+		if (ifindex != ifc->ifindex)
+			memset(ifc->attached, 0, sizeof(ifc->attached));
+		ifc->ifindex = ifindex;
+
+		for (int h = 0; h < CG_HOOK_MAX; h++) {
+			if (!iface_uses(ifc, h))
+				continue;
+			int fd = iface_prog(d, h);
+			uint32_t want, have = 0;
+			if (prog_id_of(fd, &want) == 0 && attach_query(ifindex, h, &have) == 0 && have == want) {
+				ifc->attached[h] = true;
+				continue;
+			}
+			bool was = ifc->attached[h];
+			int rc = attach_hook(ifindex, h, fd);
+			if (rc) {
+				ifc->attached[h] = false;
+				snprintf(ifc->error, sizeof(ifc->error), "attach %s: %s",
+					 cg_hook_to_string(h), strerror(-rc));
+				log_err("Failed to attach %s to %s: %s", cg_hook_to_string(h), ifc->name,
+					strerror(-rc));
+				continue;
+			}
+			ifc->attached[h] = true;
+			ifc->attaches++;
+			ifc->error[0] = '\0';
+			if (was && count_tamper) {
+				repaired++;
+				snprintf(d->last_tamper, sizeof(d->last_tamper),
+					 "%s filter on %s was removed; re-attached", cg_hook_to_string(h),
+					 ifc->name);
+				log_warning("Tamper: %s", d->last_tamper);
+			} else {
+				log_info("Attached %s on %s", cg_hook_to_string(h), ifc->name);
+			}
+		}
+	}
+	return repaired;
+}
+
+static int ifaces_setup(struct cg_daemon *d)
+{
+	free(d->ifaces);
+	d->nifaces = d->model.config.nifaces;
+	d->ifaces = calloc(d->nifaces ? d->nifaces : 1, sizeof(*d->ifaces));
+	if (!d->ifaces)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nifaces; i++) {
+		snprintf(d->ifaces[i].name, sizeof(d->ifaces[i].name), "%s",
+			 d->model.config.ifaces[i].name);
+		d->ifaces[i].mode = d->model.config.ifaces[i].mode;
+	}
+	ifaces_sync(d, false);
+	for (size_t i = 0; i < d->nifaces; i++)
+		if (!d->ifaces[i].ifindex)
+			log_warning("Camera interface %s does not exist yet; it will be attached when it appears",
+				    d->ifaces[i].name);
+	return 0;
+}
+
+static void ifaces_detach(struct cg_daemon *d)
+{
+	for (size_t i = 0; i < d->nifaces; i++) {
+		struct cg_iface *ifc = &d->ifaces[i];
+		int ifindex = (int)if_nametoindex(ifc->name);
+		for (int h = 0; ifindex && h < CG_HOOK_MAX; h++)
+			if (iface_uses(ifc, h))
+				attach_detach(ifindex, h);
+	}
+}
+
+/* ---- events from the data plane ----------------------------------------- */
+
+static void describe_device(struct cg_daemon *d, struct cg_inv_device *dev,
+			    const struct cg_event *e)
+{
+	char ifname[IF_NAMESIZE] = "";
+	const char *vendor = vendor_lookup(d->vendors, e->mac);
+
+	snprintf(dev->vendor, sizeof(dev->vendor), "%s", vendor ? vendor : "");
+	snprintf(dev->policy, sizeof(dev->policy), "%s", daemon_policy_name(d, e->policy));
+	if (e->ifindex && if_indextoname(e->ifindex, ifname))
+		snprintf(dev->ifname, sizeof(dev->ifname), "%s", ifname);
+	dev->vlan = e->vlan;
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct cg_daemon *d = ctx;
+	const struct cg_event *e = data;
+	char mac[18], addr[INET6_ADDRSTRLEN];
+	bool created;
+
+	if (len < sizeof(*e))
+		return 0;
+	d->events_seen++;
+	struct cg_inv_device *dev = inventory_touch(d->inv, e->mac, now_wall(), &created);
+	if (!dev)
+		return 0;
+	format_mac(e->mac, mac);
+	if (created || e->type == CG_EV_DEVICE)
+		describe_device(d, dev, e);
+	if (created)
+		log_info("New device %s (%s) on %s, policy %s", mac,
+			 dev->vendor[0] ? dev->vendor : "unknown vendor", dev->ifname, dev->policy);
+
+	/* The camera's own address, as it used it (OUT) or was addressed (IN). */
+	if (e->family && e->type != CG_EV_DROP) {
+		const uint8_t *a = e->cam_addr;
+		bool any = e->family == 4 ? (a[0] | a[1] | a[2] | a[3]) : true;
+		if (any && inventory_add_addr(dev, e->family, a)) {
+			format_addr(e->family, a, addr, sizeof(addr));
+			log_info("Device %s uses address %s%s", mac, addr,
+				 e->dir == CG_DIR_OUT && !(e->flags & CG_EVF_SRC_ENCLAVE) &&
+				 e->type == CG_EV_ADDR ? " (outside the enclave)" : "");
+		}
+	}
+	if (e->type == CG_EV_DROP && e->family) {
+		struct cg_inv_blocked b = {
+			.family = e->family, .proto = e->l4proto, .dir = e->dir, .reason = e->reason,
+			.port = e->peer_port, .count = 1, .last = now_wall(),
+			.would = !!(e->flags & CG_EVF_WOULD_DROP),
+		};
+		memcpy(b.addr, e->peer_addr, 16);
+		bool known = false;
+		for (int i = 0; i < CG_INV_BLOCKED; i++) {
+			const struct cg_inv_blocked *s = &dev->blocked[i];
+			known |= s->family == b.family && s->port == b.port && s->proto == b.proto &&
+				 s->dir == b.dir && !memcmp(s->addr, b.addr, b.family == 4 ? 4 : 16);
+		}
+		inventory_add_blocked(dev, &b);
+		d->drop_samples++;
+		if (!known) {
+			format_addr(e->family, e->peer_addr, addr, sizeof(addr));
+			log_notice("%s %s %s %s:%u (%s, policy %s)",
+				   b.would ? "Would drop" : "Dropped", mac,
+				   e->dir == CG_DIR_OUT ? "->" : "<-", addr, e->peer_port,
+				   cg_reason_to_string(e->reason), dev->policy);
+		}
+	}
+	return 0;
+}
+
+static void on_ringbuf(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	ring_buffer__consume(ringbuf);
+}
+
+/* ---- periodic work ------------------------------------------------------ */
+
+/* Last seen from the counters: a device whose packet total moved was seen. */
+static int refresh_one(const uint8_t mac[6], const struct cg_dev_stats *s, void *ctx)
+{
+	struct cg_daemon *d = ctx;
+	uint64_t total = 0;
+	for (int dir = 0; dir < CG_DIR_MAX; dir++)
+		for (int v = 0; v < CG_VERDICT_MAX; v++)
+			total += s->c[dir][v].packets;
+	struct cg_inv_device *dev = inventory_find(d->inv, mac);
+	if (dev && dev->packets != total) {
+		dev->packets = total;
+		inventory_touch(d->inv, mac, now_wall(), NULL);
+	}
+	return 0;
+}
+
+static void inventory_path(const struct cg_daemon *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/inventory.json", d->model.config.state_dir);
+}
+
+static void save_inventory(struct cg_daemon *d)
+{
+	char path[CG_PATH_MAX + 32];
+	if (!inventory_dirty(d->inv))
+		return;
+	inventory_path(d, path, sizeof(path));
+	int rc = inventory_save(d->inv, path);
+	if (rc)
+		log_err("Failed to save the inventory to %s: %s", path, strerror(-rc));
+}
+
+/* Pins that vanished are put back: they are what a restart adopts. */
+static int repair_pins(struct cg_daemon *d)
+{
+	int repaired = dataplane_repin(d->dp, d->model.config.pin_dir);
+	if (repaired > 0) {
+		snprintf(d->last_tamper, sizeof(d->last_tamper),
+			 "%d pinned map(s) under %s were removed; re-pinned", repaired,
+			 d->model.config.pin_dir);
+		log_warning("Tamper: %s", d->last_tamper);
+	}
+	return repaired > 0 ? repaired : 0;
+}
+
+static void tamper_check(struct cg_daemon *d)
+{
+	int n = ifaces_sync(d, true) + repair_pins(d);
+	if (d->nft) {
+		int rc = nft_check_and_repair(d->nft);
+		if (rc > 0) {
+			snprintf(d->last_tamper, sizeof(d->last_tamper),
+				 "nftables table inet camguard was changed; restored");
+			log_warning("Tamper: %s", d->last_tamper);
+			n++;
+		} else if (rc < 0) {
+			log_err("Failed to check the nftables table: %s", strerror(-rc));
+		}
+	}
+	d->tamper_events += (uint64_t)n;
+}
+
+static uint64_t drops_total(struct cg_daemon *d)
+{
+	static struct cg_counter st[CG_POLSTAT_ENTRIES];
+	uint64_t sum = 0;
+	if (dataplane_read_policy_stats(d->dp, st))
+		return 0;
+	for (unsigned i = 0; i < CG_POLSTAT_ENTRIES; i++)
+		if (cg_reason_verdict((int)(i % CG_REASON_MAX)) == CG_VERDICT_DROP)
+			sum += st[i].packets;
+	return sum;
+}
+
+static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	static uint64_t last_drops;
+	uint64_t expirations;
+
+	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	ticks++;
+	ifaces_sync(d, true);
+	if (ticks % TAMPER_EVERY == 0)
+		tamper_check(d);
+	if (ticks % COUNTERS_EVERY == 0)
+		dataplane_foreach_device(d->dp, refresh_one, d);
+	if (ticks % SAVE_EVERY == 0)
+		save_inventory(d);
+	if (ticks % DROP_SUMMARY_EVERY == 0) {
+		uint64_t now = drops_total(d);
+		if (now > last_drops && last_drops)
+			log_notice("Dropped %llu packets in the last minute",
+				   (unsigned long long)(now - last_drops));
+		last_drops = now;
+	}
+}
+
+/* ---- reload ------------------------------------------------------------- */
+
+static void hash_files(struct cg_daemon *d)
+{
+	filehash_files((const char *const *)d->model.files, d->model.nfiles, d->files_hash);
+}
+
+/* Devices (from the inventory) whose policy would change under `next`. */
+static json_object *policy_changes(struct cg_daemon *d, const struct cg_compiled *next,
+				   const struct cg_model *nm)
+{
+	json_object *arr = json_object_new_array();
+	for (struct cg_inv_device *dev = inventory_first(d->inv); dev;
+	     dev = inventory_next(d->inv, dev)) {
+		unsigned id = compiled_policy_for(next, dev->mac);
+		const char *to = "unknown";
+		for (size_t i = 0; i < nm->npolicies; i++)
+			if (nm->policies[i].id == id)
+				to = nm->policies[i].name;
+		if (strcmp(to, dev->policy) == 0)
+			continue;
+		char mac[18];
+		json_object *o = json_object_new_object();
+		format_mac(dev->mac, mac);
+		json_object_object_add(o, "mac", json_object_new_string(mac));
+		json_object_object_add(o, "vendor", json_object_new_string(dev->vendor));
+		json_object_object_add(o, "from", json_object_new_string(dev->policy));
+		json_object_object_add(o, "to", json_object_new_string(to));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
+		  char *err, size_t errlen)
+{
+	struct cg_model next = {};
+	struct cg_compiled c = {};
+	struct cg_diag diag;
+	int rc;
+
+	diag_init(&diag);
+	if (!dry_run) {
+		sd_notifyf("RELOADING=1\nSTATUS=Reloading policies\n");
+		log_info("Reloading %s", d->conf_path);
+	}
+	rc = model_load(d->conf_path, &next, &diag);
+	if (rc) {
+		char line[CG_DIAG_MSG_MAX + CG_PATH_MAX];
+		for (size_t i = 0; i < diag.nentries; i++) {
+			diag_format(&diag.entries[i], line, sizeof(line));
+			if (!dry_run)
+				log_err("Reload rejected: %s", line);
+			if (i == 0)
+				snprintf(err, errlen, "%s", line);
+		}
+		if (!diag.nentries)
+			snprintf(err, errlen, "%s", strerror(-rc));
+		goto fail;
+	}
+	rc = model_assign_ids(&next, &d->model);
+	if (!rc)
+		rc = compile_model(&next, &c, err, errlen);
+	if (rc) {
+		if (!dry_run)
+			log_err("Reload rejected: %s", err);
+		goto fail;
+	}
+	if (ret_changes)
+		*ret_changes = policy_changes(d, &c, &next);
+	if (dry_run) {
+		snprintf(err, errlen, "valid: %zu policies", next.npolicies);
+		compiled_free(&c);
+		model_free(&next);
+		diag_free(&diag);
+		return 0;
+	}
+
+	uint32_t old_slot = d->dp->slot;
+	rc = dataplane_apply(d->dp, &c);
+	if (rc) {
+		snprintf(err, errlen, "writing the BPF maps failed: %s", strerror(-rc));
+		log_err("Reload failed: %s", err);
+		goto fail;
+	}
+	if (d->nft && next.config.nftables) {
+		rc = nft_apply(d->nft, &next, err, errlen);
+		if (rc) {
+			/* Keep the two layers in step: back to the old BPF slot. */
+			dataplane_flip_to(d->dp, old_slot);
+			log_err("Reload failed in nftables, BPF policy rolled back: %s", err);
+			goto fail;
+		}
+	}
+	reset_reassigned(d, &d->model, &next);
+	model_free(&d->model);
+	d->model = next;
+	ids_save(&d->model);
+	hash_files(d);
+	compiled_free(&c);
+	diag_free(&diag);
+	d->reloads_ok++;
+	d->last_reload = (struct cg_reload_result){ .ok = true, .when = time(NULL),
+						    .generation = d->dp->gen };
+	snprintf(d->last_reload.message, sizeof(d->last_reload.message), "%zu policies, generation %u",
+		 d->model.npolicies, d->dp->gen);
+	snprintf(err, errlen, "%s", d->last_reload.message);
+	log_info("Reloaded: %s", d->last_reload.message);
+	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\n", d->model.npolicies,
+		   d->dp->gen);
+	return 0;
+
+fail:
+	compiled_free(&c);
+	model_free(&next);
+	diag_free(&diag);
+	if (dry_run)
+		return rc ? rc : -EINVAL;
+	d->reloads_failed++;
+	d->last_reload = (struct cg_reload_result){ .ok = false, .when = time(NULL),
+						    .generation = d->dp->gen };
+	snprintf(d->last_reload.message, sizeof(d->last_reload.message), "%s", err);
+	sd_notifyf("READY=1\nSTATUS=Reload failed, still enforcing generation %u\n", d->dp->gen);
+	return rc ? rc : -EINVAL;
+}
+
+/* ---- signals and netlink ------------------------------------------------ */
+
+static void on_signal(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+	char err[512];
+
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			daemon_reload(d, false, NULL, err, sizeof(err));
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_info("Stopping (signal %u)", si.ssi_signo);
+			d->stopping = true;
+			break;
+		}
+	}
+}
+
+static void on_netlink(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	char buf[8192];
+	/* Any link event may be ours: drain, then resync (cheap when nothing changed). */
+	while (recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	ifaces_sync(d, false);
+}
+
+static int open_netlink(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static int load_initial(struct cg_daemon *d)
+{
+	struct cg_diag diag;
+	int rc;
+
+	diag_init(&diag);
+	rc = model_load(d->conf_path, &d->model, &diag);
+	diag_print(&diag, stderr);
+	diag_free(&diag);
+	if (rc) {
+		log_err("Failed to load %s: the configuration is invalid (see above)", d->conf_path);
+		return rc;
+	}
+	return 0;
+}
+
+static int start_dataplane(struct cg_daemon *d)
+{
+	const struct cg_config *c = &d->model.config;
+	struct cg_model prev;
+	struct cg_compiled comp;
+	char err[512];
+	int rc;
+
+	rc = ensure_bpffs(c->pin_dir);
+	if (rc) {
+		log_err("Failed to prepare the BPF pin directory %s: %s", c->pin_dir, strerror(-rc));
+		return rc;
+	}
+	rc = mkdir_p(c->state_dir, 0750);
+	if (rc) {
+		log_err("Failed to create the state directory %s: %s", c->state_dir, strerror(-rc));
+		return rc;
+	}
+	bool have_prev = ids_load(c, &prev) == 0;
+	rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+	if (rc) {
+		log_err("Failed to assign policy ids: %s", strerror(-rc));
+		goto out_prev;
+	}
+	rc = compile_model(&d->model, &comp, err, sizeof(err));
+	if (rc) {
+		log_err("Failed to compile the policies: %s", err);
+		goto out_prev;
+	}
+	struct cg_dataplane_opts opts = {
+		.pin_dir = c->pin_dir,
+		.max_devices = c->max_devices,
+	};
+	rc = dataplane_load(&opts, &d->dp);
+	if (rc) {
+		log_err("Failed to load the BPF programs (pins in %s): %s", c->pin_dir, strerror(-rc));
+		compiled_free(&comp);
+		goto out_prev;
+	}
+	if (d->dp->adopted)
+		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
+	if (have_prev)
+		reset_reassigned(d, &prev, &d->model);
+	else if (!d->dp->adopted)
+		reset_reassigned(d, NULL, &d->model);
+	rc = dataplane_apply(d->dp, &comp);
+	compiled_free(&comp);
+	if (rc) {
+		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
+		goto out_prev;
+	}
+	ids_save(&d->model);
+out_prev:
+	if (have_prev)
+		free(prev.policies);
+	return rc;
+}
+
+static int start_inventory(struct cg_daemon *d)
+{
+	char path[CG_PATH_MAX + 32], csv[CG_PATH_MAX];
+	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
+	if (rc)
+		return rc;
+	inventory_path(d, path, sizeof(path));
+	rc = inventory_load(d->inv, path);
+	if (rc == -EINVAL)
+		log_warning("Ignoring unreadable inventory %s", path);
+	else if (rc == 0)
+		log_info("Inventory: %zu devices from %s", inventory_count(d->inv), path);
+
+	char regdir[CG_PATH_MAX], regdate[32];
+	bool have_reg = registry_locate(d->model.config.oui_registry, regdir, sizeof(regdir),
+					    regdate, sizeof(regdate)) == 0;
+	snprintf(csv, sizeof(csv), "%s/camera-ouis.csv", CAMGUARD_DATADIR);
+	if (access(csv, R_OK) != 0)
+		snprintf(csv, sizeof(csv), "%s/policies/camera-ouis.csv", CAMGUARD_SOURCE_DIR);
+	rc = vendor_db_load(have_reg ? regdir : NULL, csv, &d->vendors);
+	if (rc)
+		return rc;
+	return 0;
+}
+
+int daemon_main(const char *conf_path)
+{
+	struct cg_daemon d = { .epfd = -1 };
+	sigset_t mask;
+	int rc, exit_code = 1;
+
+	snprintf(d.conf_path, sizeof(d.conf_path), "%s", conf_path);
+	d.started = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &d.started_mono);
+	libbpf_set_print(NULL);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (load_initial(&d))
+		return 1;
+	check_print_summary(&d.model, stderr);
+	if (start_dataplane(&d))
+		goto out;
+	hash_files(&d);
+	if (d.model.config.nftables) {
+		char err[512];
+		rc = nft_open(&d.nft);
+		if (!rc)
+			rc = nft_apply(d.nft, &d.model, err, sizeof(err));
+		else
+			snprintf(err, sizeof(err), "%s", strerror(-rc));
+		if (rc) {
+			log_err("Failed to program nftables table inet camguard: %s", err);
+			goto out;
+		}
+		log_info("nftables table inet camguard programmed");
+	}
+	if (ifaces_setup(&d))
+		goto out;
+	if ((rc = start_inventory(&d))) {
+		log_err("Failed to start the inventory: %s", strerror(-rc));
+		goto out;
+	}
+
+	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	sig_watch = (struct cg_watch){ .fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK),
+				       .fn = on_signal };
+	timer_watch = (struct cg_watch){
+		.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), .fn = on_timer };
+	nl_watch = (struct cg_watch){ .fd = open_netlink(), .fn = on_netlink };
+	ringbuf = ring_buffer__new(dataplane_map_fd(d.dp, "cg_events"), on_event, &d, NULL);
+	if (d.epfd < 0 || sig_watch.fd < 0 || timer_watch.fd < 0 || nl_watch.fd < 0 || !ringbuf) {
+		log_err("Failed to set up the event loop: %s", strerror(errno));
+		goto out;
+	}
+	rb_watch = (struct cg_watch){ .fd = ring_buffer__epoll_fd(ringbuf), .fn = on_ringbuf };
+	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L },
+				  .it_value = { 0, TICK_MS * 1000000L } };
+	timerfd_settime(timer_watch.fd, 0, &its, NULL);
+	daemon_watch_add(&d, &sig_watch, EPOLLIN);
+	daemon_watch_add(&d, &timer_watch, EPOLLIN);
+	daemon_watch_add(&d, &nl_watch, EPOLLIN);
+	daemon_watch_add(&d, &rb_watch, EPOLLIN);
+
+	rc = control_open(&d, d.model.config.control_socket, d.model.config.control_group,
+			  &d.control);
+	if (rc) {
+		log_err("Failed to open the control socket %s: %s", d.model.config.control_socket,
+			strerror(-rc));
+		goto out;
+	}
+
+	d.last_reload = (struct cg_reload_result){ .ok = true, .when = time(NULL),
+						   .generation = d.dp->gen };
+	snprintf(d.last_reload.message, sizeof(d.last_reload.message), "initial load, %zu policies",
+		 d.model.npolicies);
+	log_info("camguardd %s enforcing %zu policies on %zu interfaces (generation %u)",
+		 CAMGUARD_VERSION, d.model.npolicies, d.nifaces, d.dp->gen);
+	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\nMAINPID=%d\n",
+		   d.model.npolicies, d.dp->gen, getpid());
+
+	while (!d.stopping) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(d.epfd, evs, 16, -1);
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct cg_watch *w = evs[i].data.ptr;
+			w->fn(&d, w, evs[i].events);
+		}
+	}
+	sd_notifyf("STOPPING=1\n");
+	ring_buffer__consume(ringbuf);
+	save_inventory(&d);
+	if (d.model.config.on_exit == CG_ON_EXIT_UNLOAD) {
+		log_info("on_exit = \"unload\": removing filters, pins and the nftables table");
+		ifaces_detach(&d);
+		if (d.nft)
+			nft_remove(d.nft);
+		dataplane_unpin(d.model.config.pin_dir);
+		rmdir(d.model.config.pin_dir);
+	} else {
+		log_info("on_exit = \"keep\": the data plane keeps enforcing generation %u",
+			 d.dp->gen);
+	}
+	exit_code = 0;
+out:
+	control_close(d.control);
+	ring_buffer__free(ringbuf);
+	nft_close(d.nft);
+	inventory_free(d.inv);
+	vendor_db_free(d.vendors);
+	dataplane_free(d.dp);
+	free(d.ifaces);
+	model_free(&d.model);
+	if (d.epfd >= 0)
+		close(d.epfd);
+	return exit_code;
+}
+
+/* ---- --unload ----------------------------------------------------------- */
+
+int daemon_unload(const char *conf_path)
+{
+	struct cg_model m = {};
+	struct cg_diag diag;
+	int rc, failures = 0;
+
+	diag_init(&diag);
+	rc = model_load(conf_path, &m, &diag);
+	if (rc) {
+		diag_print(&diag, stderr);
+		diag_free(&diag);
+		fprintf(stderr, "camguardd: cannot read %s; nothing removed\n", conf_path);
+		return 1;
+	}
+	diag_free(&diag);
+
+	for (size_t i = 0; i < m.config.nifaces; i++) {
+		int ifindex = (int)if_nametoindex(m.config.ifaces[i].name);
+		if (!ifindex)
+			continue;
+		for (int h = 0; h < CG_HOOK_MAX; h++) {
+			uint32_t id;
+			if (attach_query(ifindex, h, &id))
+				continue;
+			/* XDP has no handle of ours: remove it only if it is our program. */
+			if (h == CG_HOOK_XDP && !prog_is_camguard(id))
+				continue;
+			rc = attach_detach(ifindex, h);
+			if (rc) {
+				fprintf(stderr, "camguardd: failed to detach %s from %s: %s\n",
+					cg_hook_to_string(h), m.config.ifaces[i].name, strerror(-rc));
+				failures++;
+			} else {
+				printf("Detached %s from %s\n", cg_hook_to_string(h), m.config.ifaces[i].name);
+			}
+		}
+	}
+	struct cg_nft *nft;
+	if (nft_open(&nft) == 0) {
+		rc = nft_remove(nft);
+		if (rc == 0)
+			printf("Removed nftables table inet camguard\n");
+		else if (rc != -ENOENT) {
+			fprintf(stderr, "camguardd: failed to remove table inet camguard: %s\n",
+				strerror(-rc));
+			failures++;
+		}
+		nft_close(nft);
+	}
+	rc = dataplane_unpin(m.config.pin_dir);
+	if (rc) {
+		fprintf(stderr, "camguardd: failed to remove pins in %s: %s\n", m.config.pin_dir,
+			strerror(-rc));
+		failures++;
+	} else {
+		rmdir(m.config.pin_dir);
+		printf("Removed pinned maps in %s\n", m.config.pin_dir);
+	}
+	model_free(&m);
+	return failures ? 1 : 0;
+}

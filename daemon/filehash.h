@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * filehash.h — SHA-256 of policy files, so that `camguardctl status` can
+ * show which exact files are enforced (compare with sha256sum).
+ */
+#ifndef CAMGUARD_FILEHASH_H
+#define CAMGUARD_FILEHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t nbuf;
+};
+
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t len);
+void sha256_hex(struct sha256 *s, char out[65]);
+
+/* The hash of one file's contents (as sha256sum prints it). */
+int filehash_file(const char *path, char out[65]);
+/* One hash over a set: SHA-256 of "HASH  PATH\n" lines, as `sha256sum FILES`
+ * prints them; unreadable files hash as 64 zeros. */
+void filehash_files(const char *const *paths, size_t n, char out[65]);
+
+#endif
