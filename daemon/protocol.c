@@ -1,0 +1,1108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * protocol.c — request parsing and validation, reply building, and the
+ * client's renderers (tables, Prometheus). See protocol.h for the wire
+ * format. Everything here is a pure function of its input: the fuzz harness
+ * drives protocol_parse_request() directly.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "protocol.h"
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* ---- commands and their arguments ------------------------------------- */
+
+struct arg_spec {
+	const char *name;
+	json_type type;
+	int (*set)(struct cg_request *req, json_object *v, struct cg_proto_error *err);
+};
+
+static int set_policy(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+
+	if (n == 0 || n >= sizeof(req->policy))
+		return protocol_error(err, "EINVAL", "argument \"policy\": must be 1 to %zu characters",
+				      sizeof(req->policy) - 1);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return protocol_error(err, "EINVAL",
+					      "argument \"policy\": control character in name");
+	memcpy(req->policy, s, n + 1);
+	return 0;
+}
+
+static int set_device(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	const char *s = json_object_get_string(v);
+
+	if ((size_t)json_object_get_string_len(v) != strlen(s) || protocol_parse_mac(s, req->device))
+		return protocol_error(err, "EINVAL",
+				      "argument \"device\": not a MAC address (aa:bb:cc:dd:ee:ff)");
+	req->has_device = true;
+	return 0;
+}
+
+static int set_dry_run(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->dry_run = json_object_get_boolean(v);
+	return 0;
+}
+
+static const struct arg_spec stats_args[] = {
+	{ "policy", json_type_string, set_policy },
+	{ "device", json_type_string, set_device },
+	{ NULL, 0, NULL },
+};
+static const struct arg_spec reload_args[] = {
+	{ "dry_run", json_type_boolean, set_dry_run },
+	{ NULL, 0, NULL },
+};
+static const struct arg_spec no_args[] = {
+	{ NULL, 0, NULL },
+};
+
+static const struct {
+	const char *name;
+	const struct arg_spec *args;
+} commands[CG_CMD_MAX] = {
+	[CG_CMD_STATS]   = { "stats", stats_args },
+	[CG_CMD_CAMERAS] = { "cameras", no_args },
+	[CG_CMD_BLOCKED] = { "blocked", no_args },
+	[CG_CMD_STATUS]  = { "status", no_args },
+	[CG_CMD_RELOAD]  = { "reload", reload_args },
+};
+
+const char *protocol_command_to_string(enum cg_command cmd)
+{
+	return (unsigned)cmd < CG_CMD_MAX ? commands[cmd].name : "unknown";
+}
+
+int protocol_command_from_string(const char *s)
+{
+	for (int i = 0; i < CG_CMD_MAX; i++)
+		if (strcmp(commands[i].name, s) == 0)
+			return i;
+	return -EINVAL;
+}
+
+bool protocol_command_needs_root(const struct cg_request *req)
+{
+	/* A dry run changes nothing but reads every policy file and compiles
+	 * the set: as costly as a reload, so it is root's too. */
+	return req->command == CG_CMD_RELOAD;
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int err;
+} errnames[] = {
+	{ "EPERM", EPERM },   { "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "E2BIG", E2BIG },   { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
+	{ "EBUSY", EBUSY },   { "EEXIST", EEXIST }, { "EINVAL", EINVAL },
+	{ "ENOSYS", ENOSYS }, { "EPROTO", EPROTO }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "EAGAIN", EAGAIN }, { "ENOSPC", ENOSPC }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ENODEV", ENODEV }, { "ERANGE", ERANGE }, { "EALREADY", EALREADY },
+};
+
+const char *protocol_errno_name(int err)
+{
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+	const char *s = strerrorname_np(err);
+	if (s)
+		return s;
+#endif
+	return "EIO";
+}
+
+static int errno_from_name(const char *code)
+{
+	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (strcmp(errnames[i].name, code) == 0)
+			return errnames[i].err;
+	return EIO;
+}
+
+int protocol_error(struct cg_proto_error *err, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return -errno_from_name(code);
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+static bool only_space(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* One JSON value spanning the whole buffer, or NULL with err filled. */
+static json_object *parse_json(const char *buf, size_t len, int depth, struct cg_proto_error *err,
+			       const char *what)
+{
+	struct json_tokener *tok;
+	json_object *o;
+	enum json_tokener_error jerr;
+
+	if (len > INT32_MAX) {
+		protocol_error(err, "E2BIG", "%s too long", what);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(depth);
+	if (!tok) {
+		protocol_error(err, "ENOMEM", "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue) {
+		/* A number or literal at the very end is only complete once the
+		 * tokener knows nothing follows: feed it the terminator. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		if (jerr == json_tokener_continue) {
+			protocol_error(err, "EINVAL", "invalid %s: incomplete JSON", what);
+			goto fail;
+		}
+	}
+	if (jerr != json_tokener_success) {
+		protocol_error(err, "EINVAL", "invalid %s: %s", what, json_tokener_error_desc(jerr));
+		goto fail;
+	}
+	size_t end = json_tokener_get_parse_end(tok);
+	if (end < len && !only_space(buf + end, len - end)) {
+		protocol_error(err, "EINVAL", "invalid %s: data after the JSON object", what);
+		goto fail;
+	}
+	json_tokener_free(tok);
+	return o;
+fail:
+	json_object_put(o);
+	json_tokener_free(tok);
+	return NULL;
+}
+
+static const char *type_name(json_type t)
+{
+	switch (t) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a number";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "?";
+}
+
+/* Quotes an untrusted name for a message: printable ASCII, bounded. */
+static const char *quote(const char *s, char *buf, size_t len)
+{
+	size_t j = 0;
+	for (size_t i = 0; s[i] && j + 4 < len; i++)
+		buf[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (s[strnlen(s, len)] && j + 4 >= len) {
+		buf[j++] = '.', buf[j++] = '.', buf[j++] = '.';
+	}
+	buf[j] = 0;
+	return buf;
+}
+
+int protocol_parse_request(const char *line, size_t len, struct cg_request *ret,
+			   struct cg_proto_error *err)
+{
+	json_object *req = NULL, *cmd = NULL, *args = NULL;
+	char q[48];
+	int rc = 0, c;
+
+	*ret = (struct cg_request){};
+	if (len > CG_PROTO_MAX_REQUEST)
+		return protocol_error(err, "E2BIG", "request longer than %d bytes",
+				      CG_PROTO_MAX_REQUEST);
+	if (memchr(line, '\0', len))
+		return protocol_error(err, "EINVAL", "invalid request: NUL byte");
+	if (only_space(line, len))
+		return protocol_error(err, "EINVAL", "empty request");
+
+	req = parse_json(line, len, CG_PROTO_MAX_DEPTH, err, "request");
+	if (!req)
+		return -EINVAL;
+	if (!json_object_is_type(req, json_type_object)) {
+		rc = protocol_error(err, "EINVAL", "invalid request: %s, not an object",
+				    type_name(json_object_get_type(req)));
+		goto out;
+	}
+	json_object_object_foreach(req, key, val) {
+		if (strcmp(key, "command") == 0)
+			cmd = val;
+		else if (strcmp(key, "arguments") == 0)
+			args = val;
+		else {
+			rc = protocol_error(err, "EINVAL", "invalid request: unknown member \"%s\"",
+					    quote(key, q, sizeof(q)));
+			goto out;
+		}
+	}
+	if (!cmd) {
+		rc = protocol_error(err, "EINVAL", "invalid request: no \"command\"");
+		goto out;
+	}
+	if (!json_object_is_type(cmd, json_type_string)) {
+		rc = protocol_error(err, "EINVAL", "invalid request: \"command\" is %s, not a string",
+				    type_name(json_object_get_type(cmd)));
+		goto out;
+	}
+	c = protocol_command_from_string(json_object_get_string(cmd));
+	if (c < 0 || (size_t)json_object_get_string_len(cmd) != strlen(json_object_get_string(cmd))) {
+		rc = protocol_error(err, "ENOSYS", "unknown command \"%s\"",
+				    quote(json_object_get_string(cmd), q, sizeof(q)));
+		goto out;
+	}
+	ret->command = (enum cg_command)c;
+	if (!args)
+		goto out;
+	if (!json_object_is_type(args, json_type_object)) {
+		rc = protocol_error(err, "EINVAL", "invalid request: \"arguments\" is %s, not an object",
+				    type_name(json_object_get_type(args)));
+		goto out;
+	}
+	json_object_object_foreach(args, akey, aval) {
+		const struct arg_spec *a = commands[c].args;
+		while (a->name && strcmp(a->name, akey))
+			a++;
+		if (!a->name) {
+			rc = protocol_error(err, "EINVAL", "%s: unknown argument \"%s\"",
+					    commands[c].name, quote(akey, q, sizeof(q)));
+			goto out;
+		}
+		if (!json_object_is_type(aval, a->type)) {
+			rc = protocol_error(err, "EINVAL", "%s: argument \"%s\" is %s, not %s",
+					    commands[c].name, a->name,
+					    type_name(json_object_get_type(aval)), type_name(a->type));
+			goto out;
+		}
+		rc = a->set(ret, aval, err);
+		if (rc)
+			goto out;
+	}
+out:
+	json_object_put(req);
+	if (rc)
+		*ret = (struct cg_request){};
+	return rc;
+}
+
+int protocol_parse_mac(const char *s, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++) {
+		int v = 0;
+		for (int k = 0; k < 2; k++) {
+			char ch = *s++;
+			int d = ch >= '0' && ch <= '9' ? ch - '0'
+			      : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+			      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+			if (d < 0)
+				return -EINVAL;
+			v = v * 16 + d;
+		}
+		mac[i] = (uint8_t)v;
+		if (i < 5 && *s != ':' && *s != '-')
+			return -EINVAL;
+		if (i < 5)
+			s++;
+	}
+	return *s ? -EINVAL : 0;
+}
+
+/* ---- building ------------------------------------------------------------- */
+
+static char *to_line(json_object *o, size_t *ret_len)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(o, JSON_FLAGS, &n);
+	char *line = s ? malloc(n + 2) : NULL;
+
+	if (line) {
+		memcpy(line, s, n);
+		line[n] = '\n';
+		line[n + 1] = 0;
+		if (ret_len)
+			*ret_len = n + 1;
+	}
+	json_object_put(o);
+	return line;
+}
+
+char *protocol_reply_ok(json_object *result, size_t *ret_len)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "result", result ? json_object_get(result)
+						  : json_object_new_object());
+	return to_line(o, ret_len);
+}
+
+char *protocol_reply_error(const char *code, const char *message, size_t *ret_len)
+{
+	json_object *o = json_object_new_object(), *e = json_object_new_object();
+
+	if (!o || !e) {
+		json_object_put(o);
+		json_object_put(e);
+		return NULL;
+	}
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "error", e);
+	return to_line(o, ret_len);
+}
+
+char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_object();
+	char mac[18];
+
+	if (!o || !a) {
+		json_object_put(o);
+		json_object_put(a);
+		return NULL;
+	}
+	json_object_object_add(o, "command",
+			       json_object_new_string(protocol_command_to_string(req->command)));
+	switch (req->command) {
+	case CG_CMD_STATS:
+		if (req->policy[0])
+			json_object_object_add(a, "policy", json_object_new_string(req->policy));
+		if (req->has_device) {
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", req->device[0],
+				 req->device[1], req->device[2], req->device[3], req->device[4],
+				 req->device[5]);
+			json_object_object_add(a, "device", json_object_new_string(mac));
+		}
+		break;
+	case CG_CMD_RELOAD:
+		json_object_object_add(a, "dry_run", json_object_new_boolean(req->dry_run));
+		break;
+	default:
+		break;
+	}
+	json_object_object_add(o, "arguments", a);
+	return to_line(o, ret_len);
+}
+
+int protocol_parse_reply(const char *line, size_t len, json_object **ret_result,
+			 struct cg_proto_error *err)
+{
+	json_object *o, *ok, *v, *code, *msg;
+	int rc;
+
+	*ret_result = NULL;
+	if (len > CG_PROTO_MAX_REPLY)
+		return protocol_error(err, "EPROTO", "reply longer than %u bytes",
+				      CG_PROTO_MAX_REPLY);
+	o = parse_json(line, len, JSON_TOKENER_DEFAULT_DEPTH, err, "reply");
+	if (!o) {
+		snprintf(err->code, sizeof(err->code), "EPROTO");
+		return -EPROTO;
+	}
+	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "ok", &ok) ||
+	    !json_object_is_type(ok, json_type_boolean)) {
+		rc = protocol_error(err, "EPROTO", "invalid reply: no \"ok\"");
+		goto out;
+	}
+	if (json_object_get_boolean(ok)) {
+		if (!json_object_object_get_ex(o, "result", &v) ||
+		    !json_object_is_type(v, json_type_object)) {
+			rc = protocol_error(err, "EPROTO", "invalid reply: no \"result\" object");
+			goto out;
+		}
+		*ret_result = json_object_get(v);
+		rc = 0;
+		goto out;
+	}
+	if (!json_object_object_get_ex(o, "error", &v) || !json_object_is_type(v, json_type_object) ||
+	    !json_object_object_get_ex(v, "code", &code) ||
+	    !json_object_is_type(code, json_type_string)) {
+		rc = protocol_error(err, "EPROTO", "invalid reply: no \"error\" code");
+		goto out;
+	}
+	rc = protocol_error(err, json_object_get_string(code), "%s",
+			    json_object_object_get_ex(v, "message", &msg)
+				    ? json_object_get_string(msg) : "");
+out:
+	json_object_put(o);
+	return rc;
+}
+
+/* ---- human numbers ------------------------------------------------------- */
+
+static void scaled(uint64_t v, unsigned base, const char *const *units, const char *sep,
+		   char *buf, size_t len)
+{
+	double x = (double)v;
+	int u = 0;
+
+	if (v < base) {
+		snprintf(buf, len, "%llu%s%s", (unsigned long long)v, units[0][0] ? sep : "",
+			 units[0]);
+		return;
+	}
+	while (x >= base && units[u + 1]) {
+		x /= base;
+		u++;
+	}
+	/* 999.96 would print as "1000.0": step up instead. */
+	if (x >= base - 0.05 && units[u + 1]) {
+		x /= base;
+		u++;
+	}
+	snprintf(buf, len, x < 10 ? "%.1f%s%s" : "%.0f%s%s", x, sep, units[u]);
+}
+
+void protocol_human_count(uint64_t v, char *buf, size_t len)
+{
+	static const char *const units[] = { "", "k", "M", "G", "T", "P", "E", NULL };
+	scaled(v, 1000, units, "", buf, len);
+}
+
+void protocol_human_bytes(uint64_t v, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", NULL };
+	scaled(v, 1000, units, " ", buf, len);
+}
+
+/* ---- JSON access for the renderers -------------------------------------- */
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static uint64_t get_u64(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))
+		       ? json_object_get_uint64(v) : 0;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
+static json_object *get_array(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v && json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+static size_t array_len(json_object *a)
+{
+	return a ? json_object_array_length(a) : 0;
+}
+
+/* ---- aligned tables ---------------------------------------------------- */
+
+#define TABLE_MAX_COLS 12
+
+struct table {
+	int ncols;
+	const char *head[TABLE_MAX_COLS];
+	bool right[TABLE_MAX_COLS];
+	char **cells;            /* nrows * ncols */
+	size_t nrows, cap;
+	bool oom;
+};
+
+/* align: one 'l' or 'r' per column. */
+static void table_init(struct table *t, const char *align, ...)
+{
+	va_list ap;
+
+	*t = (struct table){ .ncols = (int)strlen(align) };
+	va_start(ap, align);
+	for (int i = 0; i < t->ncols; i++) {
+		t->head[i] = va_arg(ap, const char *);
+		t->right[i] = align[i] == 'r';
+	}
+	va_end(ap);
+}
+
+static void table_add(struct table *t, ...)
+{
+	va_list ap;
+
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **c = realloc(t->cells, cap * (size_t)t->ncols * sizeof(*c));
+		if (!c) {
+			t->oom = true;
+			return;
+		}
+		t->cells = c;
+		t->cap = cap;
+	}
+	va_start(ap, t);
+	for (int i = 0; i < t->ncols; i++) {
+		const char *s = va_arg(ap, const char *);
+		char *dup = strdup(s ? s : "");
+		if (!dup)
+			t->oom = true;
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = dup;
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+/* Columns in terminal cells: UTF-8 continuation bytes take none. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void cell(FILE *out, const char *s, size_t w, bool right, bool last)
+{
+	size_t pad = w - width(s);
+	if (right)
+		fprintf(out, "%*s", (int)pad, "");
+	fputs(s, out);
+	if (!right && !last)
+		fprintf(out, "%*s", (int)pad, "");
+}
+
+static void table_print(struct table *t, FILE *out)
+{
+	size_t w[TABLE_MAX_COLS];
+
+	for (int i = 0; i < t->ncols; i++)
+		w[i] = width(t->head[i]);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->ncols; i++) {
+			const char *s = t->cells[r * (size_t)t->ncols + (size_t)i];
+			if (s && width(s) > w[i])
+				w[i] = width(s);
+		}
+	for (int i = 0; i < t->ncols; i++) {
+		cell(out, t->head[i], w[i], t->right[i], i == t->ncols - 1);
+		fputs(i == t->ncols - 1 ? "\n" : "  ", out);
+	}
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int i = 0; i < t->ncols; i++) {
+			const char *s = t->cells[r * (size_t)t->ncols + (size_t)i];
+			cell(out, s ? s : "", w[i], t->right[i], i == t->ncols - 1);
+			fputs(i == t->ncols - 1 ? "\n" : "  ", out);
+		}
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+}
+
+static int table_done(struct table *t, FILE *out)
+{
+	int rc = t->oom ? -ENOMEM : 0;
+	if (!rc)
+		table_print(t, out);
+	table_free(t);
+	return rc;
+}
+
+/* ---- stats ------------------------------------------------------------------ */
+
+struct numstr {
+	char pp[16], pb[16], dp[16], db[16];
+};
+
+static void fill_counts(json_object *o, struct numstr *n)
+{
+	protocol_human_count(get_u64(get(o, "pass"), "packets"), n->pp, sizeof(n->pp));
+	protocol_human_bytes(get_u64(get(o, "pass"), "bytes"), n->pb, sizeof(n->pb));
+	protocol_human_count(get_u64(get(o, "drop"), "packets"), n->dp, sizeof(n->dp));
+	protocol_human_bytes(get_u64(get(o, "drop"), "bytes"), n->db, sizeof(n->db));
+}
+
+/* "egress 1.2k, port 17, +2": the non-zero reasons, largest first. */
+static void top_reasons(json_object *reasons, char *buf, size_t len)
+{
+	struct {
+		const char *name;
+		uint64_t n;
+	} r[32];
+	size_t nr = 0, off = 0;
+
+	buf[0] = 0;
+	if (!reasons || !json_object_is_type(reasons, json_type_object))
+		return;
+	json_object_object_foreach(reasons, key, val) {
+		uint64_t n = json_object_get_uint64(val);
+		if (n && nr < 32)
+			r[nr++].name = key, r[nr - 1].n = n;
+	}
+	for (size_t i = 1; i < nr; i++)          /* few entries: insertion sort */
+		for (size_t j = i; j > 0 && r[j].n > r[j - 1].n; j--) {
+			__typeof__(r[0]) tmp = r[j];
+			r[j] = r[j - 1];
+			r[j - 1] = tmp;
+		}
+	for (size_t i = 0; i < nr && i < 3; i++) {
+		char num[16];
+		protocol_human_count(r[i].n, num, sizeof(num));
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s %s",
+					i ? ", " : "", r[i].name, num);
+	}
+	if (nr > 3 && off < len)
+		snprintf(buf + off, len - off, ", +%zu", nr - 3);
+	if (nr == 0)
+		snprintf(buf, len, "-");
+}
+
+static int render_stats(json_object *res, FILE *out)
+{
+	json_object *pols = get_array(res, "policies"), *devs = get_array(res, "devices");
+	struct table t;
+	struct numstr n;
+	char ndev[16], reasons[160];
+	int rc;
+
+	if (!pols)
+		return -EINVAL;
+	table_init(&t, "llrrrrrl", "POLICY", "ACTION", "DEVICES", "PASS PKTS", "PASS BYTES",
+		   "DROP PKTS", "DROP BYTES", "DROPPED FOR");
+	for (size_t i = 0; i < array_len(pols); i++) {
+		json_object *p = json_object_array_get_idx(pols, i);
+		fill_counts(p, &n);
+		snprintf(ndev, sizeof(ndev), "%llu", (unsigned long long)get_u64(p, "devices"));
+		top_reasons(get(p, "drop_reasons"), reasons, sizeof(reasons));
+		table_add(&t, get_str(p, "name"), get_str(p, "action"), ndev, n.pp, n.pb, n.dp, n.db,
+			  reasons);
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+
+	if (devs && array_len(devs)) {
+		fputc('\n', out);
+		table_init(&t, "lllrrrr", "DEVICE", "VENDOR", "POLICY", "PASS PKTS", "PASS BYTES",
+			   "DROP PKTS", "DROP BYTES");
+		for (size_t i = 0; i < array_len(devs); i++) {
+			json_object *d = json_object_array_get_idx(devs, i);
+			fill_counts(d, &n);
+			table_add(&t, get_str(d, "mac"), get_str(d, "vendor"), get_str(d, "policy"),
+				  n.pp, n.pb, n.dp, n.db);
+		}
+		if ((rc = table_done(&t, out)))
+			return rc;
+	}
+	fprintf(out, "\ngeneration %llu", (unsigned long long)get_u64(res, "generation"));
+	json_object *nft = get(res, "nftables");
+	if (nft && json_object_is_type(nft, json_type_object)) {
+		json_object *present = get(nft, "present");
+		fprintf(out, ", nftables table inet camguard %s",
+			present && json_object_get_boolean(present) ? "present" : "MISSING");
+	}
+	fputc('\n', out);
+	return 0;
+}
+
+/* ---- cameras ---------------------------------------------------------------- */
+
+static void join_strings(json_object *a, char *buf, size_t len, size_t *off)
+{
+	for (size_t i = 0; i < array_len(a); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+		*off += (size_t)snprintf(buf + *off, *off < len ? len - *off : 0, "%s%s",
+					 *off ? "," : "", s ? s : "");
+	}
+}
+
+static int render_cameras(json_object *res, FILE *out)
+{
+	json_object *cams = get_array(res, "cameras");
+	struct table t;
+	int rc;
+
+	if (!cams)
+		return -EINVAL;
+	table_init(&t, "lllrllll", "DEVICE", "VENDOR", "POLICY", "VLAN", "INTERFACE", "ADDRESSES",
+		   "FIRST SEEN", "LAST SEEN");
+	for (size_t i = 0; i < array_len(cams); i++) {
+		json_object *c = json_object_array_get_idx(cams, i);
+		char vlan[8] = "-", addrs[512];
+		size_t off = 0;
+
+		if (get_u64(c, "vlan"))
+			snprintf(vlan, sizeof(vlan), "%llu", (unsigned long long)get_u64(c, "vlan"));
+		addrs[0] = 0;
+		join_strings(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
+		join_strings(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
+		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "policy"), vlan,
+			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
+			  addrs[0] ? addrs : "-", get_str(c, "first_seen"), get_str(c, "last_seen"));
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%zu devices", array_len(cams));
+	if (get_u64(res, "evicted"))
+		fprintf(out, ", %llu evicted (inventory full)",
+			(unsigned long long)get_u64(res, "evicted"));
+	fputc('\n', out);
+	return 0;
+}
+
+/* ---- blocked ---------------------------------------------------------------- */
+
+static void peer_port(json_object *b, char *buf, size_t len)
+{
+	const char *addr = get_str(b, "address");
+	uint64_t port = get_u64(b, "port");
+
+	if (!port)
+		snprintf(buf, len, "%s", addr);
+	else if (strchr(addr, ':'))
+		snprintf(buf, len, "[%s]:%llu", addr, (unsigned long long)port);
+	else
+		snprintf(buf, len, "%s:%llu", addr, (unsigned long long)port);
+}
+
+static int render_blocked(json_object *res, FILE *out)
+{
+	json_object *devs = get_array(res, "devices"), *pols = get_array(res, "policies");
+	struct table t;
+	char peer[96], count[16], reason[48];
+	int rc;
+
+	if (!devs || !pols)
+		return -EINVAL;
+	table_init(&t, "llllllrl", "DEVICE", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT",
+		   "LAST");
+	for (size_t i = 0; i < array_len(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *bl = get_array(d, "blocked");
+		for (size_t j = 0; j < array_len(bl); j++) {
+			json_object *b = json_object_array_get_idx(bl, j), *would = get(b, "would");
+			peer_port(b, peer, sizeof(peer));
+			protocol_human_count(get_u64(b, "count"), count, sizeof(count));
+			snprintf(reason, sizeof(reason), "%s%s", get_str(b, "reason"),
+				 would && json_object_get_boolean(would) ? " (would)" : "");
+			table_add(&t, get_str(d, "mac"), get_str(d, "policy"), get_str(b, "direction"),
+				  peer, get_str(b, "proto"), reason, count, get_str(b, "last"));
+		}
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fputc('\n', out);
+	table_init(&t, "lllllrr", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT", "DEVICES");
+	for (size_t i = 0; i < array_len(pols); i++) {
+		json_object *p = json_object_array_get_idx(pols, i), *bl = get_array(p, "blocked");
+		for (size_t j = 0; j < array_len(bl); j++) {
+			json_object *b = json_object_array_get_idx(bl, j);
+			char ndev[16];
+			peer_port(b, peer, sizeof(peer));
+			protocol_human_count(get_u64(b, "count"), count, sizeof(count));
+			snprintf(ndev, sizeof(ndev), "%llu", (unsigned long long)get_u64(b, "devices"));
+			table_add(&t, get_str(p, "name"), get_str(b, "direction"), peer,
+				  get_str(b, "proto"), get_str(b, "reason"), count, ndev);
+		}
+	}
+	return table_done(&t, out);
+}
+
+/* ---- status ----------------------------------------------------------------- */
+
+static void human_duration(uint64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%llud %lluh", (unsigned long long)(s / 86400),
+			 (unsigned long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, len, "%lluh %llum", (unsigned long long)(s / 3600),
+			 (unsigned long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(buf, len, "%llum %llus", (unsigned long long)(s / 60),
+			 (unsigned long long)(s % 60));
+	else
+		snprintf(buf, len, "%llus", (unsigned long long)s);
+}
+
+static bool get_bool(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v && json_object_get_boolean(v);
+}
+
+static int render_status(json_object *res, FILE *out)
+{
+	json_object *ifs = get_array(res, "interfaces"), *files = get_array(res, "files");
+	json_object *reg = get(res, "registry"), *nft = get(res, "nftables");
+	json_object *rel = get(res, "reloads"), *last = get(rel, "last"), *tam = get(res, "tamper");
+	json_object *inv = get(res, "inventory");
+	char up[32];
+	struct table t;
+	int rc;
+
+	if (!get(res, "version"))
+		return -EINVAL;
+	human_duration(get_u64(res, "uptime"), up, sizeof(up));
+	fprintf(out, "version:     %s\n", get_str(res, "version"));
+	fprintf(out, "uptime:      %s (since %s)\n", up, get_str(res, "started"));
+	fprintf(out, "generation:  %llu\n", (unsigned long long)get_u64(res, "generation"));
+	fprintf(out, "policies:    %llu from %s, files sha256 %.16s\n",
+		(unsigned long long)get_u64(res, "policies"), get_str(res, "config"),
+		get_str(res, "files_hash"));
+	if (reg)
+		fprintf(out, "registry:    %s%s%s%s\n",
+			get_bool(reg, "read") ? get_str(reg, "path") : "not read (no policy names vendors)",
+			*get_str(reg, "date") ? " (" : "", get_str(reg, "date"),
+			*get_str(reg, "date") ? ")" : "");
+	if (!nft || json_object_is_type(nft, json_type_null))
+		fprintf(out, "nftables:    disabled\n");
+	else
+		fprintf(out, "nftables:    table inet camguard %s, %llu chains, %llu rules\n",
+			get_bool(nft, "present") ? "present" : "MISSING",
+			(unsigned long long)get_u64(nft, "chains"),
+			(unsigned long long)get_u64(nft, "rules"));
+	if (last)
+		fprintf(out, "last reload: %s at %s, generation %llu: %s\n",
+			get_bool(last, "ok") ? "ok" : "FAILED", get_str(last, "time"),
+			(unsigned long long)get_u64(last, "generation"), get_str(last, "message"));
+	fprintf(out, "reloads:     %llu ok, %llu failed\n", (unsigned long long)get_u64(rel, "ok"),
+		(unsigned long long)get_u64(rel, "failed"));
+	fprintf(out, "tamper:      %llu events%s%s\n", (unsigned long long)get_u64(tam, "events"),
+		*get_str(tam, "last") ? ", last: " : "", get_str(tam, "last"));
+	fprintf(out, "inventory:   %llu devices, %llu evicted\n",
+		(unsigned long long)get_u64(inv, "devices"),
+		(unsigned long long)get_u64(inv, "evicted"));
+
+	fputc('\n', out);
+	table_init(&t, "llrllrl", "INTERFACE", "MODE", "IFINDEX", "ATTACHED", "EXPECTED",
+		   "ATTACHES", "ERROR");
+	for (size_t i = 0; i < array_len(ifs); i++) {
+		json_object *f = json_object_array_get_idx(ifs, i), *hooks = get(f, "hooks");
+		json_object *exp = get_array(f, "expected");
+		char idx[16], att[96] = "", ex[96] = "", n[16];
+		size_t off = 0;
+
+		if (hooks && json_object_is_type(hooks, json_type_object)) {
+			json_object_object_foreach(hooks, key, val)
+				if (json_object_get_boolean(val))
+					off += (size_t)snprintf(att + off, off < sizeof(att) ? sizeof(att) - off : 0,
+								"%s%s", off ? "," : "", key);
+		}
+		off = 0;
+		join_strings(exp, ex, sizeof(ex), &off);
+		snprintf(idx, sizeof(idx), "%llu", (unsigned long long)get_u64(f, "ifindex"));
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)get_u64(f, "attaches"));
+		table_add(&t, get_str(f, "name"), get_str(f, "mode"),
+			  get_u64(f, "ifindex") ? idx : "-", att[0] ? att : "-", ex[0] ? ex : "-", n,
+			  *get_str(f, "error") ? get_str(f, "error") : "-");
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+
+	fputc('\n', out);
+	table_init(&t, "ll", "FILE", "SHA256");
+	for (size_t i = 0; i < array_len(files); i++) {
+		json_object *f = json_object_array_get_idx(files, i);
+		table_add(&t, get_str(f, "path"), get_str(f, "sha256"));
+	}
+	return table_done(&t, out);
+}
+
+/* ---- reload ----------------------------------------------------------------- */
+
+static int render_reload(json_object *res, FILE *out)
+{
+	json_object *changes = get_array(res, "changes");
+	bool dry = get_bool(res, "dry_run");
+	struct table t;
+
+	if (!get(res, "valid"))
+		return -EINVAL;
+	if (!get_bool(res, "valid")) {
+		fprintf(out, "%s: the policy set is invalid: %s\n", dry ? "dry run" : "reload",
+			get_str(res, "message"));
+		return 0;
+	}
+	if (dry)
+		fprintf(out, "dry run: the policy set is valid; %zu device%s would change policy\n",
+			array_len(changes), array_len(changes) == 1 ? "" : "s");
+	else
+		fprintf(out, "reloaded: generation %llu; %zu device%s changed policy\n",
+			(unsigned long long)get_u64(res, "generation"), array_len(changes),
+			array_len(changes) == 1 ? "" : "s");
+	if (!array_len(changes))
+		return 0;
+	fputc('\n', out);
+	table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
+	for (size_t i = 0; i < array_len(changes); i++) {
+		json_object *c = json_object_array_get_idx(changes, i);
+		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "from"),
+			  get_str(c, "to"));
+	}
+	return table_done(&t, out);
+}
+
+int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
+{
+	if (!result || !json_object_is_type(result, json_type_object))
+		return -EINVAL;
+	switch (cmd) {
+	case CG_CMD_STATS: return render_stats(result, out);
+	case CG_CMD_CAMERAS: return render_cameras(result, out);
+	case CG_CMD_BLOCKED: return render_blocked(result, out);
+	case CG_CMD_STATUS: return render_status(result, out);
+	case CG_CMD_RELOAD: return render_reload(result, out);
+	default: return -EINVAL;
+	}
+}
+
+/* ---- Prometheus -------------------------------------------------------------- */
+
+void protocol_prom_escape(const char *s, char *buf, size_t len)
+{
+	size_t j = 0;
+
+	if (!len)
+		return;
+	for (; *s && j + 1 < len; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" : *s == '\n' ? "\\n" : NULL;
+		if (esc) {
+			if (j + 2 >= len)
+				break;
+			buf[j++] = esc[0];
+			buf[j++] = esc[1];
+		} else {
+			buf[j++] = *s;
+		}
+	}
+	buf[j] = 0;
+}
+
+static void prom_family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The per-reason counters: member is "packets" or "bytes". */
+static void prom_reasons(FILE *out, json_object *pols, const char *metric, const char *member)
+{
+	char pol[200];
+
+	for (size_t i = 0; i < array_len(pols); i++) {
+		json_object *p = json_object_array_get_idx(pols, i), *dirs = get(p, "directions");
+		if (!dirs || !json_object_is_type(dirs, json_type_object))
+			continue;
+		protocol_prom_escape(get_str(p, "name"), pol, sizeof(pol));
+		json_object_object_foreach(dirs, dir, d) {
+			static const char *const verdicts[] = { "pass", "drop" };
+			for (int v = 0; v < 2; v++) {
+				json_object *reasons = get(get(d, verdicts[v]), "reasons");
+				if (!reasons || !json_object_is_type(reasons, json_type_object))
+					continue;
+				json_object_object_foreach(reasons, reason, r)
+					fprintf(out,
+						"%s{policy=\"%s\",direction=\"%s\",verdict=\"%s\",reason=\"%s\"} %llu\n",
+						metric, pol, dir, verdicts[v], reason,
+						(unsigned long long)get_u64(r, member));
+			}
+		}
+	}
+}
+
+static void prom_devices(FILE *out, json_object *devs, const char *metric, const char *member)
+{
+	char mac[64], vendor[400], pol[200];
+
+	for (size_t i = 0; i < array_len(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		protocol_prom_escape(get_str(d, "mac"), mac, sizeof(mac));
+		protocol_prom_escape(get_str(d, "vendor"), vendor, sizeof(vendor));
+		protocol_prom_escape(get_str(d, "policy"), pol, sizeof(pol));
+		static const char *const dirs[] = { "out", "in" }, *const verdicts[] = { "pass", "drop" };
+		for (int k = 0; k < 2; k++)
+			for (int v = 0; v < 2; v++)
+				fprintf(out,
+					"%s{mac=\"%s\",vendor=\"%s\",policy=\"%s\",direction=\"%s\",verdict=\"%s\"} %llu\n",
+					metric, mac, vendor, pol, dirs[k], verdicts[v],
+					(unsigned long long)get_u64(get(get(d, dirs[k]), verdicts[v]), member));
+	}
+}
+
+int protocol_render_prometheus(json_object *stats, FILE *out)
+{
+	json_object *pols = get_array(stats, "policies"), *devs = get_array(stats, "devices");
+	json_object *rel = get(stats, "reloads");
+	char pol[200];
+
+	if (!pols)
+		return -EINVAL;
+	prom_family(out, "camguard_packets_total", "counter",
+		    "Packets classified by the data plane, by policy, direction, verdict and reason.");
+	prom_reasons(out, pols, "camguard_packets_total", "packets");
+	prom_family(out, "camguard_bytes_total", "counter",
+		    "Bytes classified by the data plane, by policy, direction, verdict and reason.");
+	prom_reasons(out, pols, "camguard_bytes_total", "bytes");
+	prom_family(out, "camguard_devices", "gauge", "Devices in the inventory, by policy.");
+	for (size_t i = 0; i < array_len(pols); i++) {
+		json_object *p = json_object_array_get_idx(pols, i);
+		protocol_prom_escape(get_str(p, "name"), pol, sizeof(pol));
+		fprintf(out, "camguard_devices{policy=\"%s\"} %llu\n", pol,
+			(unsigned long long)get_u64(p, "devices"));
+	}
+	prom_family(out, "camguard_device_packets_total", "counter",
+		    "Packets per device, by direction and verdict.");
+	prom_devices(out, devs, "camguard_device_packets_total", "packets");
+	prom_family(out, "camguard_device_bytes_total", "counter",
+		    "Bytes per device, by direction and verdict.");
+	prom_devices(out, devs, "camguard_device_bytes_total", "bytes");
+	if (rel) {
+		prom_family(out, "camguard_reloads_total", "counter",
+			    "Policy reloads since the daemon started, by result.");
+		fprintf(out, "camguard_reloads_total{result=\"ok\"} %llu\n",
+			(unsigned long long)get_u64(rel, "ok"));
+		fprintf(out, "camguard_reloads_total{result=\"failed\"} %llu\n",
+			(unsigned long long)get_u64(rel, "failed"));
+	}
+	if (get(stats, "generation")) {
+		prom_family(out, "camguard_generation", "gauge",
+			    "Generation of the policy set the data plane enforces.");
+		fprintf(out, "camguard_generation %llu\n",
+			(unsigned long long)get_u64(stats, "generation"));
+	}
+	return 0;
+}
