@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 HIK=44:19:b6:00:00:01       # Hikvision MA-L 44:19:B6
-DAHUA=3c:ef:8c:00:00:02     # Dahua MA-L 3C:EF:8C
+DAHUA=08:ed:ed:00:00:02     # Dahua MA-L 08:ED:ED
 AXIS=00:40:8c:00:00:03      # Axis MA-L 00:40:8C
 UNKNOWN=02:00:5e:00:00:04   # locally administered: never an OUI match
 
@@ -49,7 +49,7 @@ EOF
 	cat > "$WORK/policies/dahua.conf" <<'EOF'
 name = "dahua";
 action = "isolate";
-match = { oui = [ "3C:EF:8C" ]; };
+match = { oui = [ "08:ED:ED" ]; };
 allow = ( { to = "enclave"; } );
 EOF
 	cat > "$WORK/policies/axis.conf" <<'EOF'
