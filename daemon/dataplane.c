@@ -329,16 +329,20 @@ static bool sum_device(const struct cg_dev_stats *per, int n, struct cg_dev_stat
 
 	for (int c = 0; c < n; c++) {
 		const struct cg_dev_stats *s = &per[c];
-		if (!s->first_ns && !s->last_ns)
-			continue;   /* this CPU never saw the device */
+		uint64_t pkts = 0;
+		/* A CPU that only found the entry another CPU created has no
+		 * first_ns of its own: its counters still count. */
 		for (int d = 0; d < CG_DIR_MAX; d++)
 			for (int v = 0; v < CG_VERDICT_MAX; v++) {
 				sum.c[d][v].packets += s->c[d][v].packets;
 				sum.c[d][v].bytes += s->c[d][v].bytes;
+				pkts += s->c[d][v].packets;
 			}
-		if (!any || s->first_ns < sum.first_ns)
+		if (!pkts && !s->first_ns)
+			continue;   /* this CPU never saw the device */
+		if (s->first_ns && (!sum.first_ns || s->first_ns < sum.first_ns))
 			sum.first_ns = s->first_ns;
-		if (s->last_ns > sum.last_ns) {
+		if (!any || s->last_ns > sum.last_ns) {
 			sum.last_ns = s->last_ns;
 			sum.ifindex = s->ifindex;
 			sum.vlan = s->vlan;
