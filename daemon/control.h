@@ -4,17 +4,40 @@
  * {"command":"stats","arguments":{...}} and replies {"ok":true,"result":{...}}
  * or {"ok":false,"error":{"code":"EPERM","message":"..."}} on a stream
  * socket, 0660 root:<group>. Peers are identified by SO_PEERCRED.
+ *
+ * Everything runs in the daemon's one event loop, non-blocking: a client
+ * that sends slowly, never reads, or sends garbage costs one bounded slot
+ * (CG_CONTROL_MAX_CLIENTS) for at most the idle timeout, never a stall.
  */
 #ifndef CAMGUARD_CONTROL_H
 #define CAMGUARD_CONTROL_H
 
+#include <stdbool.h>
+
 struct cg_daemon;
 struct cg_control;
 
-/* Creates the socket (umask before bind: never wider than 0660), registers
- * it with the daemon's event loop. */
+#define CG_CONTROL_MAX_CLIENTS   32         /* more are accepted, told EBUSY and closed */
+#define CG_CONTROL_IDLE_TIMEOUT  30         /* seconds without a request or reply progress */
+#define CG_CONTROL_MAX_REPLY     (64u << 20) /* larger replies become an E2BIG error */
+
+/* Creates the socket (umask before bind: never wider than 0660, owned by
+ * root:group), registers it with the daemon's event loop. A stale socket
+ * at path is replaced; a live one (another daemon answers) is -EADDRINUSE,
+ * anything that is not a socket -EEXIST. The parent directory is created
+ * (0755) when missing.
+ *
+ * When group is empty or does not exist the socket is made 0600 (root
+ * only) and control_open() still returns 0: control_root_only() tells the
+ * caller to warn. */
 int control_open(struct cg_daemon *d, const char *path, const char *group,
 		 struct cg_control **ret);
 void control_close(struct cg_control *c);
+
+/* True when the control group was missing at open: socket 0600, root only. */
+bool control_root_only(const struct cg_control *c);
+
+/* Overrides the limits (tests): 0 keeps the current value. */
+void control_set_limits(struct cg_control *c, unsigned max_clients, unsigned idle_timeout_s);
 
 #endif

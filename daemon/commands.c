@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * commands.c — answers to the control commands, built from the daemon's
+ * state. Each handler reads what it needs once (one pass over the policy
+ * counter array, one over the device map, one over the inventory) so that
+ * `stats` with 10,000 devices stays a few milliseconds of the event loop.
+ * Every reason and every direction is listed, zero or not, so that a
+ * monitoring system sees stable series and keys.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "daemon.h"
+#include "filehash.h"
+#include "inventory.h"
+#include "names.h"
+#include "nft.h"
+
+_Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
+
+static json_object *counter_json(uint64_t packets, uint64_t bytes)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "packets", json_object_new_uint64(packets));
+	json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
+	return o;
+}
+
+static void add_str(json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
+}
+
+static void add_u64(json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void add_time(json_object *o, const char *key, int64_t t)
+{
+	char buf[64];
+	format_time(t, buf, sizeof(buf));
+	add_str(o, key, buf);
+}
+
+/* ---- stats ------------------------------------------------------------- */
+
+static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg_counter *pc,
+				 uint64_t ndevices)
+{
+	json_object *o = json_object_new_object(), *dirs = json_object_new_object();
+	json_object *dr = json_object_new_object(), *pr = json_object_new_object();
+	uint64_t tot[CG_VERDICT_MAX][2] = {};
+	uint64_t by_reason[CG_REASON_MAX] = {};
+
+	for (int dir = 0; dir < CG_DIR_MAX; dir++) {
+		json_object *dj = json_object_new_object();
+		json_object *vj[CG_VERDICT_MAX], *rj[CG_VERDICT_MAX];
+		uint64_t vt[CG_VERDICT_MAX][2] = {};
+
+		for (int v = 0; v < CG_VERDICT_MAX; v++)
+			rj[v] = json_object_new_object();
+		for (int r = 0; r < CG_REASON_MAX; r++) {
+			const struct cg_counter *c = &pc[CG_POLSTAT_INDEX(p->id, dir, r)];
+			int v = cg_reason_verdict(r);
+			json_object_object_add(rj[v], cg_reason_to_string(r),
+					       counter_json(c->packets, c->bytes));
+			vt[v][0] += c->packets;
+			vt[v][1] += c->bytes;
+			by_reason[r] += c->packets;
+		}
+		for (int v = 0; v < CG_VERDICT_MAX; v++) {
+			vj[v] = counter_json(vt[v][0], vt[v][1]);
+			json_object_object_add(vj[v], "reasons", rj[v]);
+			json_object_object_add(dj, cg_verdict_to_string(v), vj[v]);
+			tot[v][0] += vt[v][0];
+			tot[v][1] += vt[v][1];
+		}
+		json_object_object_add(dirs, cg_dir_to_string(dir), dj);
+	}
+	for (int r = 0; r < CG_REASON_MAX; r++)
+		add_u64(cg_reason_verdict(r) == CG_VERDICT_DROP ? dr : pr, cg_reason_to_string(r),
+			by_reason[r]);
+
+	add_str(o, "name", p->name);
+	add_u64(o, "id", p->id);
+	add_str(o, "action", cg_action_to_string(p->action));
+	add_u64(o, "devices", ndevices);
+	json_object_object_add(o, "pass", counter_json(tot[CG_VERDICT_PASS][0], tot[CG_VERDICT_PASS][1]));
+	json_object_object_add(o, "drop", counter_json(tot[CG_VERDICT_DROP][0], tot[CG_VERDICT_DROP][1]));
+	json_object_object_add(o, "drop_reasons", dr);
+	json_object_object_add(o, "pass_reasons", pr);
+	json_object_object_add(o, "directions", dirs);
+	return o;
+}
+
+struct devices_ctx {
+	struct cg_daemon *d;
+	const struct cg_request *req;
+	json_object *arr;
+	bool found;
+};
+
+static json_object *device_stats(const uint8_t mac[6], const char *vendor, const char *policy,
+				 const struct cg_dev_stats *s)
+{
+	json_object *o = json_object_new_object();
+	uint64_t t[CG_VERDICT_MAX][2] = {};
+	char buf[18];
+
+	format_mac(mac, buf);
+	add_str(o, "mac", buf);
+	add_str(o, "vendor", vendor);
+	add_str(o, "policy", policy);
+	for (int dir = 0; dir < CG_DIR_MAX; dir++)
+		for (int v = 0; v < CG_VERDICT_MAX; v++) {
+			t[v][0] += s->c[dir][v].packets;
+			t[v][1] += s->c[dir][v].bytes;
+		}
+	json_object_object_add(o, "pass", counter_json(t[CG_VERDICT_PASS][0], t[CG_VERDICT_PASS][1]));
+	json_object_object_add(o, "drop", counter_json(t[CG_VERDICT_DROP][0], t[CG_VERDICT_DROP][1]));
+	for (int dir = 0; dir < CG_DIR_MAX; dir++) {
+		json_object *dj = json_object_new_object();
+		for (int v = 0; v < CG_VERDICT_MAX; v++)
+			json_object_object_add(dj, cg_verdict_to_string(v),
+					       counter_json(s->c[dir][v].packets, s->c[dir][v].bytes));
+		json_object_object_add(o, cg_dir_to_string(dir), dj);
+	}
+	return o;
+}
+
+static int device_cb(const uint8_t mac[6], const struct cg_dev_stats *sum, void *ctx)
+{
+	struct devices_ctx *x = ctx;
+	const struct cg_inv_device *inv;
+	const char *policy;
+
+	if (x->req->has_device && memcmp(mac, x->req->device, 6))
+		return 0;
+	/* The inventory follows reloads; the counter's cached policy id may be
+	 * one generation old until the device sends again. */
+	inv = x->d->inv ? inventory_find(x->d->inv, mac) : NULL;
+	policy = inv && inv->policy[0] ? inv->policy : daemon_policy_name(x->d, sum->policy);
+	if (x->req->policy[0] && strcmp(policy, x->req->policy))
+		return 0;
+	json_object_array_add(x->arr, device_stats(mac, inv ? inv->vendor : "", policy, sum));
+	x->found = true;
+	return 0;
+}
+
+static int by_mac(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+	json_object *mx, *my;
+	json_object_object_get_ex(*x, "mac", &mx);
+	json_object_object_get_ex(*y, "mac", &my);
+	return strcmp(json_object_get_string(mx), json_object_get_string(my));
+}
+
+static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		     struct cg_proto_error *err)
+{
+	const struct cg_model *m = &d->model;
+	struct cg_counter *pc = NULL;
+	uint64_t *ndev = NULL;
+	json_object *res = NULL, *pols, *nft;
+	struct devices_ctx x = { .d = d, .req = req };
+	int rc;
+
+	if (req->policy[0] && model_find_policy(m, req->policy) < 0)
+		return protocol_error(err, "ENOENT", "no policy \"%s\"", req->policy);
+	pc = calloc(CG_POLSTAT_ENTRIES, sizeof(*pc));
+	ndev = calloc(m->npolicies + 1, sizeof(*ndev));
+	if (!pc || !ndev) {
+		rc = protocol_error(err, "ENOMEM", "out of memory");
+		goto out;
+	}
+	rc = dataplane_read_policy_stats(d->dp, pc);
+	if (rc) {
+		rc = protocol_error(err, protocol_errno_name(rc), "cannot read the policy counters: %s",
+				    strerror(-rc));
+		goto out;
+	}
+	if (d->inv)
+		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
+		     v = inventory_next(d->inv, v)) {
+			int i = model_find_policy(m, v->policy);
+			ndev[i < 0 ? m->npolicies : (size_t)i]++;
+		}
+
+	res = json_object_new_object();
+	pols = json_object_new_array();
+	for (size_t i = 0; i < m->npolicies; i++) {
+		if (req->policy[0] && strcmp(req->policy, m->policies[i].name))
+			continue;
+		json_object_array_add(pols, policy_stats(&m->policies[i], pc, ndev[i]));
+	}
+	json_object_object_add(res, "policies", pols);
+
+	x.arr = json_object_new_array();
+	rc = dataplane_foreach_device(d->dp, device_cb, &x);
+	if (rc < 0) {
+		json_object_put(x.arr);
+		rc = protocol_error(err, protocol_errno_name(rc), "cannot read the device counters: %s",
+				    strerror(-rc));
+		goto out;
+	}
+	if (req->has_device && !x.found) {
+		/* Known but never counted (counters evicted or reset): zeros. */
+		const struct cg_inv_device *v = d->inv ? inventory_find(d->inv, req->device) : NULL;
+		if (!v || (req->policy[0] && strcmp(v->policy, req->policy))) {
+			char mac[18];
+			json_object_put(x.arr);
+			format_mac(req->device, mac);
+			rc = protocol_error(err, "ENOENT", "no device %s%s%s", mac,
+					    req->policy[0] ? " in policy " : "", req->policy);
+			goto out;
+		}
+		struct cg_dev_stats zero = {};
+		json_object_array_add(x.arr, device_stats(v->mac, v->vendor, v->policy, &zero));
+	}
+	json_object_array_sort(x.arr, by_mac);
+	json_object_object_add(res, "devices", x.arr);
+
+	nft = d->nft ? nft_status(d->nft) : NULL;
+	if (d->nft && !nft) {
+		nft = json_object_new_object();
+		json_object_object_add(nft, "present", json_object_new_boolean(0));
+		add_str(nft, "error", strerror(errno));
+	}
+	json_object_object_add(res, "nftables", nft);
+	add_u64(res, "generation", d->dp->gen);
+	json_object *rel = json_object_new_object();
+	add_u64(rel, "ok", d->reloads_ok);
+	add_u64(rel, "failed", d->reloads_failed);
+	json_object_object_add(res, "reloads", rel);
+	*ret = res;
+	res = NULL;
+	rc = 0;
+out:
+	json_object_put(res);
+	free(pc);
+	free(ndev);
+	return rc;
+}
+
+/* ---- cameras ----------------------------------------------------------- */
+
+static int cmd_cameras(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		       struct cg_proto_error *err)
+{
+	json_object *res = json_object_new_object(), *arr = json_object_new_array();
+
+	if (d->inv)
+		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
+		     v = inventory_next(d->inv, v))
+			json_object_array_add(arr, inventory_device_to_json(v));
+	json_object_array_sort(arr, by_mac);
+	json_object_object_add(res, "cameras", arr);
+	add_u64(res, "count", d->inv ? inventory_count(d->inv) : 0);
+	add_u64(res, "evicted", d->inv ? inventory_evicted(d->inv) : 0);
+	*ret = res;
+	return 0;
+}
+
+/* ---- blocked ------------------------------------------------------------ */
+
+static const char *proto_name(uint8_t p, char buf[8])
+{
+	switch (p) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	default:
+		snprintf(buf, 8, "%u", p);
+		return buf;
+	}
+}
+
+static json_object *blocked_json(const struct cg_inv_blocked *b)
+{
+	json_object *o = json_object_new_object();
+	char addr[64], pb[8];
+
+	format_addr(b->family, b->addr, addr, sizeof(addr));
+	add_str(o, "address", addr);
+	add_u64(o, "port", b->port);
+	add_str(o, "proto", proto_name(b->proto, pb));
+	add_str(o, "direction", cg_dir_to_string(b->dir));
+	add_str(o, "reason", cg_reason_to_string(b->reason));
+	add_u64(o, "count", b->count);
+	add_time(o, "last", b->last);
+	json_object_object_add(o, "would", json_object_new_boolean(b->would));
+	return o;
+}
+
+/* One blocked destination of one device, tagged with its policy, for the
+ * per-policy aggregation: sorted by (policy, destination), then merged. */
+struct agg {
+	int policy;
+	const struct cg_inv_blocked *b;
+	uint64_t count;
+	uint64_t devices;
+};
+
+static int agg_key_cmp(const struct agg *x, const struct agg *y)
+{
+	if (x->policy != y->policy)
+		return x->policy < y->policy ? -1 : 1;
+	if (x->b->family != y->b->family)
+		return x->b->family - y->b->family;
+	int c = memcmp(x->b->addr, y->b->addr, 16);
+	if (c)
+		return c;
+	if (x->b->port != y->b->port)
+		return x->b->port - y->b->port;
+	if (x->b->proto != y->b->proto)
+		return x->b->proto - y->b->proto;
+	if (x->b->dir != y->b->dir)
+		return x->b->dir - y->b->dir;
+	return x->b->reason - y->b->reason;
+}
+
+static int agg_cmp(const void *a, const void *b)
+{
+	return agg_key_cmp(a, b);
+}
+
+static int agg_count_cmp(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+	if (x->policy != y->policy)
+		return x->policy < y->policy ? -1 : 1;
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static int blocked_count_cmp(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+	json_object *cx, *cy;
+	json_object_object_get_ex(*x, "count", &cx);
+	json_object_object_get_ex(*y, "count", &cy);
+	uint64_t nx = json_object_get_uint64(cx), ny = json_object_get_uint64(cy);
+	return nx < ny ? 1 : nx > ny ? -1 : 0;
+}
+
+static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		       struct cg_proto_error *err)
+{
+	const struct cg_model *m = &d->model;
+	size_t cap = d->inv ? inventory_count(d->inv) * CG_INV_BLOCKED : 0, n = 0;
+	struct agg *all = cap ? calloc(cap, sizeof(*all)) : NULL;
+	json_object *res, *devs, *pols;
+
+	if (cap && !all)
+		return protocol_error(err, "ENOMEM", "out of memory");
+	res = json_object_new_object();
+	devs = json_object_new_array();
+	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
+	     v = inventory_next(d->inv, v)) {
+		json_object *bl = NULL;
+		int pi = model_find_policy(m, v->policy);
+		for (int i = 0; i < CG_INV_BLOCKED; i++) {
+			const struct cg_inv_blocked *b = &v->blocked[i];
+			if (!b->family)
+				continue;
+			if (!bl)
+				bl = json_object_new_array();
+			json_object_array_add(bl, blocked_json(b));
+			if (n < cap)
+				all[n++] = (struct agg){ .policy = pi, .b = b, .count = b->count,
+							 .devices = 1 };
+		}
+		if (!bl)
+			continue;
+		json_object_array_sort(bl, blocked_count_cmp);
+		json_object *o = json_object_new_object();
+		char mac[18];
+		format_mac(v->mac, mac);
+		add_str(o, "mac", mac);
+		add_str(o, "vendor", v->vendor);
+		add_str(o, "policy", v->policy);
+		json_object_object_add(o, "blocked", bl);
+		json_object_array_add(devs, o);
+	}
+	json_object_array_sort(devs, by_mac);
+	json_object_object_add(res, "devices", devs);
+
+	/* Merge equal destinations within a policy, then keep the top ones. */
+	if (n)
+		qsort(all, n, sizeof(*all), agg_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && agg_key_cmp(&all[w - 1], &all[i]) == 0) {
+			all[w - 1].count += all[i].count;
+			all[w - 1].devices++;
+		} else {
+			all[w++] = all[i];
+		}
+	}
+	if (w)
+		qsort(all, w, sizeof(*all), agg_count_cmp);
+	pols = json_object_new_array();
+	for (size_t i = 0; i < m->npolicies; i++) {
+		json_object *o = json_object_new_object(), *bl = json_object_new_array();
+		size_t shown = 0;
+		add_str(o, "name", m->policies[i].name);
+		for (size_t k = 0; k < w; k++) {
+			if (all[k].policy != (int)i || shown >= CG_BLOCKED_TOP)
+				continue;
+			json_object *b = blocked_json(all[k].b);
+			json_object_object_del(b, "last");
+			json_object_object_del(b, "would");
+			json_object_object_add(b, "count", json_object_new_uint64(all[k].count));
+			add_u64(b, "devices", all[k].devices);
+			json_object_array_add(bl, b);
+			shown++;
+		}
+		json_object_object_add(o, "blocked", bl);
+		json_object_array_add(pols, o);
+	}
+	json_object_object_add(res, "policies", pols);
+	free(all);
+	*ret = res;
+	return 0;
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+/* {"version","pid","started","uptime","generation","config","policies",
+ *  "files":[{"path","sha256"}],"files_hash",
+ *  "registry":{"path","date","read","entries"},
+ *  "interfaces":[{"name","mode","ifindex","hooks":{"tc-ingress":bool,...},
+ *                 "expected":["tc-ingress",...],"attaches","error"}],
+ *  "nftables":{...}|null, "reloads":{"ok","failed","last":{"ok","time","message","generation"}},
+ *  "tamper":{"events","last"}, "inventory":{"devices","evicted"},
+ *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
+static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		      struct cg_proto_error *err)
+{
+	const struct cg_model *m = &d->model;
+	json_object *res = json_object_new_object(), *a, *o;
+	struct timespec now;
+	uint64_t misc[CG_MISC_MAX] = {};
+	char hex[65];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	add_str(res, "version", CAMGUARD_VERSION);
+	add_u64(res, "pid", (uint64_t)getpid());
+	add_time(res, "started", d->started);
+	add_u64(res, "uptime", (uint64_t)(now.tv_sec - d->started_mono.tv_sec));
+	add_u64(res, "generation", d->dp->gen);
+	add_str(res, "config", d->conf_path);
+	add_u64(res, "policies", m->npolicies);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < m->nfiles; i++) {
+		o = json_object_new_object();
+		add_str(o, "path", m->files[i]);
+		add_str(o, "sha256", filehash_file(m->files[i], hex) ? "" : hex);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(res, "files", a);
+	add_str(res, "files_hash", d->files_hash);
+
+	o = json_object_new_object();
+	add_str(o, "path", m->registry_used);
+	add_str(o, "date", m->registry_date);
+	json_object_object_add(o, "read", json_object_new_boolean(m->registry_read));
+	add_u64(o, "entries", m->registry_entries);
+	json_object_object_add(res, "registry", o);
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < d->nifaces; i++) {
+		const struct cg_iface *f = &d->ifaces[i];
+		json_object *hooks = json_object_new_object(), *exp = json_object_new_array();
+		o = json_object_new_object();
+		add_str(o, "name", f->name);
+		add_str(o, "mode", f->mode == CG_IFMODE_XDP ? "xdp" : "tc");
+		add_u64(o, "ifindex", f->ifindex > 0 ? (uint64_t)f->ifindex : 0);
+		for (int h = 0; h < CG_HOOK_MAX; h++) {
+			json_object_object_add(hooks, cg_hook_to_string(h),
+					       json_object_new_boolean(f->attached[h]));
+			/* TC egress always; XDP or TC ingress by mode. */
+			if (h == CG_HOOK_TC_EGRESS ||
+			    (h == CG_HOOK_XDP) == (f->mode == CG_IFMODE_XDP))
+				json_object_array_add(exp, json_object_new_string(cg_hook_to_string(h)));
+		}
+		json_object_object_add(o, "hooks", hooks);
+		json_object_object_add(o, "expected", exp);
+		add_u64(o, "attaches", f->attaches);
+		add_str(o, "error", f->error);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(res, "interfaces", a);
+
+	o = d->nft ? nft_status(d->nft) : NULL;
+	if (d->nft && !o) {
+		o = json_object_new_object();
+		json_object_object_add(o, "present", json_object_new_boolean(0));
+		add_str(o, "error", strerror(errno));
+	}
+	json_object_object_add(res, "nftables", o);
+
+	o = json_object_new_object();
+	add_u64(o, "ok", d->reloads_ok);
+	add_u64(o, "failed", d->reloads_failed);
+	json_object *last = json_object_new_object();
+	json_object_object_add(last, "ok", json_object_new_boolean(d->last_reload.ok));
+	add_time(last, "time", d->last_reload.when);
+	add_str(last, "message", d->last_reload.message);
+	add_u64(last, "generation", d->last_reload.generation);
+	json_object_object_add(o, "last", last);
+	json_object_object_add(res, "reloads", o);
+
+	o = json_object_new_object();
+	add_u64(o, "events", d->tamper_events);
+	add_str(o, "last", d->last_tamper);
+	json_object_object_add(res, "tamper", o);
+
+	o = json_object_new_object();
+	add_u64(o, "devices", d->inv ? inventory_count(d->inv) : 0);
+	add_u64(o, "evicted", d->inv ? inventory_evicted(d->inv) : 0);
+	json_object_object_add(res, "inventory", o);
+
+	dataplane_read_misc(d->dp, misc);
+	o = json_object_new_object();
+	add_u64(o, "seen", d->events_seen);
+	add_u64(o, "drop_samples", d->drop_samples);
+	add_u64(o, "lost", misc[CG_MISC_EVENTS_LOST]);
+	add_u64(o, "device_insert_failed", misc[CG_MISC_DEV_INSERT_FAIL]);
+	json_object_object_add(res, "events", o);
+
+	*ret = res;
+	return 0;
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+static int cmd_reload(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		      struct cg_proto_error *err)
+{
+	json_object *changes = NULL, *res;
+	char msg[512] = "";
+	int rc;
+
+	rc = daemon_reload(d, req->dry_run, &changes, msg, sizeof(msg));
+	if (rc < 0 && !req->dry_run) {
+		json_object_put(changes);
+		return protocol_error(err, protocol_errno_name(rc), "reload failed, the running policy is unchanged: %s",
+				      msg[0] ? msg : strerror(-rc));
+	}
+	res = json_object_new_object();
+	json_object_object_add(res, "dry_run", json_object_new_boolean(req->dry_run));
+	json_object_object_add(res, "valid", json_object_new_boolean(rc >= 0));
+	add_u64(res, "generation", d->dp->gen);
+	if (rc < 0) {
+		json_object_put(changes);
+		changes = NULL;
+		add_str(res, "message", msg[0] ? msg : strerror(-rc));
+	} else {
+		add_str(res, "message", msg);
+	}
+	json_object_object_add(res, "changes", changes ? changes : json_object_new_array());
+	*ret = res;
+	return 0;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static const struct {
+	enum cg_command cmd;
+	int (*handler)(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		       struct cg_proto_error *err);
+} handlers[] = {
+	{ CG_CMD_STATS, cmd_stats },
+	{ CG_CMD_CAMERAS, cmd_cameras },
+	{ CG_CMD_BLOCKED, cmd_blocked },
+	{ CG_CMD_STATUS, cmd_status },
+	{ CG_CMD_RELOAD, cmd_reload },
+};
+
+int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,
+		 struct cg_proto_error *err)
+{
+	*ret_result = NULL;
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].cmd == req->command)
+			return handlers[i].handler(d, req, ret_result, err);
+	return protocol_error(err, "ENOSYS", "unknown command");
+}

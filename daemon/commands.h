@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * commands.h — the control commands: build a JSON result from the daemon's
+ * state (counters read from the data plane, the inventory, the model, the
+ * nftables layer). control.c parses, authorizes and frames; this module only
+ * answers, so a benchmark or test can call it without a socket.
+ *
+ * The result objects are the contract of `camguardctl --json` (DESIGN §4):
+ *   stats   {"policies":[{"name","id","action","devices","pass":{"packets","bytes"},
+ *            "drop":{...},"drop_reasons":{"<reason>":packets},"pass_reasons":{...},
+ *            "directions":{"out":{"pass":{"packets","bytes","reasons":{"<reason>":
+ *            {"packets","bytes"}}},"drop":{...}},"in":{...}}}],
+ *            "devices":[{"mac","vendor","policy","pass","drop","out":{"pass","drop"},"in":{...}}],
+ *            "nftables":{...}|null, "generation":N, "reloads":{"ok":N,"failed":N}}
+ *   cameras {"cameras":[{"mac","vendor","policy","ipv4":[],"ipv6":[],"vlan","interface",
+ *            "first_seen","last_seen"}], "count":N, "evicted":N}
+ *   blocked {"devices":[{"mac","vendor","policy","blocked":[{"address","port","proto",
+ *            "direction","reason","count","last","would"}]}],
+ *            "policies":[{"name","blocked":[{..., "devices":N}]}]}
+ *   status  see commands_status() in commands.c
+ *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to"}],
+ *            "message":"..."}
+ */
+#ifndef CAMGUARD_COMMANDS_H
+#define CAMGUARD_COMMANDS_H
+
+#include <json-c/json.h>
+
+#include "protocol.h"
+
+struct cg_daemon;
+
+#define CG_BLOCKED_TOP 10   /* destinations listed per policy */
+
+/* 0 with *ret_result (a new reference), or -errno with err filled. */
+int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,
+		 struct cg_proto_error *err);
+
+#endif
