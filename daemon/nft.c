@@ -328,6 +328,16 @@ static void add_set(struct batch *b, const char *name, enum set_kind kind, uint3
 		break;
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags);
+	if (keytype == NFT_TYPE_IFNAME) {
+		/* strings are host-order keys for nft: without this it prints them reversed */
+		struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+		if (!u || !nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, 1 /* BYTEORDER_HOST_ENDIAN */))
+			b->oom = 1;
+		else
+			nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
+		nftnl_udata_buf_free(u);
+	}
 	if (nfields) {
 		uint8_t f[NFT_REG32_COUNT] = { 0 };
 
@@ -1591,14 +1601,24 @@ static void add_counter(struct status *st, const char *comment, const struct ctr
 		json_object_set_int64(v, json_object_get_int64(v) + (int64_t)c->by);
 	}
 	json_object_object_get_ex(e, "reasons", &reasons);
+	if (json_object_object_get_ex(reasons, reason, &rr)) {
+		/* one reason, several rules (IPv4 and IPv6) */
+		json_object *v;
+
+		json_object_object_get_ex(rr, "packets", &v);
+		json_object_set_int64(v, json_object_get_int64(v) + (int64_t)c->pk);
+		json_object_object_get_ex(rr, "bytes", &v);
+		json_object_set_int64(v, json_object_get_int64(v) + (int64_t)c->by);
+		return;
+	}
 	rr = json_object_new_object();
-	if (!rr) {
+	if (!rr || json_object_object_add(reasons, reason, rr) < 0) {
+		json_object_put(rr);
 		st->oom = 1;
 		return;
 	}
 	json_object_object_add(rr, "packets", json_object_new_int64((int64_t)c->pk));
 	json_object_object_add(rr, "bytes", json_object_new_int64((int64_t)c->by));
-	json_object_object_add(reasons, reason, rr);
 }
 
 static int rule_cb(const struct nlmsghdr *nlh, void *data)

@@ -92,11 +92,13 @@ static void build_model(int nif, char **names, const char *variant)
 	if (variant && !strcmp(variant, "alt")) {
 		/* hikvision loses its NTP rule: the stream test flips between the two */
 		hik_rules[1].prefix.addr[3] = 11;
-	} else if (variant && !strcmp(variant, "bad")) {
-		/* a /0 deny prefix with a bogus length: the kernel refuses a key */
-		hik_deny[1].family = 4;
-		pols[0].devices = hik_devs;
-		ifaces[0].name[0] = 0;   /* empty interface name: refused */
+	}
+	if (variant && !strcmp(variant, "bad")) {
+		/* one MAC in two policies (the parser refuses it; here it reaches
+		 * the kernel, which must refuse the batch and be named) */
+		static struct cg_device_spec dup[] = { { .mac = { 0x44, 0x19, 0xb6, 0x00, 0x00, 0x01 },
+							 .origin = { "dahua.conf", 7 } } };
+		pols[1].devices = dup;
 	}
 
 	memset(&model, 0, sizeof(model));
