@@ -3,8 +3,7 @@
  * cg-attach.c — test helper for netns.sh: load the data plane with its maps
  * pinned in a test-owned bpffs directory, apply the bpf suite's fixture
  * (fixture.c, variant A) and attach it to one interface of the current
- * network namespace; later invocations adopt the pinned maps to read
- * counters.
+ * network namespace; later invocations read counters from the pinned maps.
  *
  *   cg-attach attach PIN_DIR IFNAME     clsact + cg_tc_ingress/cg_tc_egress (direct action)
  *   cg-attach policy PIN_DIR POLICY DIR REASON   packets of one policy counter
@@ -88,57 +87,106 @@ out:
 	return rc ? 1 : 0;
 }
 
+/*
+ * The readers open the pinned maps directly instead of loading the data
+ * plane again: loading means verifying every program, seconds per call,
+ * and netns.sh reads counters dozens of times.
+ */
+static int pinned(const char *pin_dir, const char *map)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, map);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		fprintf(stderr, "Error: failed to open %s: %s\n", path, strerror(errno));
+	return fd;
+}
+
+/* Sums one per-CPU value made of n u64 words into out. */
+static int read_percpu(int fd, const void *key, size_t words, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *per;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	per = calloc((size_t)ncpu, words * sizeof(uint64_t));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, key, per) < 0) {
+		int rc = -errno;
+		free(per);
+		return rc;
+	}
+	memset(out, 0, words * sizeof(uint64_t));
+	for (int c = 0; c < ncpu; c++)
+		for (size_t w = 0; w < words; w++)
+			out[w] += per[(size_t)c * words + w];
+	free(per);
+	return 0;
+}
+
 static int cmd_policy(const char *pin_dir, const char *policy, const char *dir, const char *reason)
 {
-	static struct cg_counter st[CG_POLSTAT_ENTRIES];
-	struct cg_dataplane *dp;
-	int d = cg_dir_from_string(dir), r = cg_reason_from_string(reason), rc;
+	int d = cg_dir_from_string(dir), r = cg_reason_from_string(reason), fd, rc;
 	long p = strtol(policy, NULL, 10);
+	uint64_t v[2];
 
 	if (d < 0 || r < 0 || p < 0 || p >= CG_MAX_POLICIES) {
 		fprintf(stderr, "Error: bad counter %s %s %s\n", policy, dir, reason);
 		return 1;
 	}
-	if (open_dp(pin_dir, &dp))
+	if ((fd = pinned(pin_dir, "cg_pol_stats")) < 0)
 		return 1;
-	rc = dataplane_read_policy_stats(dp, st);
-	if (rc)
+	uint32_t key = CG_POLSTAT_INDEX((uint32_t)p, (uint32_t)d, (uint32_t)r);
+	rc = read_percpu(fd, &key, 2, v);
+	close(fd);
+	if (rc) {
 		fprintf(stderr, "Error: failed to read policy counters: %s\n", strerror(-rc));
-	else
-		printf("%llu\n", (unsigned long long)st[CG_POLSTAT_INDEX(p, d, r)].packets);
-	dataplane_free(dp);
-	return rc ? 1 : 0;
+		return 1;
+	}
+	printf("%llu\n", (unsigned long long)v[0]);
+	return 0;
 }
 
 static int cmd_device(const char *pin_dir, const char *mac)
 {
-	struct cg_dataplane *dp;
-	struct cg_dev_stats st = {};
-	unsigned b[6];
-	uint8_t addr[6];
-	int rc;
+	struct cg_mac_key key = {};
+	int ncpu = libbpf_num_possible_cpus(), fd;
+	uint64_t c[CG_DIR_MAX][CG_VERDICT_MAX] = {};
+	unsigned b[6], vlan = 0;
 
 	if (sscanf(mac, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) {
 		fprintf(stderr, "Error: bad MAC %s\n", mac);
 		return 1;
 	}
 	for (int i = 0; i < 6; i++)
-		addr[i] = (uint8_t)b[i];
-	if (open_dp(pin_dir, &dp))
+		key.addr[i] = (uint8_t)b[i];
+	if (ncpu <= 0 || (fd = pinned(pin_dir, "cg_dev_stats")) < 0)
 		return 1;
-	rc = dataplane_read_device(dp, addr, &st);
-	if (rc == -ENOENT)
-		rc = 0;       /* never seen: all zero */
-	if (rc)
-		fprintf(stderr, "Error: failed to read device %s: %s\n", mac, strerror(-rc));
-	else
-		printf("%llu %llu %llu %llu %u\n",
-		       (unsigned long long)st.c[CG_DIR_OUT][CG_VERDICT_PASS].packets,
-		       (unsigned long long)st.c[CG_DIR_OUT][CG_VERDICT_DROP].packets,
-		       (unsigned long long)st.c[CG_DIR_IN][CG_VERDICT_PASS].packets,
-		       (unsigned long long)st.c[CG_DIR_IN][CG_VERDICT_DROP].packets, st.vlan);
-	dataplane_free(dp);
-	return rc ? 1 : 0;
+	struct cg_dev_stats *per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per) {
+		close(fd);
+		return 1;
+	}
+	if (bpf_map_lookup_elem(fd, &key, per) == 0) {
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			for (int d = 0; d < CG_DIR_MAX; d++)
+				for (int v = 0; v < CG_VERDICT_MAX; v++)
+					c[d][v] += per[cpu].c[d][v].packets;
+			if (per[cpu].vlan)
+				vlan = per[cpu].vlan;
+		}
+	}                       /* never seen: all zero */
+	free(per);
+	close(fd);
+	printf("%llu %llu %llu %llu %u\n", (unsigned long long)c[CG_DIR_OUT][CG_VERDICT_PASS],
+	       (unsigned long long)c[CG_DIR_OUT][CG_VERDICT_DROP],
+	       (unsigned long long)c[CG_DIR_IN][CG_VERDICT_PASS],
+	       (unsigned long long)c[CG_DIR_IN][CG_VERDICT_DROP], vlan);
+	return 0;
 }
 
 static int cmd_misc(const char *pin_dir, const char *name)
@@ -148,26 +196,27 @@ static int cmd_misc(const char *pin_dir, const char *name)
 		[CG_MISC_DEV_INSERT_FAIL] = "insert_fail",
 		[CG_MISC_PULLS] = "pulls",
 	};
-	uint64_t v[CG_MISC_MAX];
-	struct cg_dataplane *dp;
-	int which = -1, rc;
+	uint32_t which = CG_MISC_MAX;
+	uint64_t v;
+	int fd, rc;
 
-	for (int i = 0; i < CG_MISC_MAX; i++)
+	for (uint32_t i = 0; i < CG_MISC_MAX; i++)
 		if (names[i] && strcmp(names[i], name) == 0)
 			which = i;
-	if (which < 0) {
+	if (which == CG_MISC_MAX) {
 		fprintf(stderr, "Error: unknown counter %s\n", name);
 		return 1;
 	}
-	if (open_dp(pin_dir, &dp))
+	if ((fd = pinned(pin_dir, "cg_misc")) < 0)
 		return 1;
-	rc = dataplane_read_misc(dp, v);
-	if (rc)
+	rc = read_percpu(fd, &which, 1, &v);
+	close(fd);
+	if (rc) {
 		fprintf(stderr, "Error: failed to read misc counters: %s\n", strerror(-rc));
-	else
-		printf("%llu\n", (unsigned long long)v[which]);
-	dataplane_free(dp);
-	return rc ? 1 : 0;
+		return 1;
+	}
+	printf("%llu\n", (unsigned long long)v);
+	return 0;
 }
 
 int main(int argc, char **argv)
