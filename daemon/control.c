@@ -233,10 +233,9 @@ static void client_handle(struct client *cl, const char *line, size_t len)
 			 (int)cl->cred.pid);
 	if (!rc)
 		rc = commands_run(d, &req, &res, &err);
-	if (rc)
-		client_set_reply(cl, protocol_reply_error(err.code, err.message, &n), n);
-	else
-		client_set_reply(cl, protocol_reply_ok(res, &n), n);
+	/* (two statements: the length is known only after the call) */
+	char *reply = rc ? protocol_reply_error(err.code, err.message, &n) : protocol_reply_ok(res, &n);
+	client_set_reply(cl, reply, n);
 	json_object_put(res);
 	cl->deadline = now_mono() + cl->ctl->idle_timeout;
 }

@@ -176,6 +176,7 @@ static json_object *parse_json(const char *buf, size_t len, int depth, struct cg
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	bool whole = false;
 	o = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
@@ -183,16 +184,21 @@ static json_object *parse_json(const char *buf, size_t len, int depth, struct cg
 		 * tokener knows nothing follows: feed it the terminator. */
 		o = json_tokener_parse_ex(tok, "", 1);
 		jerr = json_tokener_get_error(tok);
-		if (jerr == json_tokener_continue) {
-			protocol_error(err, "EINVAL", "invalid %s: incomplete JSON", what);
-			goto fail;
-		}
+		whole = true;
+	}
+	if (jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof) {
+		protocol_error(err, "EINVAL", "invalid %s: incomplete JSON", what);
+		goto fail;
 	}
 	if (jerr != json_tokener_success) {
 		protocol_error(err, "EINVAL", "invalid %s: %s", what, json_tokener_error_desc(jerr));
 		goto fail;
 	}
-	size_t end = json_tokener_get_parse_end(tok);
+	if (!o) {
+		protocol_error(err, "EINVAL", "invalid %s: null, not an object", what);
+		goto fail;
+	}
+	size_t end = whole ? len : json_tokener_get_parse_end(tok);
 	if (end < len && !only_space(buf + end, len - end)) {
 		protocol_error(err, "EINVAL", "invalid %s: data after the JSON object", what);
 		goto fail;
@@ -256,18 +262,19 @@ int protocol_parse_request(const char *line, size_t len, struct cg_request *ret,
 				    type_name(json_object_get_type(req)));
 		goto out;
 	}
+	bool have_cmd = false, have_args = false;
 	json_object_object_foreach(req, key, val) {
 		if (strcmp(key, "command") == 0)
-			cmd = val;
+			cmd = val, have_cmd = true;
 		else if (strcmp(key, "arguments") == 0)
-			args = val;
+			args = val, have_args = true;
 		else {
 			rc = protocol_error(err, "EINVAL", "invalid request: unknown member \"%s\"",
 					    quote(key, q, sizeof(q)));
 			goto out;
 		}
 	}
-	if (!cmd) {
+	if (!have_cmd) {
 		rc = protocol_error(err, "EINVAL", "invalid request: no \"command\"");
 		goto out;
 	}
@@ -283,7 +290,7 @@ int protocol_parse_request(const char *line, size_t len, struct cg_request *ret,
 		goto out;
 	}
 	ret->command = (enum cg_command)c;
-	if (!args)
+	if (!have_args)
 		goto out;
 	if (!json_object_is_type(args, json_type_object)) {
 		rc = protocol_error(err, "EINVAL", "invalid request: \"arguments\" is %s, not an object",
@@ -578,6 +585,11 @@ static void table_add(struct table *t, ...)
 		char *dup = strdup(s ? s : "");
 		if (!dup)
 			t->oom = true;
+		/* Names come from the network (vendor strings, policy files):
+		 * no control characters reach the terminal. */
+		for (char *p = dup; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = dup;
 	}
 	va_end(ap);

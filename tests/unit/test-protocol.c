@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test-protocol — the control protocol without a daemon.
+ *
+ * Part 1: every branch of the request parser, every reply builder, the
+ * reply parser, human numbers, Prometheus rendering (label escaping, every
+ * family; `promtool check metrics` when installed) and the tables, on
+ * fixed JSON.
+ *
+ * Part 2: the control socket server (control.c) in a small epoll loop of
+ * its own, with commands_run() and the daemon's watch functions stubbed:
+ * socket mode and group, stale and live sockets, oversized requests,
+ * pipelining, half-open clients, the client limit, the idle timeout, and
+ * (as root) the permission checks for a peer in and outside the group.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "control.h"
+#include "daemon.h"
+#include "protocol.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...) do {                                                   \
+	checks++;                                                               \
+	if (!(cond)) {                                                          \
+		failures++;                                                     \
+		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__);                                   \
+		fputc('\n', stderr);                                            \
+	}                                                                       \
+} while (0)
+
+/* ---- part 1: the request parser ----------------------------------------- */
+
+static int parse(const char *s, struct cg_request *req, struct cg_proto_error *err)
+{
+	return protocol_parse_request(s, strlen(s), req, err);
+}
+
+static void expect_error(const char *req_text, const char *code, const char *msg_part)
+{
+	struct cg_request req;
+	struct cg_proto_error err = {};
+	int rc = parse(req_text, &req, &err);
+
+	CHECK(rc < 0, "'%s' accepted", req_text);
+	CHECK(strcmp(err.code, code) == 0, "'%s': code %s, expected %s (%s)", req_text, err.code,
+	      code, err.message);
+	CHECK(strstr(err.message, msg_part), "'%s': message '%s' lacks '%s'", req_text, err.message,
+	      msg_part);
+}
+
+static void test_parse(void)
+{
+	struct cg_request req;
+	struct cg_proto_error err = {};
+
+	/* each command, with and without arguments */
+	CHECK(parse("{\"command\":\"stats\"}", &req, &err) == 0 && req.command == CG_CMD_STATS &&
+	      !req.policy[0] && !req.has_device, "%s", err.message);
+	CHECK(parse("{\"command\":\"stats\",\"arguments\":{}}", &req, &err) == 0, "%s", err.message);
+	CHECK(parse("{\"command\":\"stats\",\"arguments\":{\"policy\":\"hikvision\",\"device\":\"44:19:B6:00:00:01\"}}",
+		    &req, &err) == 0 && strcmp(req.policy, "hikvision") == 0 && req.has_device &&
+	      req.device[0] == 0x44 && req.device[2] == 0xb6 && req.device[5] == 1, "%s", err.message);
+	CHECK(parse("{\"command\":\"stats\",\"arguments\":{\"device\":\"44-19-b6-00-00-02\"}}", &req,
+		    &err) == 0 && req.device[5] == 2, "%s", err.message);
+	CHECK(parse("{\"command\":\"cameras\"}", &req, &err) == 0 && req.command == CG_CMD_CAMERAS,
+	      "%s", err.message);
+	CHECK(parse("{\"command\":\"blocked\",\"arguments\":{}}", &req, &err) == 0 &&
+	      req.command == CG_CMD_BLOCKED, "%s", err.message);
+	CHECK(parse("{\"command\":\"status\"}", &req, &err) == 0 && req.command == CG_CMD_STATUS,
+	      "%s", err.message);
+	CHECK(parse("{\"command\":\"reload\"}", &req, &err) == 0 && req.command == CG_CMD_RELOAD &&
+	      !req.dry_run, "%s", err.message);
+	CHECK(parse("{\"arguments\":{\"dry_run\":true},\"command\":\"reload\"}", &req, &err) == 0 &&
+	      req.dry_run, "%s", err.message);
+	CHECK(parse("  {\"command\":\"status\"}  \r", &req, &err) == 0, "white space: %s", err.message);
+	CHECK(protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD }) &&
+	      protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true }) &&
+	      !protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_STATS }), "root");
+
+	/* malformed */
+	expect_error("", "EINVAL", "empty");
+	expect_error("   ", "EINVAL", "empty");
+	expect_error("{", "EINVAL", "incomplete");
+	expect_error("{\"command\":", "EINVAL", "invalid request");
+	expect_error("{'command':'stats'}", "EINVAL", "invalid request");
+	expect_error("{\"command\":\"stats\",}", "EINVAL", "invalid request");
+	expect_error("nonsense", "EINVAL", "invalid request");
+	expect_error("[\"stats\"]", "EINVAL", "an array, not an object");
+	expect_error("\"stats\"", "EINVAL", "a string, not an object");
+	expect_error("123", "EINVAL", "not an object");
+	expect_error("null", "EINVAL", "not an object");
+	expect_error("{\"command\":\"stats\"} x", "EINVAL", "invalid request");
+	expect_error("{\"command\":\"stats\"}{\"command\":\"stats\"}", "EINVAL", "invalid request");
+	expect_error("{\"command\":\"st\xff\xfe\"}", "EINVAL", "invalid request");
+	expect_error("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":1}}}}}}}}}", "EINVAL",
+		     "invalid request");
+	/* structure */
+	expect_error("{}", "EINVAL", "no \"command\"");
+	expect_error("{\"arguments\":{}}", "EINVAL", "no \"command\"");
+	expect_error("{\"command\":1}", "EINVAL", "\"command\" is an integer, not a string");
+	expect_error("{\"command\":null}", "EINVAL", "\"command\" is null");
+	expect_error("{\"command\":\"bogus\"}", "ENOSYS", "unknown command \"bogus\"");
+	expect_error("{\"command\":\"\"}", "ENOSYS", "unknown command");
+	expect_error("{\"command\":\"STATS\"}", "ENOSYS", "unknown command");
+	expect_error("{\"command\":\"stats\\u0000x\"}", "ENOSYS", "unknown command");
+	expect_error("{\"command\":\"stats\",\"extra\":1}", "EINVAL", "unknown member \"extra\"");
+	expect_error("{\"command\":\"stats\",\"arguments\":[]}", "EINVAL",
+		     "\"arguments\" is an array, not an object");
+	expect_error("{\"command\":\"stats\",\"arguments\":\"x\"}", "EINVAL", "not an object");
+	expect_error("{\"command\":\"stats\",\"arguments\":null}", "EINVAL", "\"arguments\" is null");
+	/* arguments */
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"bogus\":1}}", "EINVAL",
+		     "stats: unknown argument \"bogus\"");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"dry_run\":true}}", "EINVAL",
+		     "unknown argument \"dry_run\"");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"policy\":1}}", "EINVAL",
+		     "argument \"policy\" is an integer, not a string");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"policy\":\"\"}}", "EINVAL",
+		     "must be 1 to 63");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"policy\":\"a\\nb\"}}", "EINVAL",
+		     "control character");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"policy\":"
+		     "\"0123456789012345678901234567890123456789012345678901234567890123\"}}",
+		     "EINVAL", "must be 1 to 63");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":true}}", "EINVAL",
+		     "is a boolean, not a string");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":\"44:19:b6:00:00\"}}", "EINVAL",
+		     "not a MAC");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":\"44:19:b6:00:00:01:02\"}}",
+		     "EINVAL", "not a MAC");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":\"44:19:b6:00:00:0g\"}}",
+		     "EINVAL", "not a MAC");
+	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":\"44:19:b6:00:00:01\\u0000\"}}",
+		     "EINVAL", "not a MAC");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"policy\":\"x\"}}", "EINVAL",
+		     "cameras: unknown argument \"policy\"");
+	expect_error("{\"command\":\"blocked\",\"arguments\":{\"x\":1}}", "EINVAL", "unknown argument");
+	expect_error("{\"command\":\"status\",\"arguments\":{\"x\":1}}", "EINVAL", "unknown argument");
+	expect_error("{\"command\":\"reload\",\"arguments\":{\"dry_run\":\"yes\"}}", "EINVAL",
+		     "argument \"dry_run\" is a string, not a boolean");
+	expect_error("{\"command\":\"reload\",\"arguments\":{\"dry_run\":1}}", "EINVAL",
+		     "not a boolean");
+	expect_error("{\"command\":\"reload\",\"arguments\":{\"policy\":\"x\"}}", "EINVAL",
+		     "reload: unknown argument");
+	/* the message never carries raw control bytes back */
+	expect_error("{\"command\":\"a\\u0001b\"}", "ENOSYS", "a?b");
+
+	/* embedded NUL (raw, not escaped) */
+	{
+		const char raw[] = "{\"command\":\"stats\"}\0{}";
+		CHECK(protocol_parse_request(raw, sizeof(raw) - 1, &req, &err) == -EINVAL &&
+		      strstr(err.message, "NUL"), "NUL: %s", err.message);
+	}
+	/* size: exactly the limit is fine, one more byte is E2BIG */
+	{
+		char *big = malloc(CG_PROTO_MAX_REQUEST + 2);
+		const char *obj = "{\"command\":\"stats\"}";
+		memset(big, ' ', CG_PROTO_MAX_REQUEST + 1);
+		memcpy(big, obj, strlen(obj));
+		CHECK(protocol_parse_request(big, CG_PROTO_MAX_REQUEST, &req, &err) == 0,
+		      "64 KiB: %s", err.message);
+		CHECK(protocol_parse_request(big, CG_PROTO_MAX_REQUEST + 1, &req, &err) == -E2BIG &&
+		      strcmp(err.code, "E2BIG") == 0, "64 KiB + 1: %s", err.message);
+		free(big);
+	}
+	/* a failed parse leaves a zeroed request */
+	parse("{\"command\":\"stats\",\"arguments\":{\"policy\":\"p\",\"bogus\":1}}", &req, &err);
+	CHECK(!req.policy[0], "request not reset after error");
+}
+
+static void test_build(void)
+{
+	struct cg_request in = { .command = CG_CMD_STATS, .policy = "axis", .has_device = true,
+				 .device = { 0xac, 0xcc, 0x8e, 1, 2, 3 } }, out;
+	struct cg_proto_error err = {};
+	json_object *res;
+	size_t len;
+	char *line;
+
+	/* request round trip */
+	line = protocol_build_request(&in, &len);
+	CHECK(line && len == strlen(line) && line[len - 1] == '\n', "request line");
+	CHECK(strcmp(line, "{\"command\":\"stats\",\"arguments\":{\"policy\":\"axis\",\"device\":\"ac:cc:8e:01:02:03\"}}\n") == 0,
+	      "request: %s", line);
+	CHECK(protocol_parse_request(line, len - 1, &out, &err) == 0 &&
+	      memcmp(&in, &out, sizeof(in)) == 0, "round trip: %s", err.message);
+	free(line);
+	in = (struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true };
+	line = protocol_build_request(&in, &len);
+	CHECK(strcmp(line, "{\"command\":\"reload\",\"arguments\":{\"dry_run\":true}}\n") == 0, "%s", line);
+	CHECK(protocol_parse_request(line, len, &out, &err) == 0 && out.dry_run, "%s", err.message);
+	free(line);
+
+	/* ok reply */
+	json_object *r = json_object_new_object();
+	json_object_object_add(r, "generation", json_object_new_int(7));
+	json_object_object_add(r, "path", json_object_new_string("/a/b"));
+	line = protocol_reply_ok(r, &len);
+	CHECK(strcmp(line, "{\"ok\":true,\"result\":{\"generation\":7,\"path\":\"/a/b\"}}\n") == 0, "%s", line);
+	CHECK(protocol_parse_reply(line, len - 1, &res, &err) == 0 && res &&
+	      json_object_equal(res, r), "parse ok reply: %s", err.message);
+	json_object_put(res);
+	free(line);
+	json_object_put(r);
+	line = protocol_reply_ok(NULL, &len);
+	CHECK(strcmp(line, "{\"ok\":true,\"result\":{}}\n") == 0, "%s", line);
+	free(line);
+
+	/* error reply, with characters that need escaping */
+	line = protocol_reply_error("EPERM", "permission \"denied\"\n", &len);
+	CHECK(strcmp(line, "{\"ok\":false,\"error\":{\"code\":\"EPERM\",\"message\":\"permission \\\"denied\\\"\\n\"}}\n") == 0,
+	      "%s", line);
+	CHECK(protocol_parse_reply(line, len, &res, &err) == -EPERM && !res &&
+	      strcmp(err.code, "EPERM") == 0 && strcmp(err.message, "permission \"denied\"\n") == 0,
+	      "parse error reply: %s %s", err.code, err.message);
+	free(line);
+	CHECK(protocol_parse_reply("{\"ok\":false,\"error\":{\"code\":\"EWEIRD\"}}", strlen("{\"ok\":false,\"error\":{\"code\":\"EWEIRD\"}}"), &res, &err) == -EIO &&
+	      strcmp(err.code, "EWEIRD") == 0, "unknown code %s", err.code);
+
+	/* replies that are not */
+	static const char *const bad[] = {
+		"", "garbage", "[]", "{}", "{\"ok\":1}", "{\"ok\":true}", "{\"ok\":true,\"result\":3}",
+		"{\"ok\":false}", "{\"ok\":false,\"error\":\"x\"}", "{\"ok\":false,\"error\":{\"code\":5}}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(protocol_parse_reply(bad[i], strlen(bad[i]), &res, &err) == -EPROTO && !res &&
+		      strcmp(err.code, "EPROTO") == 0, "bad reply '%s': %s", bad[i], err.code);
+	}
+
+	/* names */
+	CHECK(strcmp(protocol_errno_name(-EPERM), "EPERM") == 0 &&
+	      strcmp(protocol_errno_name(ENOENT), "ENOENT") == 0 &&
+	      strcmp(protocol_errno_name(EADDRINUSE), "EADDRINUSE") == 0, "errno names");
+	for (int c = 0; c < CG_CMD_MAX; c++)
+		CHECK(protocol_command_from_string(protocol_command_to_string(c)) == c, "cmd %d", c);
+	CHECK(protocol_command_from_string("nope") == -EINVAL, "unknown command name");
+	uint8_t mac[6];
+	CHECK(protocol_parse_mac("aa:BB:cc:dd:ee:ff", mac) == 0 && mac[1] == 0xbb, "mac");
+	CHECK(protocol_parse_mac("aa:bb:cc:dd:ee:f", mac) < 0 && protocol_parse_mac("", mac) < 0 &&
+	      protocol_parse_mac("aa:bb:cc:dd:ee:ff ", mac) < 0 &&
+	      protocol_parse_mac("aabb.ccdd.eeff", mac) < 0, "bad macs");
+}
+
+static void test_human(void)
+{
+	static const struct { uint64_t v; const char *count, *bytes; } t[] = {
+		{ 0, "0", "0 B" },
+		{ 999, "999", "999 B" },
+		{ 1000, "1.0k", "1.0 kB" },
+		{ 1234, "1.2k", "1.2 kB" },
+		{ 12345, "12k", "12 kB" },
+		{ 999949, "1000k", "1000 kB" },
+		{ 999999, "1.0M", "1.0 MB" },
+		{ 3400000, "3.4M", "3.4 MB" },
+		{ 5600000000ull, "5.6G", "5.6 GB" },
+		{ UINT64_MAX, "18E", "18 EB" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		protocol_human_count(t[i].v, buf, sizeof(buf));
+		CHECK(strcmp(buf, t[i].count) == 0, "count %llu: %s, expected %s",
+		      (unsigned long long)t[i].v, buf, t[i].count);
+		protocol_human_bytes(t[i].v, buf, sizeof(buf));
+		CHECK(strcmp(buf, t[i].bytes) == 0, "bytes %llu: %s, expected %s",
+		      (unsigned long long)t[i].v, buf, t[i].bytes);
+	}
+	protocol_prom_escape("a\\b\"c\nd", buf, sizeof(buf));
+	CHECK(strcmp(buf, "a\\\\b\\\"c\\nd") == 0, "escape: %s", buf);
+	protocol_prom_escape("\"\"\"\"", buf, 6);   /* never cuts an escape in half */
+	CHECK(strcmp(buf, "\\\"\\\"") == 0, "escape truncated: %s", buf);
+}
+
+/* ---- part 1: renderers on fixed results ---------------------------------- */
+
+static const char stats_json[] =
+"{\"policies\":[{\"name\":\"hikvision\",\"id\":1,\"action\":\"isolate\",\"devices\":2,"
+ "\"pass\":{\"packets\":1234,\"bytes\":3400000},\"drop\":{\"packets\":17,\"bytes\":1100},"
+ "\"drop_reasons\":{\"egress\":12,\"port\":5,\"spoof\":0},\"pass_reasons\":{\"enclave\":1234},"
+ "\"directions\":{"
+  "\"out\":{\"pass\":{\"packets\":1000,\"bytes\":3000000,\"reasons\":{\"enclave\":{\"packets\":1000,\"bytes\":3000000}}},"
+          "\"drop\":{\"packets\":12,\"bytes\":800,\"reasons\":{\"egress\":{\"packets\":12,\"bytes\":800}}}},"
+  "\"in\":{\"pass\":{\"packets\":234,\"bytes\":400000,\"reasons\":{\"enclave\":{\"packets\":234,\"bytes\":400000}}},"
+         "\"drop\":{\"packets\":5,\"bytes\":300,\"reasons\":{\"port\":{\"packets\":5,\"bytes\":300}}}}}},"
+ "{\"name\":\"we\\\"ird\\\\pol\",\"id\":2,\"action\":\"monitor\",\"devices\":0,"
+ "\"pass\":{\"packets\":0,\"bytes\":0},\"drop\":{\"packets\":0,\"bytes\":0},"
+ "\"drop_reasons\":{},\"pass_reasons\":{},"
+ "\"directions\":{\"out\":{\"pass\":{\"packets\":0,\"bytes\":0,\"reasons\":{\"monitor\":{\"packets\":0,\"bytes\":0}}},"
+                  "\"drop\":{\"packets\":0,\"bytes\":0,\"reasons\":{}}}}}],"
+"\"devices\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hangzhou \\\"Hik\\\"\\nVision\",\"policy\":\"hikvision\","
+ "\"pass\":{\"packets\":1234,\"bytes\":3400000},\"drop\":{\"packets\":17,\"bytes\":1100},"
+ "\"out\":{\"pass\":{\"packets\":1000,\"bytes\":3000000},\"drop\":{\"packets\":12,\"bytes\":800}},"
+ "\"in\":{\"pass\":{\"packets\":234,\"bytes\":400000},\"drop\":{\"packets\":5,\"bytes\":300}}}],"
+"\"nftables\":{\"present\":true,\"chains\":2,\"rules\":9},\"generation\":3,"
+"\"reloads\":{\"ok\":4,\"failed\":1}}";
+
+static const char stats_prom[] =
+"# HELP camguard_packets_total Packets classified by the data plane, by policy, direction, verdict and reason.\n"
+"# TYPE camguard_packets_total counter\n"
+"camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"pass\",reason=\"enclave\"} 1000\n"
+"camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"drop\",reason=\"egress\"} 12\n"
+"camguard_packets_total{policy=\"hikvision\",direction=\"in\",verdict=\"pass\",reason=\"enclave\"} 234\n"
+"camguard_packets_total{policy=\"hikvision\",direction=\"in\",verdict=\"drop\",reason=\"port\"} 5\n"
+"camguard_packets_total{policy=\"we\\\"ird\\\\pol\",direction=\"out\",verdict=\"pass\",reason=\"monitor\"} 0\n"
+"# HELP camguard_bytes_total Bytes classified by the data plane, by policy, direction, verdict and reason.\n"
+"# TYPE camguard_bytes_total counter\n"
+"camguard_bytes_total{policy=\"hikvision\",direction=\"out\",verdict=\"pass\",reason=\"enclave\"} 3000000\n"
+"camguard_bytes_total{policy=\"hikvision\",direction=\"out\",verdict=\"drop\",reason=\"egress\"} 800\n"
+"camguard_bytes_total{policy=\"hikvision\",direction=\"in\",verdict=\"pass\",reason=\"enclave\"} 400000\n"
+"camguard_bytes_total{policy=\"hikvision\",direction=\"in\",verdict=\"drop\",reason=\"port\"} 300\n"
+"camguard_bytes_total{policy=\"we\\\"ird\\\\pol\",direction=\"out\",verdict=\"pass\",reason=\"monitor\"} 0\n"
+"# HELP camguard_devices Devices in the inventory, by policy.\n"
+"# TYPE camguard_devices gauge\n"
+"camguard_devices{policy=\"hikvision\"} 2\n"
+"camguard_devices{policy=\"we\\\"ird\\\\pol\"} 0\n"
+"# HELP camguard_device_packets_total Packets per device, by direction and verdict.\n"
+"# TYPE camguard_device_packets_total counter\n"
+"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"pass\"} 1000\n"
+"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"drop\"} 12\n"
+"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"pass\"} 234\n"
+"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"drop\"} 5\n"
+"# HELP camguard_device_bytes_total Bytes per device, by direction and verdict.\n"
+"# TYPE camguard_device_bytes_total counter\n"
+"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"pass\"} 3000000\n"
+"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"drop\"} 800\n"
+"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"pass\"} 400000\n"
+"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"drop\"} 300\n"
+"# HELP camguard_reloads_total Policy reloads since the daemon started, by result.\n"
+"# TYPE camguard_reloads_total counter\n"
+"camguard_reloads_total{result=\"ok\"} 4\n"
+"camguard_reloads_total{result=\"failed\"} 1\n"
+"# HELP camguard_generation Generation of the policy set the data plane enforces.\n"
+"# TYPE camguard_generation gauge\n"
+"camguard_generation 3\n";
+
+static char *render(int (*fn)(json_object *, FILE *), json_object *o, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	*rc = fn(o, f);
+	fclose(f);
+	return buf;
+}
+
+static enum cg_command table_cmd;
+static int render_table(json_object *o, FILE *f)
+{
+	return protocol_render_table(table_cmd, o, f);
+}
+
+static char *table(enum cg_command cmd, const char *json, int *rc)
+{
+	json_object *o = json_tokener_parse(json);
+	table_cmd = cmd;
+	char *s = render(render_table, o, rc);
+	json_object_put(o);
+	return s;
+}
+
+static void promtool_check(const char *text)
+{
+	if (system("command -v promtool >/dev/null 2>&1") != 0) {
+		printf("# promtool not installed: skipping `promtool check metrics`\n");
+		return;
+	}
+	FILE *p = popen("promtool check metrics >/dev/null", "w");
+	if (!p)
+		return;
+	fputs(text, p);
+	int st = pclose(p);
+	CHECK(st == 0, "promtool check metrics failed (status %d)", st);
+}
+
+static void test_render(void)
+{
+	json_object *stats = json_tokener_parse(stats_json);
+	char *s;
+	int rc;
+
+	CHECK(stats, "fixture does not parse");
+	s = render(protocol_render_prometheus, stats, &rc);
+	CHECK(rc == 0 && strcmp(s, stats_prom) == 0, "prometheus output differs:\n%s", s);
+	promtool_check(s);
+	free(s);
+	json_object *empty = json_tokener_parse("{\"nope\":1}");
+	s = render(protocol_render_prometheus, empty, &rc);
+	CHECK(rc == -EINVAL, "prometheus of a non-stats object");
+	free(s);
+	json_object_put(empty);
+	json_object_put(stats);
+
+	s = table(CG_CMD_STATS, stats_json, &rc);
+	CHECK(rc == 0, "stats table");
+	CHECK(strstr(s, "POLICY      ACTION   DEVICES  PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES  DROPPED FOR\n"
+			"hikvision   isolate        2       1.2k      3.4 MB         17      1.1 kB  egress 12, port 5\n"
+			"we\"ird\\pol  monitor        0          0         0 B          0         0 B  -\n"),
+	      "stats table:\n%s", s);
+	CHECK(strstr(s, "DEVICE             VENDOR                 POLICY     PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES\n"),
+	      "device header:\n%s", s);
+	CHECK(strstr(s, "44:19:b6:00:00:01  Hangzhou \"Hik\"?Vision  hikvision       1.2k      3.4 MB"),
+	      "control characters not replaced:\n%s", s);
+	CHECK(strstr(s, "generation 3, nftables table inet camguard present\n"), "footer:\n%s", s);
+	free(s);
+
+	s = table(CG_CMD_CAMERAS,
+		  "{\"cameras\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hikvision\",\"policy\":\"hikvision\","
+		  "\"ipv4\":[\"192.0.2.10\"],\"ipv6\":[\"2001:db8:c::10\"],\"vlan\":20,\"interface\":\"cam0\","
+		  "\"first_seen\":\"2026-01-01T00:00:00Z\",\"last_seen\":\"2026-01-02T00:00:00Z\"},"
+		  "{\"mac\":\"00:00:5e:00:53:01\",\"vendor\":\"\",\"policy\":\"unknown\",\"ipv4\":[],\"ipv6\":[],"
+		  "\"vlan\":0,\"interface\":\"\",\"first_seen\":\"x\",\"last_seen\":\"y\"}],\"count\":2,\"evicted\":3}",
+		  &rc);
+	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
+				   "44:19:b6:00:00:01  Hikvision  hikvision    20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
+				   "00:00:5e:00:53:01             unknown       -  -          -                          x                     y\n") &&
+	      strstr(s, "2 devices, 3 evicted"), "cameras table:\n%s", s);
+	free(s);
+
+	s = table(CG_CMD_BLOCKED,
+		  "{\"devices\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"H\",\"policy\":\"hikvision\",\"blocked\":["
+		  "{\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":1500,\"last\":\"t\",\"would\":false},"
+		  "{\"address\":\"2001:db8::1\",\"port\":53,\"proto\":\"udp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":2,\"last\":\"t\",\"would\":true}]}],"
+		  "\"policies\":[{\"name\":\"hikvision\",\"blocked\":[{\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\","
+		  "\"direction\":\"out\",\"reason\":\"egress\",\"count\":1500,\"devices\":1}]}]}", &rc);
+	CHECK(rc == 0 && strstr(s, "44:19:b6:00:00:01  hikvision  out  203.0.113.5:443   tcp    egress           1.5k  t\n") &&
+	      strstr(s, "[2001:db8::1]:53  udp    egress (would)      2  t\n") &&
+	      strstr(s, "hikvision  out  203.0.113.5:443  tcp    egress   1.5k        1\n"), "blocked table:\n%s", s);
+	free(s);
+
+	s = table(CG_CMD_STATUS,
+		  "{\"version\":\"0.1.0\",\"pid\":1,\"started\":\"2026-01-01T00:00:00Z\",\"uptime\":90061,\"generation\":3,"
+		  "\"config\":\"/etc/camguard/camguard.conf\",\"policies\":9,"
+		  "\"files\":[{\"path\":\"/etc/camguard/camguard.conf\",\"sha256\":\"ab12\"}],\"files_hash\":\"0123456789abcdef0123\","
+		  "\"registry\":{\"path\":\"/usr/share/ieee-data\",\"date\":\"2025-06-01\",\"read\":true,\"entries\":5},"
+		  "\"interfaces\":[{\"name\":\"cam0\",\"mode\":\"tc\",\"ifindex\":4,\"hooks\":{\"tc-ingress\":true,\"tc-egress\":true,\"xdp\":false},"
+		  "\"expected\":[\"tc-ingress\",\"tc-egress\"],\"attaches\":1,\"error\":\"\"}],"
+		  "\"nftables\":null,\"reloads\":{\"ok\":2,\"failed\":1,\"last\":{\"ok\":false,\"time\":\"T\",\"message\":\"bad prefix\",\"generation\":3}},"
+		  "\"tamper\":{\"events\":1,\"last\":\"filter removed from cam0\"},\"inventory\":{\"devices\":12,\"evicted\":0}}", &rc);
+	CHECK(rc == 0 && strstr(s, "uptime:      1d 1h (since 2026-01-01T00:00:00Z)\n") &&
+	      strstr(s, "policies:    9 from /etc/camguard/camguard.conf, files sha256 0123456789abcdef\n") &&
+	      strstr(s, "registry:    /usr/share/ieee-data (2025-06-01)\n") &&
+	      strstr(s, "nftables:    disabled\n") &&
+	      strstr(s, "last reload: FAILED at T, generation 3: bad prefix\n") &&
+	      strstr(s, "tamper:      1 events, last: filter removed from cam0\n") &&
+	      strstr(s, "cam0       tc          4  tc-ingress,tc-egress  tc-ingress,tc-egress         1  -\n") &&
+	      strstr(s, "/etc/camguard/camguard.conf  ab12\n"), "status:\n%s", s);
+	free(s);
+
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":true,\"generation\":3,\"changes\":["
+		  "{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"H\",\"from\":\"unknown\",\"to\":\"hikvision\"}]}", &rc);
+	CHECK(rc == 0 && strstr(s, "dry run: the policy set is valid; 1 device would change policy\n") &&
+	      strstr(s, "44:19:b6:00:00:01  H       unknown  hikvision\n"), "reload:\n%s", s);
+	free(s);
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":false,\"message\":\"x.conf:3: bad\",\"changes\":[]}", &rc);
+	CHECK(rc == 0 && strcmp(s, "dry run: the policy set is invalid: x.conf:3: bad\n") == 0, "%s", s);
+	free(s);
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":false,\"valid\":true,\"generation\":4,\"changes\":[]}", &rc);
+	CHECK(rc == 0 && strcmp(s, "reloaded: generation 4; 0 devices changed policy\n") == 0, "%s", s);
+	free(s);
+
+	/* shapes the renderers refuse */
+	for (int c = 0; c < CG_CMD_MAX; c++) {
+		s = table((enum cg_command)c, "{\"x\":1}", &rc);
+		CHECK(rc == -EINVAL, "table %d of a foreign object", c);
+		free(s);
+	}
+}
+
+/* ---- part 2: the server, with the daemon stubbed --------------------------- */
+
+int daemon_watch_add(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0 ? -errno : 0;
+}
+
+int daemon_watch_mod(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0 ? -errno : 0;
+}
+
+void daemon_watch_del(struct cg_daemon *d, struct cg_watch *w)
+{
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+static int stub_calls;
+static size_t stub_reply_size;
+
+int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		 struct cg_proto_error *err)
+{
+	stub_calls++;
+	if (req->command == CG_CMD_BLOCKED)
+		return protocol_error(err, "ENOENT", "stub error");
+	*ret = json_object_new_object();
+	json_object_object_add(*ret, "command",
+			       json_object_new_string(protocol_command_to_string(req->command)));
+	if (stub_reply_size) {
+		char *big = malloc(stub_reply_size + 1);
+		memset(big, 'x', stub_reply_size);
+		big[stub_reply_size] = 0;
+		json_object_object_add(*ret, "big", json_object_new_string(big));
+		free(big);
+	}
+	return 0;
+}
+
+static void pump(struct cg_daemon *d, int ms)
+{
+	struct timespec end, now;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += (long)ms * 1000000L;
+	end.tv_sec += end.tv_nsec / 1000000000L;
+	end.tv_nsec %= 1000000000L;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0)
+			break;
+		struct epoll_event evs[16];
+		int n = epoll_wait(d->epfd, evs, 16, (int)left);
+		for (int i = 0; i < n; i++) {
+			struct cg_watch *w = evs[i].data.ptr;
+			w->fn(d, w, evs[i].events);
+		}
+	}
+}
+
+static int client(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* Reads what is there (non-blocking) into buf; returns bytes, 0 at EOF,
+ * -EAGAIN when nothing. */
+static ssize_t drain(int fd, char *buf, size_t len)
+{
+	ssize_t r = recv(fd, buf, len - 1, MSG_DONTWAIT);
+	if (r >= 0)
+		buf[r] = 0;
+	return r < 0 ? -errno : r;
+}
+
+/* Collects a whole reply line while pumping the server. */
+static char *reply_of(struct cg_daemon *d, int fd)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap + 1);
+	for (int i = 0; i < 400; i++) {
+		pump(d, 5);
+		for (;;) {
+			if (cap - len < 4096)
+				buf = realloc(buf, (cap *= 2) + 1);
+			ssize_t r = recv(fd, buf + len, cap - len, MSG_DONTWAIT);
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+		}
+		buf[len] = 0;
+		if (memchr(buf, '\n', len))
+			return buf;
+	}
+	return buf;
+}
+
+static bool send_str(int fd, const char *s)
+{
+	return send(fd, s, strlen(s), MSG_NOSIGNAL) == (ssize_t)strlen(s);
+}
+
+static void test_server(void)
+{
+	struct cg_daemon d = {};
+	struct cg_control *c = NULL;
+	char dir[] = "/tmp/cg-test-control-XXXXXX", path[128], buf[4096];
+	struct stat st;
+	int rc, fd;
+	char *r;
+
+	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK(mkdtemp(dir), "mkdtemp");
+	chmod(dir, 0755);    /* the unprivileged peers below must reach the socket */
+	snprintf(path, sizeof(path), "%s/sub/camguard.sock", dir);
+
+	/* No such group: 0600, root only, still running. */
+	rc = control_open(&d, path, "cg-no-such-group-xyz", &c);
+	CHECK(rc == 0 && c && control_root_only(c), "open without group: %d", rc);
+	CHECK(stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 07777) == 0600,
+	      "mode without group: %o", st.st_mode & 07777);
+	/* A live socket is not taken over. */
+	struct cg_control *c2 = NULL;
+	CHECK(control_open(&d, path, "", &c2) == -EADDRINUSE && !c2, "live socket taken over");
+	control_close(c);
+	CHECK(stat(path, &st) < 0 && errno == ENOENT, "socket not removed at close");
+
+	/* A stale socket file is replaced; a regular file is not touched. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		int s = socket(AF_UNIX, SOCK_STREAM, 0);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+		CHECK(bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind stale");
+		close(s);
+	}
+	/* The group: the caller's primary group (root in CI). */
+	struct group *gr = getgrgid(getegid());
+	char group[64];
+	snprintf(group, sizeof(group), "%s", gr ? gr->gr_name : "root");
+	rc = control_open(&d, path, group, &c);
+	CHECK(rc == 0 && c && !control_root_only(c), "open over a stale socket: %d", rc);
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0660 && st.st_gid == getegid(),
+	      "mode %o gid %u", st.st_mode & 07777, (unsigned)st.st_gid);
+	{
+		char file[160];
+		snprintf(file, sizeof(file), "%s/plain", dir);
+		close(open(file, O_CREAT | O_WRONLY, 0600));
+		CHECK(control_open(&d, file, "", &c2) == -EEXIST, "regular file replaced");
+		unlink(file);
+	}
+
+	/* A request, an error reply, two pipelined requests, a last request
+	 * without a newline before EOF. */
+	fd = client(path);
+	CHECK(fd >= 0, "connect: %s", strerror(-fd));
+	send_str(fd, "{\"command\":\"status\"}\n");
+	r = reply_of(&d, fd);
+	CHECK(strcmp(r, "{\"ok\":true,\"result\":{\"command\":\"status\"}}\n") == 0, "reply: %s", r);
+	free(r);
+	send_str(fd, "{\"command\":\"blocked\"}\n");
+	r = reply_of(&d, fd);
+	CHECK(strcmp(r, "{\"ok\":false,\"error\":{\"code\":\"ENOENT\",\"message\":\"stub error\"}}\n") == 0,
+	      "error reply: %s", r);
+	free(r);
+	send_str(fd, "{\"command\":\"stats\"}\n{\"command\":\"cameras\"}\n{\"command\":\"nope\"}\n");
+	pump(&d, 50);
+	CHECK(drain(fd, buf, sizeof(buf)) > 0 &&
+	      strcmp(buf, "{\"ok\":true,\"result\":{\"command\":\"stats\"}}\n"
+			  "{\"ok\":true,\"result\":{\"command\":\"cameras\"}}\n"
+			  "{\"ok\":false,\"error\":{\"code\":\"ENOSYS\",\"message\":\"unknown command \\\"nope\\\"\"}}\n") == 0,
+	      "pipelined: %s", buf);
+	send_str(fd, "{\"command\":\"reload\",\"arguments\":{\"dry_run\":true}}");
+	shutdown(fd, SHUT_WR);
+	r = reply_of(&d, fd);
+	CHECK(strcmp(r, "{\"ok\":true,\"result\":{\"command\":\"reload\"}}\n") == 0, "half-open: %s", r);
+	free(r);
+	pump(&d, 20);
+	CHECK(drain(fd, buf, sizeof(buf)) == 0, "not closed after EOF");
+	close(fd);
+
+	/* Oversized: E2BIG, then closed; the server stays. */
+	fd = client(path);
+	{
+		char *big = malloc(CG_PROTO_MAX_REQUEST + 100);
+		memset(big, ' ', CG_PROTO_MAX_REQUEST + 100);
+		size_t off = 0;
+		while (off < (size_t)CG_PROTO_MAX_REQUEST + 100) {
+			ssize_t w = send(fd, big + off, CG_PROTO_MAX_REQUEST + 100 - off,
+					 MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (w > 0)
+				off += (size_t)w;
+			else if (errno == EAGAIN)
+				pump(&d, 5);
+			else
+				break;
+		}
+		free(big);
+	}
+	r = reply_of(&d, fd);
+	CHECK(strstr(r, "\"code\":\"E2BIG\""), "oversized: %s", r);
+	free(r);
+	pump(&d, 20);
+	CHECK(drain(fd, buf, sizeof(buf)) == 0 || errno == ECONNRESET, "oversized not closed");
+	close(fd);
+
+	/* A large reply to a client that reads slowly: everything arrives. */
+	stub_reply_size = 4 << 20;
+	fd = client(path);
+	send_str(fd, "{\"command\":\"stats\"}\n");
+	r = reply_of(&d, fd);
+	CHECK(strlen(r) == stub_reply_size + strlen("{\"ok\":true,\"result\":{\"command\":\"stats\",\"big\":\"\"}}\n"),
+	      "large reply: %zu bytes", strlen(r));
+	free(r);
+	stub_reply_size = 0;
+	close(fd);
+
+	/* The client limit. */
+	int fds[CG_CONTROL_MAX_CLIENTS + 1];
+	for (int i = 0; i < CG_CONTROL_MAX_CLIENTS; i++) {
+		fds[i] = client(path);
+		pump(&d, 2);
+	}
+	fds[CG_CONTROL_MAX_CLIENTS] = client(path);
+	pump(&d, 20);
+	CHECK(drain(fds[CG_CONTROL_MAX_CLIENTS], buf, sizeof(buf)) > 0 && strstr(buf, "EBUSY"),
+	      "33rd client: %s", buf);
+	for (int i = 0; i <= CG_CONTROL_MAX_CLIENTS; i++)
+		close(fds[i]);
+	pump(&d, 20);
+
+	/* The idle timeout (1 s here), also for a slow sender. */
+	control_set_limits(c, 0, 1);
+	fd = client(path);
+	int slow = client(path);
+	send_str(slow, "{\"command\":");
+	pump(&d, 2500);
+	CHECK(drain(fd, buf, sizeof(buf)) > 0 && strstr(buf, "ETIMEDOUT"), "idle: %s", buf);
+	CHECK(drain(slow, buf, sizeof(buf)) > 0 && strstr(buf, "ETIMEDOUT"), "slow: %s", buf);
+	close(fd);
+	close(slow);
+	control_set_limits(c, 0, 30);
+
+	/* Still answering. */
+	fd = client(path);
+	send_str(fd, "{\"command\":\"stats\"}\n");
+	r = reply_of(&d, fd);
+	CHECK(strstr(r, "\"ok\":true"), "after abuse: %s", r);
+	free(r);
+	close(fd);
+
+	/* As root: a peer outside the group gets EPERM from the server (the
+	 * socket is opened up to reach it), one in the group may read but
+	 * not reload. */
+	if (geteuid() == 0) {
+		struct passwd *nobody = getpwnam("nobody");
+		control_close(c);
+		/* group "nogroup"/"nobody": the second peer's primary group */
+		gid_t ngid = nobody ? nobody->pw_gid : 65534;
+		struct group *ng = getgrgid(ngid);
+		rc = ng ? control_open(&d, path, ng->gr_name, &c) : -ENOENT;
+		CHECK(rc == 0, "open with group %u: %d", (unsigned)ngid, rc);
+		chmod(path, 0666);
+		for (int in_group = 0; in_group < 2 && rc == 0; in_group++) {
+			int sv[2];
+			CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+			pid_t pid = fork();
+			if (pid == 0) {
+				close(sv[0]);
+				gid_t g = in_group ? ngid : 12345;
+				if (setgroups(0, NULL) || setgid(g) || setuid(nobody ? nobody->pw_uid : 65534))
+					_exit(3);
+				int cfd = client(path);
+				char out[2048] = "";
+				size_t off = 0;
+				const char *reqs[] = { "{\"command\":\"stats\"}\n",
+						       "{\"command\":\"reload\"}\n" };
+				for (int k = 0; k < 2; k++) {
+					send_str(cfd, reqs[k]);
+					ssize_t n = 0;
+					while (!memchr(out + off, '\n', (size_t)n)) {
+						off += (size_t)n;
+						n = recv(cfd, out + off, sizeof(out) - off - 1, 0);
+						if (n <= 0)
+							_exit(4);
+					}
+					off += (size_t)n;
+				}
+				out[off] = 0;
+				send_str(sv[1], out);
+				_exit(0);
+			}
+			close(sv[1]);
+			for (int i = 0; i < 200; i++) {
+				pump(&d, 10);
+				if (waitpid(pid, &rc, WNOHANG) == pid)
+					break;
+			}
+			size_t n = 0;
+			ssize_t k;
+			while ((k = read(sv[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+				n += (size_t)k;
+			buf[n] = 0;
+			close(sv[0]);
+			if (in_group)
+				CHECK(strstr(buf, "{\"ok\":true,\"result\":{\"command\":\"stats\"}}\n") &&
+				      strstr(buf, "\"code\":\"EPERM\",\"message\":\"permission denied: reload needs root\""),
+				      "member: %s", buf);
+			else
+				CHECK(strstr(buf, "{\"ok\":false,\"error\":{\"code\":\"EPERM\",\"message\":\"permission denied: uid ") &&
+				      !strstr(buf, "\"ok\":true"), "outsider: %s", buf);
+			rc = 0;
+		}
+	} else {
+		printf("# not root: skipping the peer permission checks\n");
+	}
+	control_close(c);
+	close(d.epfd);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	test_parse();
+	test_build();
+	test_human();
+	test_render();
+	test_server();
+	printf("%d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}
