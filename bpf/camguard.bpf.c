@@ -21,6 +21,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
 
 #include "camguard.h"
 #include "parse.h"
@@ -568,12 +569,72 @@ static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_p
 		cg_misc_inc(CG_MISC_EVENTS_LOST);
 }
 
+/* Frames cameras announce themselves with (model, firmware, serial). */
+static __always_inline int cg_is_discovery(const struct cg_pkt *p)
+{
+	if (p->kind == CG_KIND_NON_IP)
+		return p->ethertype == CG_ETH_P_SADP;
+	if (p->kind != CG_KIND_IP || p->l4proto != IPPROTO_UDP ||
+	    (p->flags & (CG_PKT_PORTS | CG_PKT_FRAG)) != CG_PKT_PORTS)
+		return 0;
+	switch (p->dport) {
+	case 37020:   /* Hikvision SADP */
+	case 37810:   /* Dahua DHIP */
+	case 5050:    /* Dahua legacy discovery */
+	case 3702:    /* ONVIF WS-Discovery */
+	case 67:      /* DHCP request: hostname, vendor class */
+	case 1900:    /* SSDP NOTIFY: SERVER header */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Reserves a discovery record for this frame when the device has budget
+ * left; the entry point copies the frame into it and submits it. */
+static __always_inline struct cg_disc_event *cg_disc_reserve(struct cg_dev_stats *st,
+							     const struct cg_mac_key *key,
+							     const struct cg_pkt *p, __u32 policy,
+							     __u32 ifindex)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+	__u64 tat = st->disc_tat > now ? st->disc_tat : now;
+
+	if (tat - now > CG_DISC_INTERVAL_NS * (CG_DISC_BURST - 1)) {
+		cg_misc_inc(CG_MISC_DISC_LIMITED);
+		return 0;
+	}
+	struct cg_disc_event *e = bpf_ringbuf_reserve(&cg_events, sizeof(*e), 0);
+	if (!e) {
+		cg_misc_inc(CG_MISC_EVENTS_LOST);
+		return 0;
+	}
+	st->disc_tat = tat + CG_DISC_INTERVAL_NS;
+	__builtin_memset(&e->hdr, 0, sizeof(e->hdr));
+	e->hdr.type = CG_EV_DISCOVERY;
+	__builtin_memcpy(e->hdr.mac, key->addr, 6);
+	e->hdr.dir = CG_DIR_OUT;
+	e->hdr.vlan = p->vlan;
+	e->hdr.policy = policy;
+	e->hdr.ifindex = ifindex;
+	e->hdr.ts_ns = now;
+	e->hdr.family = p->family;
+	e->hdr.l4proto = p->l4proto;
+	e->hdr.cam_port = p->sport;
+	e->hdr.peer_port = p->dport;
+	__builtin_memcpy(e->hdr.cam_addr, p->saddr, 16);
+	__builtin_memcpy(e->hdr.peer_addr, p->daddr, 16);
+	return e;
+}
+
 /*
  * Classifies one frame, counts it and returns 1 to pass, 0 to drop.
- * parse_rc is the parser's result for the frame in p.
+ * parse_rc is the parser's result for the frame in p. For a discovery frame
+ * from a camera, *ret_disc receives a reserved ring buffer record that the
+ * caller fills with the frame and submits.
  */
 static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
-				       __u32 ifindex, __u64 bytes)
+				       __u32 ifindex, __u64 bytes, struct cg_disc_event **ret_disc)
 {
 	__u32 zero = 0;
 	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
@@ -650,18 +711,28 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	if (new_dev | new_addr | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
+	if (dir == CG_DIR_OUT && parse_rc == CG_PARSE_OK && cg_is_discovery(p))
+		*ret_disc = cg_disc_reserve(st, &key, p, policy, ifindex);
 	return !drop;
 }
 
 /* ---- entry points ------------------------------------------------------- */
 
-static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
+/*
+ * The parsers are global functions: the verifier checks each once, on its
+ * own, instead of once per path through the classifier that follows. That
+ * keeps the programs far below the verifier's limits on every kernel since
+ * 5.15; the price is one BPF-to-BPF call per frame.
+ */
+__noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
 {
-	struct cg_pkt p = {};
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 
-	int rc = cg_parse(&p, data, data_end, skb->vlan_present, skb->vlan_tci);
+	if (!p)
+		return CG_PARSE_MALFORMED;
+	__builtin_memset(p, 0, sizeof(*p));
+	int rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
 	if (rc == CG_PARSE_SHORT && skb->len > data_end - data) {
 		/* Headers outside the linear area: pull them in and read again.
 		 * Never taken for frames whose headers are linear, so a cloned
@@ -669,13 +740,48 @@ static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 		__u32 want = skb->len < CG_PULL_MAX ? skb->len : CG_PULL_MAX;
 		cg_misc_inc(CG_MISC_PULLS);
 		if (bpf_skb_pull_data(skb, want) == 0) {
-			__builtin_memset(&p, 0, sizeof(p));
+			__builtin_memset(p, 0, sizeof(*p));
 			data = (void *)(long)skb->data;
 			data_end = (void *)(long)skb->data_end;
-			rc = cg_parse(&p, data, data_end, skb->vlan_present, skb->vlan_tci);
+			rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
 		}
 	}
-	return cg_classify(&p, rc, dir, skb->ifindex, skb->len) ? TC_ACT_OK : TC_ACT_SHOT;
+	return rc;
+}
+
+__noinline int cg_parse_xdp(struct xdp_md *ctx, struct cg_pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (!p)
+		return CG_PARSE_MALFORMED;
+	__builtin_memset(p, 0, sizeof(*p));
+	return cg_parse(p, data, data_end, 0, 0);
+}
+
+static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
+{
+	struct cg_pkt p;
+	int rc = cg_parse_skb(skb, &p);
+
+	struct cg_disc_event *disc = 0;
+	int pass = cg_classify(&p, rc, dir, skb->ifindex, skb->len, &disc);
+	if (disc) {
+		__u64 cap = skb->len;
+		if (cap > CG_DISC_MAX)
+			cap = CG_DISC_MAX;
+		disc->len = skb->len > 0xffff ? 0xffff : skb->len;
+		disc->caplen = cap;
+		if (cap >= 14 && cap <= CG_DISC_MAX &&
+		    bpf_skb_load_bytes(skb, 0, disc->data, cap) == 0) {
+			bpf_ringbuf_submit(disc, 0);
+			cg_misc_inc(CG_MISC_DISC_COPIES);
+		} else {
+			bpf_ringbuf_discard(disc, 0);
+		}
+	}
+	return pass ? TC_ACT_OK : TC_ACT_SHOT;
 }
 
 SEC("tc")
@@ -693,13 +799,29 @@ int cg_tc_egress(struct __sk_buff *skb)
 SEC("xdp")
 int cg_xdp(struct xdp_md *ctx)
 {
-	struct cg_pkt p = {};
+	struct cg_pkt p;
+	int rc = cg_parse_xdp(ctx, &p);
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-
-	int rc = cg_parse(&p, data, data_end, 0, 0);
-	return cg_classify(&p, rc, CG_DIR_OUT, ctx->ingress_ifindex, data_end - data) ?
-	       XDP_PASS : XDP_DROP;
+	struct cg_disc_event *disc = 0;
+	int pass = cg_classify(&p, rc, CG_DIR_OUT, ctx->ingress_ifindex, data_end - data, &disc);
+	if (disc) {
+		/* bpf_xdp_load_bytes() arrived in 5.18; on older kernels the
+		 * XDP mode cannot copy, and the announcement is not recorded. */
+		__u64 len = data_end - data;
+		__u64 cap = len > CG_DISC_MAX ? CG_DISC_MAX : len;
+		disc->len = len > 0xffff ? 0xffff : len;
+		disc->caplen = cap;
+		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_xdp_load_bytes) &&
+		    cap >= 14 && cap <= CG_DISC_MAX &&
+		    bpf_xdp_load_bytes(ctx, 0, disc->data, cap) == 0) {
+			bpf_ringbuf_submit(disc, 0);
+			cg_misc_inc(CG_MISC_DISC_COPIES);
+		} else {
+			bpf_ringbuf_discard(disc, 0);
+		}
+	}
+	return pass ? XDP_PASS : XDP_DROP;
 }
 
 /* A program that only passes: the benchmarks' baseline, measured in the same

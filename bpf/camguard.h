@@ -110,7 +110,17 @@ enum cg_event_type {
 	CG_EV_DEVICE = 1,  /* first frame of a device on this CPU */
 	CG_EV_ADDR   = 2,  /* a device used a source address not seen before */
 	CG_EV_DROP   = 3,  /* rate-limited sample of a drop (or a monitor would-drop) */
+	CG_EV_DISCOVERY = 4, /* copy of a discovery/announcement frame (struct cg_disc_event) */
 };
+
+/* Discovery frames copied to userland for the model/firmware inventory:
+ * Hikvision SADP (UDP 37020, EtherType 0x8033), Dahua DHIP (UDP 37810, 5050),
+ * ONVIF WS-Discovery (UDP 3702), DHCP requests (UDP 67), SSDP (UDP 1900).
+ * Copies are bounded and rate-limited per device; verdicts do not change. */
+#define CG_DISC_MAX          1024    /* bytes of the frame copied, from the Ethernet header */
+#define CG_ETH_P_SADP        0x8033
+#define CG_DISC_INTERVAL_NS  1000000000ULL  /* one copy per second and device ... */
+#define CG_DISC_BURST        8              /* ... after a burst of this many */
 
 #define CG_EVF_WOULD_DROP 0x01  /* CG_EV_DROP under monitor/allow: passed, would drop */
 #define CG_EVF_SRC_ENCLAVE 0x02 /* CG_EV_ADDR: the address lies in the enclave */
@@ -230,6 +240,7 @@ struct cg_dev_stats {
 	__u64 first_ns;
 	__u64 last_ns;
 	__u64 sample_tat;   /* token bucket for drop samples (GCRA theoretical arrival time) */
+	__u64 disc_tat;     /* token bucket for discovery copies */
 	__u32 gen;          /* generation the caches below were filled for */
 	__u16 policy;
 	__u8 action;
@@ -258,6 +269,8 @@ enum cg_misc_counter {
 	CG_MISC_EVENTS_LOST = 0,  /* ring buffer full */
 	CG_MISC_DEV_INSERT_FAIL,  /* LRU insert failed: counted on the policy only */
 	CG_MISC_PULLS,            /* bpf_skb_pull_data for non-linear headers */
+	CG_MISC_DISC_COPIES,      /* discovery frames copied to userland */
+	CG_MISC_DISC_LIMITED,     /* discovery frames not copied: device over its rate */
 	CG_MISC_MAX
 };
 
@@ -277,6 +290,14 @@ struct cg_event {
 	__u64 ts_ns;
 	__u8 cam_addr[16];   /* the camera's address (v4 in the first 4 bytes) */
 	__u8 peer_addr[16];
+};
+
+struct cg_disc_event {
+	struct cg_event hdr;  /* type CG_EV_DISCOVERY, mac, dir, ifindex, vlan, policy, ts */
+	__u16 len;            /* length of the frame on the wire */
+	__u16 caplen;         /* bytes in data[] */
+	__u32 pad;
+	__u8 data[CG_DISC_MAX];
 };
 
 #endif /* CAMGUARD_H */

@@ -50,6 +50,7 @@ struct cg_pkt {
 	__u8 smac[6];
 	__u8 dmac[6];
 	__u16 vlan;          /* outermost VLAN id (offloaded or in-frame), 0 if none */
+	__u16 ethertype;     /* after the VLAN tags, host order */
 	__u8 kind;           /* enum cg_pkt_kind */
 	__u8 family;         /* 4 or 6 for CG_KIND_IP */
 	__u8 l4proto;
@@ -58,6 +59,7 @@ struct cg_pkt {
 	__u8 hop_limit;
 	__u16 sport;         /* host order */
 	__u16 dport;
+	__u16 pad;           /* keeps the addresses 4-byte aligned (word compares) */
 	__u8 saddr[16];      /* IPv4: first 4 bytes; ARP: sender protocol address */
 	__u8 daddr[16];
 };
@@ -153,10 +155,11 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 	__u8 next = ip6->nexthdr;
 	void *pos = ip6 + 1;
 
-	/* Walk a bounded extension-header chain. A chain longer than we walk
-	 * is malformed: its upper-layer header would be invisible to us. */
+	/* Walk a bounded extension-header chain: up to CG_MAX_IPV6_EXT
+	 * extension headers, then the upper-layer header (hence the + 1). A
+	 * longer chain is malformed: its upper layer would be invisible to us. */
 #pragma unroll
-	for (int i = 0; i < CG_MAX_IPV6_EXT; i++) {
+	for (int i = 0; i < CG_MAX_IPV6_EXT + 1; i++) {
 		__u8 *h = pos;
 		switch (next) {
 		case IPPROTO_HOPOPTS:
@@ -242,6 +245,8 @@ static __always_inline int cg_parse(struct cg_pkt *p, void *data, void *data_end
 	}
 	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD)
 		return CG_PARSE_VLAN;
+
+	p->ethertype = proto;
 
 	/* 01:80:c2:00:00:00-0f: IEEE 802.1 link-local group, never forwarded. */
 	if (p->dmac[0] == 0x01 && p->dmac[1] == 0x80 && p->dmac[2] == 0xc2 &&

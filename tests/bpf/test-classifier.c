@@ -215,9 +215,10 @@ static const struct tcase cases[] = {
 	{ "hbh+dst+rtg+ah, udp/123 rule",    OUT, udp6(HIK, CAM6, NTP6, 40000, 123, EXT(HBH, DST, RTG, AH)), P_HIK, PASS, R(RULE) },
 	{ "7 ext headers to enclave",        OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(HBH, DST, DST, DST, DST, DST, DST)), P_HIK, PASS, R(ENCLAVE) },
 	{ "7 ext headers to outside",        OUT, udp6(HIK, CAM6, OUT6, 40000, 53, EXT(HBH, DST, DST, DST, DST, DST, DST)), P_HIK, DROP, R(EGRESS) },
-	/* CG_MAX_IPV6_EXT (8) loop rounds include the one that reads the upper layer */
-	{ "8 ext headers: chain too long",   OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(HBH, DST, DST, DST, DST, DST, DST, DST)), P_HIK, DROP, R(MALFORMED) },
-	{ "9 ext headers to enclave",        OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(HBH, DST, DST, DST, DST, DST, DST, DST, DST)), P_HIK, DROP, R(MALFORMED) },
+	/* CG_MAX_IPV6_EXT (8) extension headers are walked; a ninth is malformed */
+	{ "8 ext headers to enclave",        OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(HBH, DST, DST, DST, DST, DST, DST, DST)), P_HIK, PASS, R(ENCLAVE) },
+	{ "8 ext headers to outside",        OUT, udp6(HIK, CAM6, OUT6, 40000, 53, EXT(HBH, DST, DST, DST, DST, DST, DST, DST)), P_HIK, DROP, R(EGRESS) },
+	{ "9 ext headers: chain too long",   OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(HBH, DST, DST, DST, DST, DST, DST, DST, DST)), P_HIK, DROP, R(MALFORMED) },
 	{ "v6 atomic fragment to outside",   OUT, udp6(HIK, CAM6, OUT6, 40000, 53, EXT(FRG), .frag = F6_ATOMIC), P_HIK, DROP, R(EGRESS) },
 	{ "v6 first fragment to outside",    OUT, udp6(HIK, CAM6, OUT6, 40000, 53, EXT(FRG), .frag = F6_FIRST), P_HIK, DROP, R(EGRESS) },
 	{ "v6 first fragment to enclave",    OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(FRG), .frag = F6_FIRST), P_HIK, PASS, R(ENCLAVE) },
