@@ -435,7 +435,7 @@ static int repair_pins(struct cg_daemon *d)
 	int repaired = dataplane_repin(d->dp, d->model.config.pin_dir);
 	if (repaired > 0) {
 		snprintf(d->last_tamper, sizeof(d->last_tamper),
-			 "%d pinned map(s) under %s were removed; re-pinned", repaired,
+			 "%d pinned map(s) under %.180s were removed; re-pinned", repaired,
 			 d->model.config.pin_dir);
 		log_warning("Tamper: %s", d->last_tamper);
 	}
