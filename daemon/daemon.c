@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -63,7 +64,8 @@
 #define TICK_MS            250   /* interface sync: re-attach within a second */
 #define TAMPER_EVERY       8     /* ticks: 2 s */
 #define COUNTERS_EVERY     20    /* ticks: 5 s, last-seen from counters */
-#define SAVE_EVERY         120   /* ticks: 30 s, inventory to disk if changed */
+#define SAVE_EVERY         8     /* ticks: 2 s, inventory to disk if changed ... */
+#define SAVE_COST_FACTOR   20    /* ... and never more than 1/20 of the time saving */
 #define DROP_SUMMARY_EVERY 240   /* ticks: 60 s */
 #define INVENTORY_LIMIT    65536
 
@@ -356,7 +358,9 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* The camera's own address, as it used it (OUT) or was addressed (IN). */
 	if (e->family && e->type != CG_EV_DROP) {
 		const uint8_t *a = e->cam_addr;
-		bool any = e->family == 4 ? (a[0] | a[1] | a[2] | a[3]) : true;
+		static const uint8_t zero[16];
+		/* 0.0.0.0 and :: (DHCP, DAD) are nobody's address. */
+		bool any = memcmp(a, zero, e->family == 4 ? 4 : 16) != 0;
 		if (any && inventory_add_addr(dev, e->family, a)) {
 			format_addr(e->family, a, addr, sizeof(addr));
 			log_info("Device %s uses address %s%s", mac, addr,
@@ -418,13 +422,28 @@ static void inventory_path(const struct cg_daemon *d, char *buf, size_t len)
 	snprintf(buf, len, "%s/inventory.json", d->model.config.state_dir);
 }
 
-static void save_inventory(struct cg_daemon *d)
+static uint64_t mono_ms(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Saves soon after a change, so that a kill -9 loses at most a few seconds
+ * of inventory; a huge inventory (MAC flood) is saved less often, so that
+ * writing it never takes more than 1/SAVE_COST_FACTOR of the daemon's time. */
+static void save_inventory(struct cg_daemon *d, bool now)
+{
+	static uint64_t next_ms, cost_ms;
 	char path[CG_PATH_MAX + 32];
-	if (!inventory_dirty(d->inv))
+
+	if (!inventory_dirty(d->inv) || (!now && mono_ms() < next_ms))
 		return;
 	inventory_path(d, path, sizeof(path));
+	uint64_t t0 = mono_ms();
 	int rc = inventory_save(d->inv, path);
+	cost_ms = mono_ms() - t0;
+	next_ms = mono_ms() + cost_ms * SAVE_COST_FACTOR;
 	if (rc)
 		log_err("Failed to save the inventory to %s: %s", path, strerror(-rc));
 }
@@ -479,13 +498,13 @@ static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
 		return;
 	ticks++;
-	ifaces_sync(d, true);
+	d->tamper_events += (uint64_t)ifaces_sync(d, true);
 	if (ticks % TAMPER_EVERY == 0)
 		tamper_check(d);
 	if (ticks % COUNTERS_EVERY == 0)
 		dataplane_foreach_device(d->dp, refresh_one, d);
 	if (ticks % SAVE_EVERY == 0)
-		save_inventory(d);
+		save_inventory(d, false);
 	if (ticks % DROP_SUMMARY_EVERY == 0) {
 		uint64_t now = drops_total(d);
 		if (now > last_drops && last_drops)
@@ -667,6 +686,32 @@ static int open_netlink(void)
 
 /* ---- start and stop ----------------------------------------------------- */
 
+/* One daemon per state directory: two would replace each other's filters
+ * forever. The lock is taken before anything touches the kernel. */
+static int lock_instance(const struct cg_config *c)
+{
+	char path[CG_PATH_MAX + 32];
+	int rc = mkdir_p(c->state_dir, 0750);
+	if (rc) {
+		log_err("Failed to create the state directory %s: %s", c->state_dir, strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/camguardd.lock", c->state_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_err("Failed to open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = -errno;
+		log_err("Another camguardd is running with state directory %s (%s is locked)",
+			c->state_dir, path);
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static int load_initial(struct cg_daemon *d)
 {
 	struct cg_diag diag;
@@ -787,6 +832,9 @@ int daemon_main(const char *conf_path)
 	if (load_initial(&d))
 		return 1;
 	check_print_summary(&d.model, stderr);
+	int lock_fd = lock_instance(&d.model.config);
+	if (lock_fd < 0)
+		goto out;
 	if (start_dataplane(&d))
 		goto out;
 	hash_files(&d);
@@ -837,6 +885,9 @@ int daemon_main(const char *conf_path)
 			strerror(-rc));
 		goto out;
 	}
+	if (control_root_only(d.control))
+		log_warning("Control group %s does not exist: the control socket %s is root only (0600)",
+			    d.model.config.control_group, d.model.config.control_socket);
 
 	d.last_reload = (struct cg_reload_result){ .ok = true, .when = time(NULL),
 						   .generation = d.dp->gen };
@@ -861,7 +912,7 @@ int daemon_main(const char *conf_path)
 	}
 	sd_notifyf("STOPPING=1\n");
 	ring_buffer__consume(ringbuf);
-	save_inventory(&d);
+	save_inventory(&d, true);
 	if (d.model.config.on_exit == CG_ON_EXIT_UNLOAD) {
 		log_info("on_exit = \"unload\": removing filters, pins and the nftables table");
 		ifaces_detach(&d);
@@ -885,6 +936,8 @@ out:
 	model_free(&d.model);
 	if (d.epfd >= 0)
 		close(d.epfd);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return exit_code;
 }
 

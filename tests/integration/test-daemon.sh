@@ -66,7 +66,9 @@ EOF
 }
 
 start_daemon() {
-	cg_exec rec "$CAMGUARDD" -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1 &
+	# Not through cg_exec: a shell function in the background is a subshell,
+	# and $! must be the daemon itself for kill -9 below.
+	ip netns exec "$(cg_ns rec)" "$CAMGUARDD" -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1 &
 	DPID=$!
 	cg_wait_for test -S "$SOCK" && cg_wait_for "$CTL" -s "$SOCK" status
 }
@@ -108,13 +110,14 @@ check_ge "udp/124 counted as port drop" $N \
 # --- isolation, in ----------------------------------------------------------
 check_eq "isolate: outside -> camera reaches nothing" 0 "$(cg_flow hik out 192.0.2.11 80 $N)"
 cg_udp_recv hik 192.0.2.11 8443 30 > "$WORK/recv" &
+RPID=$!
 sleep 0.3
 cg_exec out python3 -c "
 import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('198.51.100.50',0))
 [s.sendto(b'x',('192.0.2.11',8443)) for _ in range($N)]"
 sleep 0.3
 cg_udp_end 192.0.2.11 8443
-wait
+wait $RPID
 check_eq "from-rule: VMS client -> camera udp/8443 arrives" $N "$(cat "$WORK/recv")"
 
 # --- monitor passes and counts ---------------------------------------------
@@ -144,7 +147,7 @@ check_grep "the error names file and line" "hikvision.conf:4" "$WORK/reload.out"
 check_eq "after a failed reload the old policy still drops" 0 "$(cg_flow out hik 203.0.113.10 9999 50)"
 ctl --json status > "$WORK/status.json"
 check_eq "status shows the failed reload" False \
-	"$(json_get "$WORK/status.json" 'd["last_reload"]["ok"]')"
+	"$(json_get "$WORK/status.json" 'd["reloads"]["last"]["ok"]')"
 cp "$WORK/hik.good" "$WORK/policies/hikvision.conf"
 
 # --- reload under a continuous stream: no packet classified half-way -------
@@ -203,13 +206,13 @@ check_eq "re-created interface: isolation enforced" 0 "$(cg_flow out hik 203.0.1
 
 # --- tampering ----------------------------------------------------------------
 ctl --json status > "$WORK/status.json"
-t_before=$(json_get "$WORK/status.json" 'd["tamper_events"]')
+t_before=$(json_get "$WORK/status.json" 'd["tamper"]["events"]')
 cg_exec rec tc filter del dev cam0 ingress
 rm -f "$CG_BPFFS/camguard/cg_pol_stats"
 sleep 3
 ctl --json status > "$WORK/status.json"
 check_ge "tc filter del and a deleted pin are counted" $((t_before + 2)) \
-	"$(json_get "$WORK/status.json" 'd["tamper_events"]')"
+	"$(json_get "$WORK/status.json" 'd["tamper"]["events"]')"
 cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress
 check_eq "the deleted filter is back" 0 $?
 test -e "$CG_BPFFS/camguard/cg_pol_stats"
@@ -223,12 +226,13 @@ cat > "$WORK/flood.trafgen" <<'EOF'
   0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
   0x02, drnd(5),
   0x08, 0x00,
-  0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+  0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, csumip(14, 33),
   192, 0, 2, 99,   203, 0, 113, 10,
   0x30, 0x39, 0x27, 0x0f, 0x00, 0x08, 0x00, 0x00,
 }
 EOF
-cg_exec unk trafgen -i eth0 -o "$WORK/flood.trafgen" -n $FLOOD -P 1 -q >/dev/null 2>&1
+cg_exec unk trafgen --dev eth0 --conf "$WORK/flood.trafgen" -n $FLOOD -P 1 -q >"$WORK/trafgen.log" 2>&1 \
+	|| { cat "$WORK/trafgen.log"; fail "trafgen failed"; }
 sleep 1
 stats
 check_eq "MAC flood: every frame counted on the default policy" $((u0 + FLOOD)) \

@@ -23,7 +23,7 @@ d = json.load(open(sys.argv[1]))
 def policy(d, name):
     return next(p for p in d["policies"] if p["name"] == name)
 def dev(d, mac):
-    devs = d["devices"] if isinstance(d, dict) else d
+    devs = (d.get("devices") or d.get("cameras") or []) if isinstance(d, dict) else d
     return next(x for x in devs if x["mac"].lower() == mac.lower())
 def total(p):
     return p["pass"]["packets"] + p["drop"]["packets"]

@@ -44,6 +44,9 @@ cg_topology_create() {
 
 	ip -n "$sw" link add br0 type bridge
 	ip -n "$sw" link set br0 up
+	# A switch does not filter: without this, br_netfilter (when built in)
+	# would hand bridged frames to the IP stack's checks.
+	ip netns exec "$sw" sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-*; do [ -w "$f" ] && echo 0 > "$f"; done; true'
 	ip -n "$sw" link add rec0 type veth peer name cam0 netns "$rec"
 	ip -n "$sw" link set rec0 master br0 up
 
