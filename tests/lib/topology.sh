@@ -40,6 +40,8 @@ cg_topology_create() {
 	local rec sw out
 	rec=$(cg_ns rec); sw=$(cg_ns sw); out=$(cg_ns out)
 	ip netns add "$rec"; ip netns add "$sw"; ip netns add "$out"
+	# The switch has no addresses: it must not appear as a device of its own.
+	ip netns exec "$sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	for ns in "$rec" "$sw" "$out"; do ip -n "$ns" link set lo up; done
 
 	ip -n "$sw" link add br0 type bridge
