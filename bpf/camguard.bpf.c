@@ -488,7 +488,7 @@ static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct 
  * isolate would apply. The policy's action is applied by the caller.
  */
 static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, __u16 policy,
-				       struct cg_dev_stats *st, int *ret_new_addr)
+				       struct cg_dev_stats *st, int *ret_new_addr, int *ret_hit)
 {
 	switch (p->kind) {
 	case CG_KIND_L2_LOCAL:
@@ -512,8 +512,10 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 
 	if (st && cg_flow_cacheable(p)) {
 		struct cg_flow_cache *f = &st->flow[dir & 1];
-		if (cg_flow_hit(f, p, dir))
+		if (cg_flow_hit(f, p, dir)) {
+			*ret_hit = 1;
 			return f->reason;
+		}
 		__u32 reason = cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
 		cg_flow_store(f, p, dir, reason);
 		return reason;
@@ -674,13 +676,13 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	policy &= CG_MAX_POLICIES - 1;
 
 	__u32 reason;
-	int new_addr = 0;
+	int new_addr = 0, hit = 0;
 	if (parse_rc == CG_PARSE_VLAN)
 		reason = CG_REASON_VLAN;
 	else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT))
 		reason = CG_REASON_MALFORMED;
 	else
-		reason = cg_decide(p, dir, slot, policy, st, &new_addr);
+		reason = cg_decide(p, dir, slot, policy, st, &new_addr, &hit);
 
 	__u32 would = reason;
 	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
@@ -706,8 +708,10 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	st->ifindex = ifindex;
 	st->vlan = p->vlan;
 
-	/* Samples: real drops, and what monitor would drop (allow is trusted). */
-	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW;
+	/* Samples: real drops, and what monitor would drop (allow is trusted).
+	 * A frame decided from the flow cache repeats the flow just sampled:
+	 * skipping it keeps the clock read off the drop path of a flood. */
+	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW && !hit;
 	if (new_dev | new_addr | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
