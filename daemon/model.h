@@ -71,7 +71,7 @@ struct cg_oui_spec {
 
 struct cg_device_spec {
 	uint8_t mac[6];
-	char note[128];
+	char *note;              /* NULL when the file gives none: 100,000 devices rarely have notes */
 	struct cg_origin origin;
 };
 

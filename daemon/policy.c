@@ -207,9 +207,15 @@ static void parse_devices(const config_setting_t *match, struct cg_policy_spec *
 			diag_error(d, file, line, "'%s.mac': the all-zero MAC is not a device", ctx);
 			ok = false;
 		}
-		if (cfg_get_string(g, ctx, "note", file, d, dev->note, sizeof(dev->note), NULL) == -EINVAL)
+		char note[CG_NOTE_MAX] = "";
+		if (cfg_get_string(g, ctx, "note", file, d, note, sizeof(note), NULL) == -EINVAL)
 			ok = false;
 		if (!ok) {
+			memset(dev, 0, sizeof(*dev));
+			continue;
+		}
+		if (note[0] && !(dev->note = strdup(note))) {
+			diag_error(d, file, line, "out of memory");
 			memset(dev, 0, sizeof(*dev));
 			continue;
 		}
@@ -448,6 +454,8 @@ static void policy_spec_free(struct cg_policy_spec *p)
 	free(p->vendors);
 	free(p->vendor_origins);
 	free(p->ouis);
+	for (size_t i = 0; i < p->ndevices; i++)
+		free(p->devices[i].note);
 	free(p->devices);
 	free(p->rules);
 	for (size_t i = 0; i < p->ndeny_lists; i++)
