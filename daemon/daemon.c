@@ -48,6 +48,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "diag.h"
+#include "discovery.h"
 #include "filehash.h"
 #include "inventory.h"
 #include "load.h"
@@ -355,6 +356,28 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (created)
 		log_info("New device %s (%s) on %s, policy %s", mac,
 			 dev->vendor[0] ? dev->vendor : "unknown vendor", dev->ifname, dev->policy);
+
+	if (e->type == CG_EV_DISCOVERY) {
+		struct cg_disc_info info;
+		int rc = discovery_parse_event(data, len, &info);
+		inventory_count_discovery(d->inv, rc);
+		if (rc == 0) {
+			bool was = inventory_mismatch(dev);
+			if (inventory_add_discovery(d->inv, dev, &info, now_wall()))
+				log_info("Device %s announces (%s): %s%s%s%s%s%s%s", mac,
+					 discovery_source_to_string(info.source),
+					 dev->facts[CG_INV_MANUFACTURER].value,
+					 dev->facts[CG_INV_MODEL].value[0] ? " model " : "",
+					 dev->facts[CG_INV_MODEL].value,
+					 dev->facts[CG_INV_FIRMWARE].value[0] ? " firmware " : "",
+					 dev->facts[CG_INV_FIRMWARE].value,
+					 dev->facts[CG_INV_SERIAL].value[0] ? " serial " : "",
+					 dev->facts[CG_INV_SERIAL].value);
+			if (!was && inventory_mismatch(dev))
+				log_notice("Device %s announces manufacturer \"%s\" but its MAC belongs to \"%s\"",
+					   mac, dev->facts[CG_INV_MANUFACTURER].value, dev->vendor);
+		}
+	}
 
 	/* The camera's own address, as it used it (OUT) or was addressed (IN). */
 	if (e->family && e->type != CG_EV_DROP) {

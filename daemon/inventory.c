@@ -26,6 +26,7 @@ struct cg_inventory {
 	int32_t head, tail;        /* least / most recently seen */
 	int32_t free_list;
 	uint64_t evicted;
+	struct cg_inv_disc_stats disc;
 	bool dirty;
 };
 
@@ -220,6 +221,85 @@ void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked 
 	*slot = *b;
 }
 
+/* ---- announced facts ---------------------------------------------------- */
+
+static const char *const field_names[CG_INV_FIELDS] = {
+	[CG_INV_MODEL] = "model",
+	[CG_INV_FIRMWARE] = "firmware",
+	[CG_INV_SERIAL] = "serial",
+	[CG_INV_NAME] = "name",
+	[CG_INV_MANUFACTURER] = "manufacturer",
+	[CG_INV_URL] = "url",
+};
+
+const char *inventory_field_to_string(int field)
+{
+	return field >= 0 && field < CG_INV_FIELDS ? field_names[field] : "unknown";
+}
+
+int inventory_field_from_string(const char *s)
+{
+	for (int i = 0; i < CG_INV_FIELDS; i++)
+		if (s && strcmp(s, field_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+static bool set_fact(struct cg_inv_fact *f, const char *value, int source, int64_t now)
+{
+	if (!value[0])
+		return false;
+	if (f->value[0] && discovery_source_rank(source) < discovery_source_rank(f->source))
+		return false;
+	bool changed = strcmp(f->value, value) != 0;
+	snprintf(f->value, sizeof(f->value), "%s", value);
+	f->source = (uint8_t)source;
+	f->time = now;
+	return changed;
+}
+
+bool inventory_add_discovery(struct cg_inventory *inv, struct cg_inv_device *d,
+			     const struct cg_disc_info *info, int64_t now)
+{
+	const char *v[CG_INV_FIELDS] = {
+		[CG_INV_MODEL] = info->model,
+		[CG_INV_FIRMWARE] = info->firmware,
+		[CG_INV_SERIAL] = info->serial,
+		[CG_INV_NAME] = info->name,
+		[CG_INV_MANUFACTURER] = info->manufacturer,
+		[CG_INV_URL] = info->url,
+	};
+	bool changed = false;
+
+	if (info->source >= CG_DISC_SRC_MAX)
+		return false;
+	for (int i = 0; i < CG_INV_FIELDS; i++)
+		changed |= set_fact(&d->facts[i], v[i], info->source, now);
+	d->announced[info->source] = now;
+	inv->dirty = true;
+	return changed;
+}
+
+void inventory_count_discovery(struct cg_inventory *inv, int parse_rc)
+{
+	if (parse_rc == 0)
+		inv->disc.parsed++;
+	else if (parse_rc == -ENOMSG)
+		inv->disc.ignored++;
+	else
+		inv->disc.malformed++;
+}
+
+void inventory_discovery_stats(const struct cg_inventory *inv, struct cg_inv_disc_stats *ret)
+{
+	*ret = inv->disc;
+}
+
+bool inventory_mismatch(const struct cg_inv_device *d)
+{
+	return discovery_vendor_mismatch(d->vendor, d->facts[CG_INV_MANUFACTURER].value);
+}
+
 size_t inventory_count(const struct cg_inventory *inv)
 {
 	return inv->count;
@@ -314,6 +394,32 @@ json_object *inventory_device_to_json(const struct cg_inv_device *d)
 	json_object_object_add(o, "first_seen", json_object_new_string(buf));
 	format_time(d->last_seen, buf, sizeof(buf));
 	json_object_object_add(o, "last_seen", json_object_new_string(buf));
+
+	/* The announced facts: flat for readers, with source and time in
+	 * "facts" (which is also what a restart reloads). */
+	json_object *facts = json_object_new_object(), *src = json_object_new_object();
+	for (int i = 0; i < CG_INV_FIELDS; i++) {
+		const struct cg_inv_fact *f = &d->facts[i];
+		json_object_object_add(o, field_names[i], json_object_new_string(f->value));
+		if (!f->value[0])
+			continue;
+		json_object *fo = json_object_new_object();
+		json_object_object_add(fo, "value", json_object_new_string(f->value));
+		json_object_object_add(fo, "source",
+				       json_object_new_string(discovery_source_to_string(f->source)));
+		format_time(f->time, buf, sizeof(buf));
+		json_object_object_add(fo, "time", json_object_new_string(buf));
+		json_object_object_add(facts, field_names[i], fo);
+	}
+	for (int s = 0; s < CG_DISC_SRC_MAX; s++) {
+		if (!d->announced[s])
+			continue;
+		format_time(d->announced[s], buf, sizeof(buf));
+		json_object_object_add(src, discovery_source_to_string(s), json_object_new_string(buf));
+	}
+	json_object_object_add(o, "sources", src);
+	json_object_object_add(o, "facts", facts);
+	json_object_object_add(o, "mismatch", json_object_new_boolean(inventory_mismatch(d)));
 	return o;
 }
 
@@ -335,6 +441,47 @@ static void load_addrs(struct cg_inv_device *d, json_object *o, const char *key,
 		const char *s = json_object_get_string(json_object_array_get_idx(arr, (size_t)i));
 		if (s && inet_pton(family == 4 ? AF_INET : AF_INET6, s, a) == 1)
 			inventory_add_addr(d, family, a);
+	}
+}
+
+/* "facts": {"model": {"value","source","time"}, ...}, "sources": {"sadp": time}.
+ * Values go through the same bounds as an announcement: the file is ours,
+ * but a hand edit must not overflow anything either. */
+static void load_facts(struct cg_inv_device *d, json_object *o)
+{
+	json_object *facts, *src;
+
+	if (json_object_object_get_ex(o, "facts", &facts) &&
+	    json_object_is_type(facts, json_type_object)) {
+		json_object_object_foreach(facts, key, val) {
+			int i = inventory_field_from_string(key);
+			json_object *v, *s, *t;
+			if (i < 0 || !json_object_is_type(val, json_type_object) ||
+			    !json_object_object_get_ex(val, "value", &v) ||
+			    !json_object_is_type(v, json_type_string))
+				continue;
+			int source = json_object_object_get_ex(val, "source", &s)
+					     ? discovery_source_from_string(json_object_get_string(s))
+					     : -EINVAL;
+			if (source < 0)
+				continue;
+			struct cg_inv_fact *f = &d->facts[i];
+			snprintf(f->value, sizeof(f->value), "%s", json_object_get_string(v));
+			for (char *p = f->value; *p; p++)
+				if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+					*p = '?';
+			f->source = (uint8_t)source;
+			f->time = json_object_object_get_ex(val, "time", &t)
+					  ? parse_time(json_object_get_string(t)) : 0;
+		}
+	}
+	if (json_object_object_get_ex(o, "sources", &src) &&
+	    json_object_is_type(src, json_type_object)) {
+		json_object_object_foreach(src, key, val) {
+			int s = discovery_source_from_string(key);
+			if (s >= 0)
+				d->announced[s] = parse_time(json_object_get_string(val));
+		}
 	}
 }
 
@@ -388,6 +535,7 @@ int inventory_load(struct cg_inventory *inv, const char *path)
 			d->vlan = (uint16_t)json_object_get_int(v);
 		load_addrs(d, o, "ipv4", 4);
 		load_addrs(d, o, "ipv6", 6);
+		load_facts(d, o);
 	}
 	free(order);
 	json_object_put(root);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+#include "discovery.h"
 #include "model.h"
 
 #define CG_INV_ADDRS   4   /* addresses kept per family, most recent first */
@@ -33,6 +34,28 @@ struct cg_inv_blocked {
 	bool would;                /* monitor: passed, isolate would drop */
 };
 
+/* What the device announced about itself (discovery.h), one fact per field:
+ * the value, which protocol said it and when. A source ranked lower
+ * (discovery_source_rank) fills an empty field but never overwrites. */
+enum cg_inv_field {
+	CG_INV_MODEL = 0,
+	CG_INV_FIRMWARE,
+	CG_INV_SERIAL,
+	CG_INV_NAME,
+	CG_INV_MANUFACTURER,
+	CG_INV_URL,
+	CG_INV_FIELDS
+};
+
+const char *inventory_field_to_string(int field);
+int inventory_field_from_string(const char *s);     /* -EINVAL if unknown */
+
+struct cg_inv_fact {
+	char value[CG_DISC_URL_MAX];   /* "" = not announced */
+	uint8_t source;                /* enum cg_disc_source */
+	int64_t time;                  /* unix seconds of the last announcement */
+};
+
 struct cg_inv_device {
 	uint8_t mac[6];
 	uint16_t vlan;
@@ -47,6 +70,8 @@ struct cg_inv_device {
 	int64_t last_seen;
 	uint64_t packets;          /* counter total at the last read (last-seen detection) */
 	struct cg_inv_blocked blocked[CG_INV_BLOCKED];
+	struct cg_inv_fact facts[CG_INV_FIELDS];
+	int64_t announced[CG_DISC_SRC_MAX];   /* last announcement per source; 0 = never */
 
 	/* bookkeeping */
 	int32_t hnext, lprev, lnext;
@@ -66,6 +91,18 @@ struct cg_inv_device *inventory_find(const struct cg_inventory *inv, const uint8
 /* Remembers an address (most recent first, bounded). Returns true if new. */
 bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr);
 void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked *b);
+
+/* Records one announcement; true if a fact changed value. */
+bool inventory_add_discovery(struct cg_inventory *inv, struct cg_inv_device *d,
+			     const struct cg_disc_info *info, int64_t now);
+/* Counts a discovery_parse_frame() result (0, -ENOMSG, other) for status. */
+void inventory_count_discovery(struct cg_inventory *inv, int parse_rc);
+struct cg_inv_disc_stats {
+	uint64_t parsed, ignored, malformed;
+};
+void inventory_discovery_stats(const struct cg_inventory *inv, struct cg_inv_disc_stats *ret);
+/* The announced manufacturer names another brand than the MAC's vendor. */
+bool inventory_mismatch(const struct cg_inv_device *d);
 
 size_t inventory_count(const struct cg_inventory *inv);
 uint64_t inventory_evicted(const struct cg_inventory *inv);
