@@ -13,7 +13,8 @@
 #
 # Only documentation prefixes are used, nothing is configured in the root
 # namespace, and cg_topology_destroy (installed as an EXIT trap by
-# cg_topology_create) removes every namespace and mount it made.
+# cg_topology_create unless the caller has one, which must call it) removes
+# every namespace and mount it made.
 
 CG_NS="${CG_NS:-cgt$$}"
 CG_CAMERAS=()          # "name mac" per camera, in creation order
@@ -35,7 +36,9 @@ cg_topology_destroy() {
 
 # cg_topology_create: namespaces, links and addresses (no cameras yet).
 cg_topology_create() {
-	trap cg_topology_destroy EXIT
+	# A caller's own EXIT trap (which calls cg_topology_destroy and removes
+	# its work dir, users, ...) must not be replaced.
+	[ -n "$(trap -p EXIT)" ] || trap cg_topology_destroy EXIT
 	cg_topology_destroy
 	local rec sw out
 	rec=$(cg_ns rec); sw=$(cg_ns sw); out=$(cg_ns out)
