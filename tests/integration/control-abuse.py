@@ -13,8 +13,9 @@
 #                 bytes, invalid UTF-8, lines longer than 64 KiB (E2BIG, and
 #                 the daemon closes the connection), with a valid `stats`
 #                 every 100th request whose latency is recorded. Meanwhile
-#                 3 slow clients send a valid `stats` one byte per 100 ms and
-#                 one client pipelines 2,000 requests without reading.
+#                 3 slow clients send a valid `stats` one byte per 100 ms, one
+#                 client pipelines 2,000 requests (reading in parallel) and
+#                 one writes requests and never reads (until it blocks).
 #   3. check      the half-open clients got no reply; the half lines are
 #                 completed and answered.
 #   4. flood      the held clients close; 40 clients connect at once (the
@@ -43,7 +44,7 @@ out = {
     "requests": 0, "replies": 0, "errors": 0, "ok_replies": 0, "e2big": 0,
     "valid_ok": 0, "valid_sent": 0, "valid_max_ms": 0.0,
     "violations": 0, "examples": [],
-    "slow_ok": 0, "pipelined_replies": 0,
+    "slow_ok": 0, "pipelined_replies": 0, "never_reads_blocked": False,
     "halfopen_silent": 0, "halfline_completed_ok": 0,
     "flood_ok": 0, "flood_busy": 0, "flood_other": 0,
     "after_ok": False,
@@ -54,7 +55,8 @@ lock = threading.Lock()
 def violation(what):
     with lock:
         out["violations"] += 1
-        if len(out["examples"]) < 5:
+        # one example per kind of violation
+        if len(out["examples"]) < 8 and not any(e[:40] == what[:40] for e in out["examples"]):
             out["examples"].append(what[:300])
 
 
@@ -114,7 +116,7 @@ WRONG = [
     b'{"command":"cameras","arguments":{"x":1}}',
     b'{"command":"stats","extra":1}', b'{"arguments":{}}', b'{}', b'[]', b'"stats"', b'42',
     b'null', b'true', b'stats', b'{"command":"STATS"}', b'{"command":"stats "}',
-    b'{"command":"stats","command":"status"}', b'{"command":"stats"}{"command":"stats"}',
+    b'{"command":"stats"}{"command":"stats"}',
     b'{"command":"stats"} x', b'{"command":"\xff\xfe"}', b'{"command":"st\x00ats"}',
     b'{"command":"stats","arguments":{"policy":"\xc3\x28"}}', b'   ', b'\t',
     b'{"command":"stats","arguments":{"policy":"hik' + b"\\ud800" + b'"}}',
@@ -201,7 +203,7 @@ def phase_malformed(stop_slow):
             if r and r["ok"] and "policies" in r.get("result", {}):
                 out["valid_ok"] += 1
             continue
-        if i % 500 == 250:
+        if i % 500 == 275:
             # A line past the limit: E2BIG, then the daemon closes.
             huge = b'{"command":"stats","arguments":{"policy":"' + b"A" * (MAX_REQUEST + rnd.randint(1, 200000))
             try:
@@ -266,27 +268,48 @@ def slow_client():
 
 
 def pipeliner():
-    """2,000 requests without reading; then read whatever comes, close."""
+    """2,000 requests written without waiting for replies (a writer thread),
+    read back on the same connection: every one is answered, in order."""
     try:
         c = Conn()
-        c.s.settimeout(5)
-        for _ in range(2000):
-            c.s.sendall(b'{"command":"status"}\n')
-        time.sleep(0.5)
+
+        def writer():
+            for _ in range(2000):
+                c.s.sendall(b'{"command":"status"}\n')
+
+        w = threading.Thread(target=writer)
+        w.start()
         n = 0
-        try:
-            while n < 2000:
-                line = c.line()
-                if line is None:
-                    break
-                n += 1
-        except socket.timeout:
-            pass
+        while n < 2000:
+            line = c.line()
+            if line is None or not json.loads(line).get("ok"):
+                violation("pipelined reply %d: %r" % (n, (line or b"")[:200]))
+                break
+            n += 1
+        w.join()
         with lock:
             out["pipelined_replies"] = n
         c.close()
     except Exception as e:
         violation("pipelining client: %r" % e)
+
+
+def never_reads():
+    """Writes requests and never reads: the daemon stops reading it once
+    the replies fill the socket (one reply in flight), so the writer blocks;
+    the others are served meanwhile (valid_max_ms)."""
+    try:
+        s = connect(timeout=2)
+        try:
+            for _ in range(100000):
+                s.sendall(b'{"command":"status"}\n')
+        except socket.timeout:
+            with lock:
+                out["never_reads_blocked"] = True
+        time.sleep(1)
+        s.close()
+    except Exception as e:
+        violation("never-reading client: %r" % e)
 
 
 def main():
@@ -302,6 +325,7 @@ def main():
     stop = threading.Event()
     threads = [threading.Thread(target=slow_client) for _ in range(3)]
     threads.append(threading.Thread(target=pipeliner))
+    threads.append(threading.Thread(target=never_reads))
     for t in threads:
         t.start()
     phase_malformed(stop)

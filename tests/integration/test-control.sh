@@ -44,7 +44,7 @@ INSIDE="cgin$$"
 OUTSIDE="cgout$$"
 
 cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
 	cg_topology_destroy
 	userdel "$INSIDE" 2>/dev/null
 	userdel "$OUTSIDE" 2>/dev/null
@@ -185,7 +185,7 @@ PY
 )
 stats
 check_eq "prometheus egress drops of hikvision equal the JSON" \
-	"$(json_get "$WORK/stats.json" 'policy(d,"hikvision")["directions"]["out"]["drop"]["reasons"]["egress"]')" \
+	"$(json_get "$WORK/stats.json" 'policy(d,"hikvision")["directions"]["out"]["drop"]["reasons"]["egress"]["packets"]')" \
 	"$prom_egress"
 
 # --- permissions ---------------------------------------------------------------
@@ -258,6 +258,8 @@ check_le "valid stats never waited behind a slow client (max ms)" 500 \
 	"$(json_get "$A" 'int(d["valid_max_ms"])')"
 check_eq "3 slow clients (1 byte / 100 ms) answered" 3 "$(json_get "$A" 'd["slow_ok"]')"
 check_eq "a pipelining client gets every reply" 2000 "$(json_get "$A" 'd["pipelined_replies"]')"
+check_eq "a client that never reads is throttled (its writes block)" True \
+	"$(json_get "$A" 'd["never_reads_blocked"]')"
 check_eq "16 half-open clients were told nothing" 16 "$(json_get "$A" 'd["halfopen_silent"]')"
 check_eq "8 half lines, completed later, answered" 8 "$(json_get "$A" 'd["halfline_completed_ok"]')"
 check_eq "40 concurrent clients: 32 served" 32 "$(json_get "$A" 'd["flood_ok"]')"
