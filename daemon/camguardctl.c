@@ -284,7 +284,33 @@ static int simple_command(enum cg_command cmd, int argc, char **argv)
 
 static int do_cameras(int argc, char **argv)
 {
-	return simple_command(CG_CMD_CAMERAS, argc, argv);
+	static const struct option opts[] = {
+		COMMON_OPTS,
+		{ "summary", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_request req = { .command = CG_CMD_CAMERAS };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jphs:S", opts, NULL)) != -1) {
+		int k = common_opt(c);
+		if (k < 0)
+			return cmd_help("cameras");
+		if (k)
+			continue;
+		if (c == 'S')
+			req.summary = true;
+		else
+			return usage_error("cameras", "cameras: unknown option");
+	}
+	if (optind < argc)
+		return usage_error("cameras", "cameras: unexpected argument '%s'", argv[optind]);
+	json_object *res = call(&req);
+	if (!res)
+		return EXIT_FAILURE;
+	int rc = print_result(CG_CMD_CAMERAS, res);
+	json_object_put(res);
+	return rc;
 }
 
 static int do_blocked(int argc, char **argv)
@@ -403,10 +429,14 @@ static const struct cmd cmds[] = {
 	  "  --device MAC    only the device with this MAC address\n"
 	  "  --prometheus    Prometheus text exposition format (node_exporter textfile collector)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
-	{ "cameras", do_cameras, "[--json]",
-	  "the inventory: MAC, vendor, policy, addresses, VLAN, interface, first/last seen",
-	  "Lists every device seen on the camera interfaces.\n"
+	{ "cameras", do_cameras, "[--summary] [--json]",
+	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
+	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
+	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
+	  "WS-Discovery, DHCP, SSDP; read passively, no camera is probed). '!' after the\n"
+	  "vendor marks a device that announces another manufacturer than its MAC's vendor.\n"
 	  "\n"
+	  "  -S, --summary   how many devices of each vendor and model, across the host\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "blocked", do_blocked, "[--json]",
 	  "top blocked destinations per device and per policy",

@@ -162,6 +162,31 @@ static int by_mac(const void *a, const void *b)
 	return strcmp(json_object_get_string(mx), json_object_get_string(my));
 }
 
+/* One entry per inventory device, counted or not: what the operator has,
+ * for camguard_device_info{mac,vendor,model,firmware,policy} 1. */
+static json_object *device_info(struct cg_daemon *d, const struct cg_request *req)
+{
+	json_object *arr = json_object_new_array();
+	char mac[18];
+
+	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
+	     v = inventory_next(d->inv, v)) {
+		if ((req->has_device && memcmp(v->mac, req->device, 6)) ||
+		    (req->policy[0] && strcmp(v->policy, req->policy)))
+			continue;
+		json_object *o = json_object_new_object();
+		format_mac(v->mac, mac);
+		add_str(o, "mac", mac);
+		add_str(o, "vendor", v->vendor);
+		add_str(o, "model", v->facts[CG_INV_MODEL].value);
+		add_str(o, "firmware", v->facts[CG_INV_FIRMWARE].value);
+		add_str(o, "policy", v->policy);
+		json_object_array_add(arr, o);
+	}
+	json_object_array_sort(arr, by_mac);
+	return arr;
+}
+
 static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		     struct cg_proto_error *err)
 {
@@ -226,6 +251,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	}
 	json_object_array_sort(x.arr, by_mac);
 	json_object_object_add(res, "devices", x.arr);
+	json_object_object_add(res, "device_info", device_info(d, req));
 
 	nft = d->nft ? nft_status(d->nft) : NULL;
 	if (d->nft && !nft) {
@@ -251,19 +277,98 @@ out:
 
 /* ---- cameras ----------------------------------------------------------- */
 
+/* The vendor an operator counts by: the MAC's, else the announced one. */
+static const char *summary_vendor(const struct cg_inv_device *v)
+{
+	return v->vendor[0] ? v->vendor : v->facts[CG_INV_MANUFACTURER].value;
+}
+
+static int summary_cmp(const void *a, const void *b)
+{
+	const struct cg_inv_device *const *x = a, *const *y = b;
+	int c = strcmp(summary_vendor(*x), summary_vendor(*y));
+	return c ? c : strcmp((*x)->facts[CG_INV_MODEL].value, (*y)->facts[CG_INV_MODEL].value);
+}
+
+/* Largest count first; ties by vendor, then model. */
+static int count_cmp(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+	json_object *cx, *cy;
+	json_object_object_get_ex(*x, "count", &cx);
+	json_object_object_get_ex(*y, "count", &cy);
+	uint64_t nx = json_object_get_uint64(cx), ny = json_object_get_uint64(cy);
+	if (nx != ny)
+		return nx < ny ? 1 : -1;
+	static const char *const keys[] = { "vendor", "model" };
+	for (int i = 0; i < 2; i++) {
+		json_object_object_get_ex(*x, keys[i], &cx);
+		json_object_object_get_ex(*y, keys[i], &cy);
+		int c = strcmp(json_object_get_string(cx), json_object_get_string(cy));
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* {"summary":[{"vendor","model","count"}],"devices":N,"mismatched":N}:
+ * how many of each model across the host, largest first. */
+static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_proto_error *err)
+{
+	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
+	const struct cg_inv_device **v = calloc(n ? n : 1, sizeof(*v));
+	uint64_t mismatched = 0;
+
+	if (!v)
+		return protocol_error(err, "ENOMEM", "out of memory");
+	for (const struct cg_inv_device *x = n ? inventory_first(d->inv) : NULL; x && k < n;
+	     x = inventory_next(d->inv, x)) {
+		v[k++] = x;
+		mismatched += inventory_mismatch(x);
+	}
+	qsort(v, k, sizeof(*v), summary_cmp);
+	json_object *res = json_object_new_object(), *arr = json_object_new_array();
+	for (size_t i = 0; i < k;) {
+		size_t j = i + 1;
+		while (j < k && summary_cmp(&v[i], &v[j]) == 0)
+			j++;
+		json_object *o = json_object_new_object();
+		add_str(o, "vendor", summary_vendor(v[i]));
+		add_str(o, "model", v[i]->facts[CG_INV_MODEL].value);
+		add_u64(o, "count", j - i);
+		json_object_array_add(arr, o);
+		i = j;
+	}
+	json_object_array_sort(arr, count_cmp);
+	free(v);
+	json_object_object_add(res, "summary", arr);
+	add_u64(res, "devices", k);
+	add_u64(res, "mismatched", mismatched);
+	*ret = res;
+	return 0;
+}
+
 static int cmd_cameras(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		       struct cg_proto_error *err)
 {
-	json_object *res = json_object_new_object(), *arr = json_object_new_array();
+	json_object *res, *arr;
+	uint64_t mismatched = 0;
 
+	if (req->summary)
+		return cameras_summary(d, ret, err);
+	res = json_object_new_object();
+	arr = json_object_new_array();
 	if (d->inv)
 		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
-		     v = inventory_next(d->inv, v))
+		     v = inventory_next(d->inv, v)) {
 			json_object_array_add(arr, inventory_device_to_json(v));
+			mismatched += inventory_mismatch(v);
+		}
 	json_object_array_sort(arr, by_mac);
 	json_object_object_add(res, "cameras", arr);
 	add_u64(res, "count", d->inv ? inventory_count(d->inv) : 0);
 	add_u64(res, "evicted", d->inv ? inventory_evicted(d->inv) : 0);
+	add_u64(res, "mismatched", mismatched);
 	*ret = res;
 	return 0;
 }
@@ -439,7 +544,8 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
  *  "interfaces":[{"name","mode","ifindex","hooks":{"tc-ingress":bool,...},
  *                 "expected":["tc-ingress",...],"attaches","error"}],
  *  "nftables":{...}|null, "reloads":{"ok","failed","last":{"ok","time","message","generation"}},
- *  "tamper":{"events","last"}, "inventory":{"devices","evicted"},
+ *  "tamper":{"events","last"}, "inventory":{"devices","evicted","mismatched",
+ *  "announcements":{"copies","limited","parsed","ignored","malformed"}},
  *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
 static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		      struct cg_proto_error *err)
@@ -524,12 +630,28 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	add_str(o, "last", d->last_tamper);
 	json_object_object_add(res, "tamper", o);
 
+	dataplane_read_misc(d->dp, misc);
 	o = json_object_new_object();
 	add_u64(o, "devices", d->inv ? inventory_count(d->inv) : 0);
 	add_u64(o, "evicted", d->inv ? inventory_evicted(d->inv) : 0);
+	uint64_t mismatched = 0;
+	struct cg_inv_disc_stats ds = {};
+	if (d->inv) {
+		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
+		     v = inventory_next(d->inv, v))
+			mismatched += inventory_mismatch(v);
+		inventory_discovery_stats(d->inv, &ds);
+	}
+	add_u64(o, "mismatched", mismatched);
+	json_object *ann = json_object_new_object();
+	add_u64(ann, "copies", misc[CG_MISC_DISC_COPIES]);
+	add_u64(ann, "limited", misc[CG_MISC_DISC_LIMITED]);
+	add_u64(ann, "parsed", ds.parsed);
+	add_u64(ann, "ignored", ds.ignored);
+	add_u64(ann, "malformed", ds.malformed);
+	json_object_object_add(o, "announcements", ann);
 	json_object_object_add(res, "inventory", o);
 
-	dataplane_read_misc(d->dp, misc);
 	o = json_object_new_object();
 	add_u64(o, "seen", d->events_seen);
 	add_u64(o, "drop_samples", d->drop_samples);

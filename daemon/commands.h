@@ -11,9 +11,14 @@
  *            "directions":{"out":{"pass":{"packets","bytes","reasons":{"<reason>":
  *            {"packets","bytes"}}},"drop":{...}},"in":{...}}}],
  *            "devices":[{"mac","vendor","policy","pass","drop","out":{"pass","drop"},"in":{...}}],
+ *            "device_info":[{"mac","vendor","model","firmware","policy"}] (every inventory device),
  *            "nftables":{...}|null, "generation":N, "reloads":{"ok":N,"failed":N}}
  *   cameras {"cameras":[{"mac","vendor","policy","ipv4":[],"ipv6":[],"vlan","interface",
- *            "first_seen","last_seen"}], "count":N, "evicted":N}
+ *            "first_seen","last_seen","model","firmware","serial","name","manufacturer","url",
+ *            "sources":{"<source>":time},"facts":{"<field>":{"value","source","time"}},
+ *            "mismatch":bool}], "count":N, "evicted":N, "mismatched":N}
+ *   cameras {"summary":true} -> {"summary":[{"vendor","model","count"}],"devices":N,
+ *            "mismatched":N}
  *   blocked {"devices":[{"mac","vendor","policy","blocked":[{"address","port","proto",
  *            "direction","reason","count","last","would"}]}],
  *            "policies":[{"name","blocked":[{..., "devices":N}]}]}

@@ -56,6 +56,12 @@ static int set_dry_run(struct cg_request *req, json_object *v, struct cg_proto_e
 	return 0;
 }
 
+static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->summary = json_object_get_boolean(v);
+	return 0;
+}
+
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
@@ -63,6 +69,10 @@ static const struct arg_spec stats_args[] = {
 };
 static const struct arg_spec reload_args[] = {
 	{ "dry_run", json_type_boolean, set_dry_run },
+	{ NULL, 0, NULL },
+};
+static const struct arg_spec cameras_args[] = {
+	{ "summary", json_type_boolean, set_summary },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec no_args[] = {
@@ -74,7 +84,7 @@ static const struct {
 	const struct arg_spec *args;
 } commands[CG_CMD_MAX] = {
 	[CG_CMD_STATS]   = { "stats", stats_args },
-	[CG_CMD_CAMERAS] = { "cameras", no_args },
+	[CG_CMD_CAMERAS] = { "cameras", cameras_args },
 	[CG_CMD_BLOCKED] = { "blocked", no_args },
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
@@ -417,6 +427,10 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 		break;
 	case CG_CMD_RELOAD:
 		json_object_object_add(a, "dry_run", json_object_new_boolean(req->dry_run));
+		break;
+	case CG_CMD_CAMERAS:
+		if (req->summary)
+			json_object_object_add(a, "summary", json_object_new_boolean(1));
 		break;
 	default:
 		break;
@@ -763,19 +777,50 @@ static void join_strings(json_object *a, char *buf, size_t len, size_t *off)
 	}
 }
 
+static bool get_bool(json_object *o, const char *key);
+
+/* cameras --summary: {"summary":[{"vendor","model","count"}],"devices","mismatched"} */
+static int render_summary(json_object *res, FILE *out)
+{
+	json_object *sum = get_array(res, "summary");
+	struct table t;
+	int rc;
+
+	table_init(&t, "llr", "VENDOR", "MODEL", "COUNT");
+	for (size_t i = 0; i < array_len(sum); i++) {
+		json_object *e = json_object_array_get_idx(sum, i);
+		char n[24];
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)get_u64(e, "count"));
+		table_add(&t, *get_str(e, "vendor") ? get_str(e, "vendor") : "(unknown)",
+			  *get_str(e, "model") ? get_str(e, "model") : "(not announced)", n);
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%llu devices, %zu vendor/model combinations",
+		(unsigned long long)get_u64(res, "devices"), array_len(sum));
+	if (get_u64(res, "mismatched"))
+		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
+			(unsigned long long)get_u64(res, "mismatched"));
+	fputc('\n', out);
+	return 0;
+}
+
 static int render_cameras(json_object *res, FILE *out)
 {
 	json_object *cams = get_array(res, "cameras");
 	struct table t;
+	size_t mismatched = 0;
 	int rc;
 
+	if (get_array(res, "summary"))
+		return render_summary(res, out);
 	if (!cams)
 		return -EINVAL;
-	table_init(&t, "lllrllll", "DEVICE", "VENDOR", "POLICY", "VLAN", "INTERFACE", "ADDRESSES",
-		   "FIRST SEEN", "LAST SEEN");
+	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
+		   "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
-		char vlan[8] = "-", addrs[512];
+		char vlan[8] = "-", addrs[512], vendor[128];
 		size_t off = 0;
 
 		if (get_u64(c, "vlan"))
@@ -783,7 +828,15 @@ static int render_cameras(json_object *res, FILE *out)
 		addrs[0] = 0;
 		join_strings(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
 		join_strings(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
-		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "policy"), vlan,
+		/* '!' marks a device whose announced manufacturer is another
+		 * brand than its MAC's vendor: a rebrand, or a spoofed MAC. */
+		bool mm = get_bool(c, "mismatch");
+		mismatched += mm;
+		snprintf(vendor, sizeof(vendor), "%s%s", get_str(c, "vendor"),
+			 mm ? (*get_str(c, "vendor") ? " !" : "!") : "");
+		table_add(&t, get_str(c, "mac"), vendor, get_str(c, "policy"),
+			  *get_str(c, "model") ? get_str(c, "model") : "-",
+			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
 			  addrs[0] ? addrs : "-", get_str(c, "first_seen"), get_str(c, "last_seen"));
 	}
@@ -794,6 +847,10 @@ static int render_cameras(json_object *res, FILE *out)
 		fprintf(out, ", %llu evicted (inventory full)",
 			(unsigned long long)get_u64(res, "evicted"));
 	fputc('\n', out);
+	if (mismatched)
+		fprintf(out, "! %zu device%s announce%s another manufacturer than the vendor of %s MAC\n",
+			mismatched, mismatched == 1 ? "" : "s", mismatched == 1 ? "s" : "",
+			mismatched == 1 ? "its" : "their");
 	return 0;
 }
 
@@ -916,9 +973,22 @@ static int render_status(json_object *res, FILE *out)
 		(unsigned long long)get_u64(rel, "failed"));
 	fprintf(out, "tamper:      %llu events%s%s\n", (unsigned long long)get_u64(tam, "events"),
 		*get_str(tam, "last") ? ", last: " : "", get_str(tam, "last"));
-	fprintf(out, "inventory:   %llu devices, %llu evicted\n",
+	fprintf(out, "inventory:   %llu devices, %llu evicted",
 		(unsigned long long)get_u64(inv, "devices"),
 		(unsigned long long)get_u64(inv, "evicted"));
+	if (get(inv, "mismatched"))
+		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
+			(unsigned long long)get_u64(inv, "mismatched"));
+	fputc('\n', out);
+	json_object *ann = get(inv, "announcements");
+	if (ann)
+		fprintf(out, "announced:   %llu frames copied (%llu rate-limited), %llu read, "
+			"%llu ignored, %llu malformed\n",
+			(unsigned long long)get_u64(ann, "copies"),
+			(unsigned long long)get_u64(ann, "limited"),
+			(unsigned long long)get_u64(ann, "parsed"),
+			(unsigned long long)get_u64(ann, "ignored"),
+			(unsigned long long)get_u64(ann, "malformed"));
 
 	fputc('\n', out);
 	table_init(&t, "llrllrl", "INTERFACE", "MODE", "IFINDEX", "ATTACHED", "EXPECTED",
@@ -1102,6 +1172,23 @@ int protocol_render_prometheus(json_object *stats, FILE *out)
 	prom_family(out, "camguard_device_bytes_total", "counter",
 		    "Bytes per device, by direction and verdict.");
 	prom_devices(out, devs, "camguard_device_bytes_total", "bytes");
+	json_object *info = get_array(stats, "device_info");
+	if (info) {
+		char mac[64], vendor[400], model[400], fw[400];
+		prom_family(out, "camguard_device_info", "gauge",
+			    "Devices in the inventory with the model and firmware they announce.");
+		for (size_t i = 0; i < array_len(info); i++) {
+			json_object *d = json_object_array_get_idx(info, i);
+			protocol_prom_escape(get_str(d, "mac"), mac, sizeof(mac));
+			protocol_prom_escape(get_str(d, "vendor"), vendor, sizeof(vendor));
+			protocol_prom_escape(get_str(d, "model"), model, sizeof(model));
+			protocol_prom_escape(get_str(d, "firmware"), fw, sizeof(fw));
+			protocol_prom_escape(get_str(d, "policy"), pol, sizeof(pol));
+			fprintf(out,
+				"camguard_device_info{mac=\"%s\",vendor=\"%s\",model=\"%s\",firmware=\"%s\",policy=\"%s\"} 1\n",
+				mac, vendor, model, fw, pol);
+		}
+	}
 	if (rel) {
 		prom_family(out, "camguard_reloads_total", "counter",
 			    "Policy reloads since the daemon started, by result.");

@@ -48,6 +48,7 @@ struct cg_request {
 	bool has_device;                  /* stats: device given */
 	uint8_t device[6];
 	bool dry_run;                     /* reload */
+	bool summary;                     /* cameras: counts by vendor and model */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),

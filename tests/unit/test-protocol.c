@@ -429,9 +429,10 @@ static void test_render(void)
 		  "{\"mac\":\"00:00:5e:00:53:01\",\"vendor\":\"\",\"policy\":\"unknown\",\"ipv4\":[],\"ipv6\":[],"
 		  "\"vlan\":0,\"interface\":\"\",\"first_seen\":\"x\",\"last_seen\":\"y\"}],\"count\":2,\"evicted\":3}",
 		  &rc);
-	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
-				   "44:19:b6:00:00:01  Hikvision  hikvision    20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
-				   "00:00:5e:00:53:01             unknown       -  -          -                          x                     y\n") &&
+	/* No announced model/firmware (an inventory from before issue 8): "-". */
+	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
+				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -           20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
+				   "00:00:5e:00:53:01             unknown    -      -            -  -          -                          x                     y\n") &&
 	      strstr(s, "2 devices, 3 evicted"), "cameras table:\n%s", s);
 	free(s);
 
