@@ -178,8 +178,12 @@ static int brand_index(const char *s, char *first, size_t flen)
 			w[n] = 0;
 			while (n && w[n - 1] == '.')
 				w[--n] = 0;
+			/* "Hikvision-Webs": the part before a '-' names the brand too. */
+			size_t dash = strcspn(w, "-");
 			for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
-				if (strcmp(w, brands[i].word) == 0)
+				if (strcmp(w, brands[i].word) == 0 ||
+				    (w[dash] && strlen(brands[i].word) == dash &&
+				     strncmp(w, brands[i].word, dash) == 0))
 					return (int)i;
 			bool fill = false;
 			for (size_t i = 0; i < sizeof(filler) / sizeof(filler[0]); i++)
