@@ -382,6 +382,13 @@ static __always_inline int cg_sample_ok(struct cg_dev_stats *st, __u64 now)
 	return 1;
 }
 
+/* A camera's own address must lie in the enclave and must not be one of the
+ * recorder's (ARP or IP spoofing of the host every camera talks to). */
+static __always_inline int cg_valid_src(const struct cg_peer *v)
+{
+	return (v->flags & (CG_PEER_ENCLAVE | CG_PEER_PROTECTED)) == CG_PEER_ENCLAVE;
+}
+
 /*
  * Is the camera's source address (direction OUT) inside the enclave? Cached
  * per device and generation: cameras keep their addresses, so the lookup
@@ -395,7 +402,7 @@ static __always_inline int cg_src_in_enclave(struct cg_dev_stats *st, __u32 slot
 
 	if (!st) {
 		v = cg_peer_lookup(slot, policy, p->family, p->saddr);
-		return !!(v.flags & CG_PEER_ENCLAVE);
+		return cg_valid_src(&v);
 	}
 	if (p->family == 4) {
 		if ((st->addr_flags & CG_DEVF_IP4_SEEN) && cg_addr_eq(st->ip4, p->saddr, 1))
@@ -403,19 +410,17 @@ static __always_inline int cg_src_in_enclave(struct cg_dev_stats *st, __u32 slot
 		v = cg_peer_lookup(slot, policy, 4, p->saddr);
 		__builtin_memcpy(st->ip4, p->saddr, 4);
 		st->addr_flags &= ~CG_DEVF_IP4_ENCLAVE;
-		st->addr_flags |= CG_DEVF_IP4_SEEN |
-				  ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP4_ENCLAVE : 0);
+		st->addr_flags |= CG_DEVF_IP4_SEEN | (cg_valid_src(&v) ? CG_DEVF_IP4_ENCLAVE : 0);
 	} else {
 		if ((st->addr_flags & CG_DEVF_IP6_SEEN) && cg_addr_eq(st->ip6, p->saddr, 4))
 			return !!(st->addr_flags & CG_DEVF_IP6_ENCLAVE);
 		v = cg_peer_lookup(slot, policy, 6, p->saddr);
 		__builtin_memcpy(st->ip6, p->saddr, 16);
 		st->addr_flags &= ~CG_DEVF_IP6_ENCLAVE;
-		st->addr_flags |= CG_DEVF_IP6_SEEN |
-				  ((v.flags & CG_PEER_ENCLAVE) ? CG_DEVF_IP6_ENCLAVE : 0);
+		st->addr_flags |= CG_DEVF_IP6_SEEN | (cg_valid_src(&v) ? CG_DEVF_IP6_ENCLAVE : 0);
 	}
 	*ret_new = 1;
-	return !!(v.flags & CG_PEER_ENCLAVE);
+	return cg_valid_src(&v);
 }
 
 /* ---- the classifier ----------------------------------------------------- */
@@ -496,7 +501,8 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 	case CG_KIND_NON_IP:
 		return CG_REASON_NON_IP;
 	case CG_KIND_ARP:
-		/* A camera may announce only enclave addresses (or probe with 0). */
+		/* A camera may announce only its own enclave addresses (or probe
+		 * with 0): never one outside, never the recorder's. */
 		if (dir == CG_DIR_OUT && cg_word0(p->saddr) &&
 		    !cg_src_in_enclave(st, slot, policy, p, ret_new_addr))
 			return CG_REASON_SPOOF;

@@ -104,6 +104,7 @@ enum cg_rule_kind {
 #define CG_PEER_PASS      0x02  /* the policy allows the whole enclave (to=enclave) */
 #define CG_PEER_DENY      0x04  /* a deny list of the policy covers the address    */
 #define CG_PEER_RULES     0x08  /* ruleset is valid: rules name this address       */
+#define CG_PEER_PROTECTED 0x10  /* the recorder's own address: no camera may use it */
 
 /* Event types on the ring buffer. */
 enum cg_event_type {

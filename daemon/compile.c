@@ -221,6 +221,13 @@ static int collect_facts(const struct cg_model *m, const struct cg_policy_spec *
 				goto too_many;
 		}
 	}
+	for (size_t i = 0; i < m->nprotected; i++) {
+		if (m->protected[i].family != family)
+			continue;
+		rc = facts_push(l, &m->protected[i], CG_PEER_PROTECTED, NULL, 0);
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; i < p->ndeny; i++) {
 		if (p->deny[i].family != family)
 			continue;

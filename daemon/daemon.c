@@ -21,6 +21,8 @@
 #include <malloc.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -212,6 +214,88 @@ static void reset_reassigned(struct cg_daemon *d, const struct cg_model *prev,
 		if (!same)
 			dataplane_reset_policy(d->dp, p->id);
 	}
+}
+
+/* ---- the recorder's own addresses --------------------------------------- */
+
+static int prefix_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct cg_prefix));
+}
+
+/*
+ * Collects every address of this host (its network namespace) as host
+ * prefixes. The compiler marks them protected: a camera that sends from one
+ * or claims one in ARP is spoofing the recorder. Returns 1 when the set
+ * changed, 0 when not, -errno on failure.
+ */
+static int refresh_protected(struct cg_daemon *d)
+{
+	struct ifaddrs *ifa, *i;
+	struct cg_prefix *v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_addr || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct cg_prefix *nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				freeifaddrs(ifa);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		struct cg_prefix *p = &v[n++];
+		memset(p, 0, sizeof(*p));
+		if (i->ifa_addr->sa_family == AF_INET) {
+			p->family = 4;
+			p->len = 32;
+			memcpy(p->addr, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		} else {
+			p->family = 6;
+			p->len = 128;
+			memcpy(p->addr, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+		}
+	}
+	freeifaddrs(ifa);
+	if (n)
+		qsort(v, n, sizeof(*v), prefix_cmp);
+	bool same = n == d->nprotected && (!n || memcmp(v, d->protected, n * sizeof(*v)) == 0);
+	if (same) {
+		free(v);
+		return 0;
+	}
+	free(d->protected);
+	d->protected = v;
+	d->nprotected = n;
+	return 1;
+}
+
+/* The recorder's addresses changed: the live model, compiled again. */
+static void reapply_protected(struct cg_daemon *d)
+{
+	struct cg_compiled c;
+	char err[512];
+
+	d->model.protected = d->protected;
+	d->model.nprotected = d->nprotected;
+	int rc = compile_model(&d->model, &c, err, sizeof(err));
+	if (!rc) {
+		rc = dataplane_apply(d->dp, &c);
+		compiled_free(&c);
+		if (rc)
+			snprintf(err, sizeof(err), "%s", strerror(-rc));
+	}
+	if (rc)
+		log_err("Failed to update the recorder's protected addresses: %s", err);
+	else
+		log_info("Recorder addresses changed: %zu protected, generation %u", d->nprotected,
+			 d->dp->gen);
 }
 
 /* ---- interfaces --------------------------------------------------------- */
@@ -599,6 +683,8 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 		goto fail;
 	}
 	rc = model_assign_ids(&next, &d->model);
+	next.protected = d->protected;
+	next.nprotected = d->nprotected;
 	if (!rc)
 		rc = compile_model(&next, &c, err, errlen);
 	if (rc) {
@@ -691,15 +777,19 @@ static void on_signal(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 static void on_netlink(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 {
 	char buf[8192];
-	/* Any link event may be ours: drain, then resync (cheap when nothing changed). */
+	/* Any link or address event may be ours: drain, then resync (cheap
+	 * when nothing changed). */
 	while (recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
 	ifaces_sync(d, false);
+	if (refresh_protected(d) > 0)
+		reapply_protected(d);
 }
 
 static int open_netlink(void)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR };
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
@@ -779,6 +869,10 @@ static int start_dataplane(struct cg_daemon *d)
 		log_err("Failed to assign policy ids: %s", strerror(-rc));
 		goto out_prev;
 	}
+	if (refresh_protected(d) < 0)
+		log_warning("Failed to read the recorder's addresses: cameras may claim them");
+	d->model.protected = d->protected;
+	d->model.nprotected = d->nprotected;
 	rc = compile_model(&d->model, &comp, err, sizeof(err));
 	if (rc) {
 		log_err("Failed to compile the policies: %s", err);
@@ -961,6 +1055,7 @@ out:
 	vendor_db_free(d.vendors);
 	dataplane_free(d.dp);
 	free(d.ifaces);
+	free(d.protected);
 	model_free(&d.model);
 	if (d.epfd >= 0)
 		close(d.epfd);

@@ -143,6 +143,12 @@ struct cg_model {
 	char registry_date[32];           /* its files' modification date, ISO 8601 */
 	bool registry_read;               /* some policy named vendors: the files were parsed */
 	size_t registry_entries;          /* assignments read from them */
+
+	/* Not from a file: the recorder's own addresses, filled by the daemon
+	 * before compiling. A camera that sends from one of them, or claims
+	 * one in ARP, is spoofing. Owned by the daemon, not freed here. */
+	const struct cg_prefix *protected;
+	size_t nprotected;
 };
 
 void model_free(struct cg_model *m);

@@ -28,6 +28,7 @@ struct pol {
 static struct pol store[P_COUNT];
 static struct cg_policy_spec specs[P_COUNT];
 static struct cg_prefix enclave[4];
+static struct cg_prefix recorder[2];   /* the recorder's own addresses: protected */
 
 static void die(const char *what, const char *s)
 {
@@ -134,6 +135,10 @@ void fixture_model(struct cg_model *m, char variant)
 	enclave[2] = pfx("203.0.113.128/25");
 	m->config.enclave = enclave;
 	m->config.nenclave = b ? 3 : 2;
+	recorder[0] = pfx(REC4 "/32");
+	recorder[1] = pfx(REC6 "/128");
+	m->protected = recorder;
+	m->nprotected = 2;
 
 	p = pol(P_DEFAULT, "default", CG_ACTION_ISOLATE);
 	to_enclave(p);

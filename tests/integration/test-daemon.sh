@@ -195,10 +195,11 @@ ip -n "$(cg_ns sw)" link add rec0 type veth peer name cam0 netns "$(cg_ns rec)"
 ip -n "$(cg_ns sw)" link set rec0 master br0 up
 ip -n "$(cg_ns rec)" addr add 192.0.2.1/24 dev cam0
 ip -n "$(cg_ns rec)" link set cam0 up
+has_filter() { cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress; }
 t0=$(date +%s%N)
-cg_wait_for cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress
+cg_wait_for has_filter
 attached_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress
+has_filter
 check_eq "re-created interface gets the filter back" 0 $?
 check_le "re-attached within 1000 ms" 1000 "$attached_ms"
 cg_exec hik ping -c1 -W1 192.0.2.1 >/dev/null 2>&1
