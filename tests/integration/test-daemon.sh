@@ -199,6 +199,7 @@ has_filter() { cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingre
 t0=$(date +%s%N)
 cg_wait_for has_filter
 attached_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "# filter back on the re-created cam0 after ${attached_ms} ms"
 has_filter
 check_eq "re-created interface gets the filter back" 0 $?
 check_le "re-attached within 1000 ms" 1000 "$attached_ms"
