@@ -229,7 +229,8 @@ static bool name_char(uint8_t c)
 
 /* Where the start tag of the first element with this local name is, from
  * *pos on: true with [*ret_off, *ret_end) its text content (up to the next
- * '<'), *pos after it. An empty element gives an empty range. */
+ * '<'), *pos after it. An empty element gives an empty range; text that
+ * is not followed by a '<' is not returned. */
 static bool xml_next(const uint8_t *b, size_t len, size_t *pos, const char *local,
 		     size_t *ret_off, size_t *ret_end)
 {
@@ -271,6 +272,10 @@ static bool xml_next(const uint8_t *b, size_t len, size_t *pos, const char *loca
 		size_t t = k + 1, te = t;
 		while (te < len && b[te] != '<')
 			te++;
+		/* Text that runs to the end of the copy was cut (CG_DISC_MAX):
+		 * half a value is not a value. */
+		if (te >= len)
+			return false;
 		*ret_off = t;
 		*ret_end = te;
 		*pos = te;

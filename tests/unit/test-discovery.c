@@ -550,6 +550,11 @@ static void test_frames(void)
 	CHECK(rc == 0 && strlen(i.model) == CG_DISC_FIELD_MAX - 1 &&
 	      strlen(i.serial) == CG_DISC_FIELD_MAX - 1 && i.model[0] == 'M', "oversized: %d", rc);
 
+	/* A value cut by the end of the copy is not taken. */
+	static const char cut[] = "<ProbeMatch><DeviceSN>DS-1</DeviceSN><DeviceDescription>DS-2CD21";
+	rc = discovery_parse_sadp_xml((const uint8_t *)cut, strlen(cut), &i);
+	CHECK(rc == 0 && !strcmp(i.serial, "DS-1") && !i.model[0], "cut value: %d %s", rc, i.model);
+
 	/* Control characters and non-ASCII never reach a field. */
 	static const char ctl[] = "<ProbeMatch><DeviceDescription>A\x1b[2J\xc3\xa9Z</DeviceDescription></ProbeMatch>";
 	rc = discovery_parse_sadp_xml((const uint8_t *)ctl, strlen(ctl), &i);
