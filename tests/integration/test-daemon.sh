@@ -195,7 +195,7 @@ ip -n "$(cg_ns sw)" link add rec0 type veth peer name cam0 netns "$(cg_ns rec)"
 ip -n "$(cg_ns sw)" link set rec0 master br0 up
 ip -n "$(cg_ns rec)" addr add 192.0.2.1/24 dev cam0
 ip -n "$(cg_ns rec)" link set cam0 up
-has_filter() { cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress; }
+has_filter() { cg_exec rec tc filter show dev cam0 ingress | grep cg_tc_ingress >/dev/null; }
 t0=$(date +%s%N)
 cg_wait_for has_filter
 attached_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -215,7 +215,7 @@ sleep 3
 ctl --json status > "$WORK/status.json"
 check_ge "tc filter del and a deleted pin are counted" $((t_before + 2)) \
 	"$(json_get "$WORK/status.json" 'd["tamper"]["events"]')"
-cg_exec rec tc filter show dev cam0 ingress | grep -q cg_tc_ingress
+cg_exec rec tc filter show dev cam0 ingress | grep cg_tc_ingress >/dev/null
 check_eq "the deleted filter is back" 0 $?
 test -e "$CG_BPFFS/camguard/cg_pol_stats"
 check_eq "the deleted pin is back" 0 $?

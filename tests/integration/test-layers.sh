@@ -100,7 +100,7 @@ cg_flow out hik 203.0.113.10 9999 5 >/dev/null
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=""
 cg_exec rec tc filter del dev cam0 ingress
 cg_exec rec tc filter del dev cam0 egress
-cg_exec rec tc filter show dev cam0 ingress | grep -q cg_
+cg_exec rec tc filter show dev cam0 ingress | grep cg_ >/dev/null
 check_ne "BPF filters removed" 0 $?
 N=200
 out0=$(nft_counter "hikvision out egress")
@@ -117,7 +117,7 @@ ctl --json status > "$WORK/status.json"
 t0=$(json_get "$WORK/status.json" 'd["tamper"]["events"]')
 cg_exec rec nft flush table inet camguard
 sleep 3
-cg_exec rec nft list table inet camguard | grep -q "hikvision out egress"
+cg_exec rec nft list table inet camguard | grep "hikvision out egress" >/dev/null
 check_eq "flushed table restored" 0 $?
 cg_exec rec nft delete table inet camguard
 sleep 3
@@ -137,7 +137,7 @@ cg_exec rec "$CAMGUARDD" --unload -c "$WORK/camguard.conf" > "$WORK/unload.out" 
 check_eq "camguardd --unload succeeds" 0 $?
 cg_exec rec nft list table inet camguard >/dev/null 2>&1
 check_ne "--unload removed table inet camguard" 0 $?
-cg_exec rec tc filter show dev cam0 ingress | grep -q cg_
+cg_exec rec tc filter show dev cam0 ingress | grep cg_ >/dev/null
 check_ne "--unload removed the filters" 0 $?
 test -e "$CG_BPFFS/camguard/cg_pol_stats"
 check_ne "--unload removed the pins" 0 $?
