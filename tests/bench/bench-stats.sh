@@ -10,7 +10,7 @@
 # checksums: the default policy drops them as egress). The flood is trafgen
 # (-P 1: one process, pinned by trafgen to one CPU) cycling through 9,900 of
 # the same MACs (two dinc() bytes of periods 100 and 99), so it adds no
-# device while it runs.
+# device while it runs ("devices" in the flood line says so).
 #
 # Clients timed, one request at a time, each its own connection:
 #   "camguardctl" — the real binary, `camguardctl --json stats` (fork + exec
@@ -31,9 +31,12 @@ REQUESTS="${2:-200}"
 # line says how many requests were timed).
 BUDGET="${CG_BENCH_BUDGET:-40}"
 [ "$(id -u)" -eq 0 ] || { echo "tools/bench stats: needs root (namespaces, BPF)" >&2; exit 1; }
-[ "$DEVICES" -le 10000 ] || { echo "tools/bench stats: at most 10000 devices (100x100 MAC grid)" >&2; exit 2; }
+if [ "$DEVICES" -gt 10000 ] || [ "$DEVICES" -lt 200 ] || [ $((DEVICES % 100)) -ne 0 ]; then
+	echo "tools/bench stats: DEVICES must be a multiple of 100 from 200 to 10000 (a 100-wide MAC grid)" >&2
+	exit 2
+fi
 
-CG_NS="cgbs$$"
+export CG_NS="cgbs$$"
 # shellcheck source=../lib/topology.sh
 . tests/lib/topology.sh
 WORK=$(mktemp -d /tmp/cg-bench-stats.XXXXXX)
@@ -119,10 +122,12 @@ seen=$(devices_seen)
 [ "$seen" -ge "$DEVICES" ] || echo "tools/bench stats: only $seen of $DEVICES devices seen" >&2
 
 # --- the flood ---------------------------------------------------------------
-cat > "$WORK/flood.trafgen" <<'EOF'
+# Byte A counts 0..DEVICES/100-1, byte B 0..98: every (A, B) is a device
+# made above, so the flood adds none.
+cat > "$WORK/flood.trafgen" <<EOF
 {
   0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-  0x02, 0xcb, 0x00, 0x00, dinc(0, 99, 1), dinc(0, 98, 1),
+  0x02, 0xcb, 0x00, 0x00, dinc(0, $((DEVICES / 100 - 1)), 1), dinc(0, 98, 1),
   0x08, 0x00,
   0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, csumip(14, 33),
   192, 0, 2, 99,   203, 0, 113, 10,
