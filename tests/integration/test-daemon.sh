@@ -19,10 +19,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 WORK=$(mktemp -d /tmp/cg-int.XXXXXX)
-CAMGUARDD="$BUILD/daemon/camguardd"
-CTL="$BUILD/daemon/camguardctl"
-SOCK="$WORK/camguard.sock"
-DPID=""
+# shellcheck source=../lib/daemon.sh
+. "$HERE/../lib/daemon.sh"
 
 cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
@@ -65,15 +63,6 @@ allow = ( { to = "enclave"; } );
 EOF
 }
 
-start_daemon() {
-	# Not through cg_exec: a shell function in the background is a subshell,
-	# and $! must be the daemon itself for kill -9 below.
-	ip netns exec "$(cg_ns rec)" "$CAMGUARDD" -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1 &
-	DPID=$!
-	cg_wait_for test -S "$SOCK" && cg_wait_for "$CTL" -s "$SOCK" status
-}
-
-ctl() { cg_exec rec "$CTL" -s "$SOCK" "$@"; }
 stats() { ctl --json stats > "$WORK/stats.json"; }
 
 # ---------------------------------------------------------------------------

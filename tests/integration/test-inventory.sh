@@ -24,10 +24,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 WORK=$(mktemp -d /tmp/cg-inv.XXXXXX)
-CAMGUARDD="$BUILD/daemon/camguardd"
-CTL="$BUILD/daemon/camguardctl"
-SOCK="$WORK/camguard.sock"
-DPID=""
+# shellcheck source=../lib/daemon.sh
+. "$HERE/../lib/daemon.sh"
 
 cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
@@ -68,14 +66,6 @@ allow = ( { to = "enclave"; } );
 EOF
 }
 
-start_daemon() {
-	# Not through cg_exec: $! must be the daemon itself for kill -9 below.
-	ip netns exec "$(cg_ns rec)" "$CAMGUARDD" -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1 &
-	DPID=$!
-	cg_wait_for test -S "$SOCK" && cg_wait_for "$CTL" -s "$SOCK" status
-}
-
-ctl() { cg_exec rec "$CTL" -s "$SOCK" "$@"; }
 cameras() { ctl --json cameras > "$WORK/cameras.json"; }
 field() { json_get "$WORK/cameras.json" 'dev(d,"'"$1"'")["'"$2"'"]'; }
 

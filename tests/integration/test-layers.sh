@@ -20,10 +20,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 WORK=$(mktemp -d /tmp/cg-layers.XXXXXX)
-CAMGUARDD="$BUILD/daemon/camguardd"
-CTL="$BUILD/daemon/camguardctl"
-SOCK="$WORK/camguard.sock"
-DPID=""
+# shellcheck source=../lib/daemon.sh
+. "$HERE/../lib/daemon.sh"
 cleanup() {
 	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
 	cg_topology_destroy
@@ -45,12 +43,6 @@ action = "isolate";
 allow = ( { to = "enclave"; } );
 EOF
 
-start_daemon() {
-	ip netns exec "$(cg_ns rec)" "$CAMGUARDD" -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1 &
-	DPID=$!
-	cg_wait_for test -S "$SOCK" && cg_wait_for cg_exec rec "$CTL" -s "$SOCK" status
-}
-ctl() { cg_exec rec "$CTL" -s "$SOCK" "$@"; }
 nft_json() { cg_exec rec nft -j list table inet camguard > "$WORK/nft.json" 2>/dev/null; }
 # nft_counter "COMMENT": packets of the rule with that comment.
 nft_counter() {
