@@ -107,12 +107,15 @@ static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg
  * loop). They are collected as flat rows and written straight into the
  * reply's text by a json-c serializer: the same JSON, a few milliseconds.
  */
+/* Strings point into the inventory and the live model: the reply is
+ * serialized by control.c right after the command returns, in the same turn
+ * of the event loop, before anything can change them. */
 struct dev_row {
 	uint8_t mac[6];
-	char vendor[96];
-	char policy[CG_NAME_MAX];
-	char model[128];
-	char firmware[128];
+	const char *vendor;
+	const char *policy;
+	const char *model;
+	const char *firmware;
 	struct cg_counter c[CG_DIR_MAX][CG_VERDICT_MAX];
 };
 
@@ -166,10 +169,31 @@ static void pb_string(struct printbuf *pb, const char *s)
 	printbuf_memappend(pb, "\"", 1);
 }
 
+static void pb_str(struct printbuf *pb, const char *s)
+{
+	printbuf_memappend(pb, s, (int)strlen(s));
+}
+
+/* Decimal without printf: the device lists print 40,000 numbers a reply. */
+static void pb_u64(struct printbuf *pb, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	printbuf_memappend(pb, p, (int)(buf + sizeof(buf) - p));
+}
+
 static void pb_counter(struct printbuf *pb, const char *key, uint64_t packets, uint64_t bytes)
 {
-	sprintbuf(pb, "\"%s\":{\"packets\":%llu,\"bytes\":%llu}", key, (unsigned long long)packets,
-		  (unsigned long long)bytes);
+	printbuf_memappend(pb, "\"", 1);
+	pb_str(pb, key);
+	printbuf_memappend(pb, "\":{\"packets\":", 13);
+	pb_u64(pb, packets);
+	printbuf_memappend(pb, ",\"bytes\":", 9);
+	pb_u64(pb, bytes);
+	printbuf_memappend(pb, "}", 1);
 }
 
 static int rows_serialize(json_object *o, struct printbuf *pb, int level, int flags)
@@ -180,8 +204,15 @@ static int rows_serialize(json_object *o, struct printbuf *pb, int level, int fl
 	printbuf_memappend(pb, "[", 1);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dev_row *d = &r->v[i];
-		format_mac(d->mac, mac);
-		sprintbuf(pb, "%s{\"mac\":\"%s\",\"vendor\":", i ? "," : "", mac);
+		static const char hex[] = "0123456789abcdef";
+		for (int k = 0; k < 6; k++) {
+			mac[3 * k] = hex[d->mac[k] >> 4];
+			mac[3 * k + 1] = hex[d->mac[k] & 15];
+			mac[3 * k + 2] = k < 5 ? ':' : '\0';
+		}
+		pb_str(pb, i ? ",{\"mac\":\"" : "{\"mac\":\"");
+		printbuf_memappend(pb, mac, 17);
+		pb_str(pb, "\",\"vendor\":");
 		pb_string(pb, d->vendor);
 		if (r->info) {
 			printbuf_memappend(pb, ",\"model\":", 9);
@@ -203,7 +234,9 @@ static int rows_serialize(json_object *o, struct printbuf *pb, int level, int fl
 				pb_counter(pb, cg_verdict_to_string(v), t[v][0], t[v][1]);
 			}
 			for (int dir = 0; dir < CG_DIR_MAX; dir++) {
-				sprintbuf(pb, ",\"%s\":{", cg_dir_to_string(dir));
+				pb_str(pb, ",\"");
+				pb_str(pb, cg_dir_to_string(dir));
+				pb_str(pb, "\":{");
 				for (int v = 0; v < CG_VERDICT_MAX; v++) {
 					if (v)
 						printbuf_memappend(pb, ",", 1);
@@ -264,8 +297,8 @@ static void row_fill(struct dev_row *row, const uint8_t mac[6], const char *vend
 		     const char *policy, const struct cg_dev_stats *s)
 {
 	memcpy(row->mac, mac, 6);
-	snprintf(row->vendor, sizeof(row->vendor), "%s", vendor ? vendor : "");
-	snprintf(row->policy, sizeof(row->policy), "%s", policy ? policy : "");
+	row->vendor = vendor ? vendor : "";
+	row->policy = policy ? policy : "";
 	memcpy(row->c, s->c, sizeof(row->c));
 }
 
@@ -308,10 +341,10 @@ static json_object *device_info(struct cg_daemon *d, const struct cg_request *re
 		if (!row)
 			break;
 		memcpy(row->mac, v->mac, 6);
-		snprintf(row->vendor, sizeof(row->vendor), "%s", v->vendor);
-		snprintf(row->policy, sizeof(row->policy), "%s", v->policy);
-		snprintf(row->model, sizeof(row->model), "%s", v->facts[CG_INV_MODEL].value);
-		snprintf(row->firmware, sizeof(row->firmware), "%s", v->facts[CG_INV_FIRMWARE].value);
+		row->vendor = v->vendor;
+		row->policy = v->policy;
+		row->model = v->facts[CG_INV_MODEL].value;
+		row->firmware = v->facts[CG_INV_FIRMWARE].value;
 	}
 	return rows_json(&r);
 }
