@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "names.h"
 #include "load.h"
 #include "policy.h"
 #include "syntax.h"
@@ -44,7 +45,7 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 		for (size_t j = 0; j < p->nouis; j++)
 			nvend += p->ouis[j].vendor >= 0;
 		fprintf(out, "  %-16s id %-2u %-8s prefixes %zu (%zu listed, %zu from %zu vendor names), devices %zu, rules %zu, deny %zu prefixes from %zu lists%s  [%s]\n",
-			p->name, p->id, policy_action_to_string(p->action), p->nouis, p->nouis - nvend, nvend,
+			p->name, p->id, cg_action_to_string(p->action), p->nouis, p->nouis - nvend, nvend,
 			p->nvendors, p->ndevices, p->nrules, p->ndeny, p->ndeny_lists,
 			i == m->default_index ? " (default)" : "", p->origin.file);
 	}

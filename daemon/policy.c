@@ -13,6 +13,7 @@
 
 #include "cfgfile.h"
 #include "config.h"
+#include "names.h"
 #include "policy.h"
 #include "syntax.h"
 
@@ -23,27 +24,6 @@ static const char *const rule_keys[] = { "to", "from", "proto", "ports", "note",
 
 #define CG_VENDOR_MIN 3
 #define CG_VENDOR_MAX 255
-
-const char *policy_action_to_string(uint8_t a)
-{
-	switch (a) {
-	case CG_ACTION_ISOLATE: return "isolate";
-	case CG_ACTION_MONITOR: return "monitor";
-	case CG_ACTION_ALLOW: return "allow";
-	default: return "?";
-	}
-}
-
-int policy_action_from_string(const char *s)
-{
-	if (!strcmp(s, "isolate"))
-		return CG_ACTION_ISOLATE;
-	if (!strcmp(s, "monitor"))
-		return CG_ACTION_MONITOR;
-	if (!strcmp(s, "allow"))
-		return CG_ACTION_ALLOW;
-	return -EINVAL;
-}
 
 static void prefix_error(struct cg_diag *d, const char *file, int line, const char *kn,
 			 const char *s, int r, const struct cg_prefix *p)
@@ -512,7 +492,7 @@ int policy_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 	p.action = CG_ACTION_ISOLATE;
 	r = cfg_get_string(root, "", "action", file, d, buf, sizeof(buf), &line);
 	if (r == 0) {
-		int a = policy_action_from_string(buf);
+		int a = cg_action_from_string(buf);
 
 		if (a < 0)
 			diag_error(d, file, line, "'action': invalid value \"%s\" (expected \"isolate\", \"monitor\" or \"allow\")",

@@ -37,7 +37,5 @@ int policy_resolve_vendors(struct cg_model *m, const struct cg_registry *reg, st
  * described. 0, -EINVAL or -ENOMEM. */
 int policy_validate_all(struct cg_model *m, struct cg_diag *d);
 
-const char *policy_action_to_string(uint8_t action);
-int policy_action_from_string(const char *s);   /* enum cg_action or -EINVAL */
 
 #endif /* CAMGUARD_POLICY_H */
