@@ -716,7 +716,6 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	json_object *res = json_object_new_object(), *a, *o;
 	struct timespec now;
 	uint64_t misc[CG_MISC_MAX] = {};
-	char hex[65];
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	add_str(res, "version", CAMGUARD_VERSION);
@@ -731,7 +730,7 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	for (size_t i = 0; i < m->nfiles; i++) {
 		o = json_object_new_object();
 		add_str(o, "path", m->files[i]);
-		add_str(o, "sha256", filehash_file(m->files[i], hex) ? "" : hex);
+		add_str(o, "sha256", d->file_hashes ? d->file_hashes[i] : "");
 		json_object_array_add(a, o);
 	}
 	json_object_object_add(res, "files", a);

@@ -474,13 +474,49 @@ void compiled_free(struct cg_compiled *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static int mac_key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct cg_mac_key));
+}
+
+struct dev_pair {
+	struct cg_mac_key k;
+	struct cg_device v;
+};
+
+int compiled_sort_devices(struct cg_compiled *c)
+{
+	struct dev_pair *p = malloc((c->devs.n ? c->devs.n : 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->devs.n; i++)
+		p[i] = (struct dev_pair){ c->devs.keys[i], c->devs.values[i] };
+	qsort(p, c->devs.n, sizeof(*p), mac_key_cmp);
+	for (size_t i = 0; i < c->devs.n; i++) {
+		c->devs.keys[i] = p[i].k;
+		c->devs.values[i] = p[i].v;
+	}
+	free(p);
+	c->devs_sorted = true;
+	return 0;
+}
+
 unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 {
+	struct cg_mac_key key = {};
 	int best = -1;
 
-	for (size_t i = 0; i < c->devs.n; i++)
-		if (memcmp(c->devs.keys[i].addr, mac, 6) == 0)
-			return c->devs.values[i].policy;
+	memcpy(key.addr, mac, 6);
+	if (c->devs_sorted) {
+		const struct cg_mac_key *k = bsearch(&key, c->devs.keys, c->devs.n,
+						     sizeof(key), mac_key_cmp);
+		if (k)
+			return c->devs.values[k - c->devs.keys].policy;
+	} else {
+		for (size_t i = 0; i < c->devs.n; i++)
+			if (memcmp(&c->devs.keys[i], &key, sizeof(key)) == 0)
+				return c->devs.values[i].policy;
+	}
 	if (mac[0] & 0x02)
 		return c->conf.default_policy;
 	for (size_t i = 0; i < c->ouis.n; i++) {

@@ -10,6 +10,7 @@
 #ifndef CAMGUARD_COMPILE_H
 #define CAMGUARD_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../bpf/camguard.h"
@@ -36,6 +37,7 @@ struct cg_compiled {
 	struct cg_tab_lpm6 lpm6;
 	struct cg_ruleset *rulesets;
 	size_t nrulesets, cap_rulesets;
+	bool devs_sorted;              /* devs ordered by MAC (compiled_sort_devices) */
 };
 
 /*
@@ -45,6 +47,10 @@ struct cg_compiled {
  */
 int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen);
 void compiled_free(struct cg_compiled *c);
+
+/* Orders the device table by MAC so that compiled_policy_for() is a binary
+ * search: for asking about many devices (reload --dry-run). */
+int compiled_sort_devices(struct cg_compiled *c);
 
 /* The policy id c assigns to mac: exact device, else the longest OUI
  * prefix (never for a locally administered MAC), else the default. The

@@ -624,9 +624,13 @@ static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 
 /* ---- reload ------------------------------------------------------------- */
 
+/* Once per load: `status` shows these without reading the files again. */
 static void hash_files(struct cg_daemon *d)
 {
-	filehash_files((const char *const *)d->model.files, d->model.nfiles, d->files_hash);
+	free(d->file_hashes);
+	d->file_hashes = calloc(d->model.nfiles ? d->model.nfiles : 1, sizeof(*d->file_hashes));
+	filehash_files((const char *const *)d->model.files, d->model.nfiles, d->file_hashes,
+		       d->files_hash);
 }
 
 /* Devices (from the inventory) whose policy would change under `next`. */
@@ -692,8 +696,12 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 			log_err("Reload rejected: %s", err);
 		goto fail;
 	}
-	if (ret_changes)
+	if (ret_changes) {
+		/* One binary search per inventory device, not a scan of the
+		 * whole device table each time. */
+		compiled_sort_devices(&c);
 		*ret_changes = policy_changes(d, &c, &next);
+	}
 	if (dry_run) {
 		snprintf(err, errlen, "valid: %zu policies", next.npolicies);
 		compiled_free(&c);
@@ -1056,6 +1064,7 @@ out:
 	dataplane_free(d.dp);
 	free(d.ifaces);
 	free(d.protected);
+	free(d.file_hashes);
 	model_free(&d.model);
 	if (d.epfd >= 0)
 		close(d.epfd);

@@ -73,6 +73,7 @@ struct cg_daemon {
 	uint64_t events_seen;
 	uint64_t drop_samples;
 	char files_hash[65];       /* sha256 over every file of the live model */
+	char (*file_hashes)[65];   /* each file's sha256, as model.files; "" if unreadable */
 
 	struct cg_prefix *protected;  /* the recorder's own addresses (host prefixes) */
 	size_t nprotected;

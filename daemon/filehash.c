@@ -108,14 +108,17 @@ int filehash_file(const char *path, char out[65])
 	return rc;
 }
 
-void filehash_files(const char *const *paths, size_t n, char out[65])
+void filehash_files(const char *const *paths, size_t n, char (*ret_each)[65], char out[65])
 {
 	struct sha256 s;
 	char h[65];
 
 	sha256_init(&s);
 	for (size_t i = 0; i < n; i++) {
-		if (filehash_file(paths[i], h))
+		int rc = filehash_file(paths[i], h);
+		if (ret_each)
+			memcpy(ret_each[i], rc ? "" : h, rc ? 1 : 65);
+		if (rc)
 			memset(h, '0', 64), h[64] = '\0';
 		sha256_update(&s, h, 64);
 		sha256_update(&s, "  ", 2);

@@ -23,7 +23,8 @@ void sha256_hex(struct sha256 *s, char out[65]);
 /* The hash of one file's contents (as sha256sum prints it). */
 int filehash_file(const char *path, char out[65]);
 /* One hash over a set: SHA-256 of "HASH  PATH\n" lines, as `sha256sum FILES`
- * prints them; unreadable files hash as 64 zeros. */
-void filehash_files(const char *const *paths, size_t n, char out[65]);
+ * prints them; unreadable files hash as 64 zeros. ret_each (n entries, may
+ * be NULL) receives every file's own hash, "" for an unreadable one. */
+void filehash_files(const char *const *paths, size_t n, char (*ret_each)[65], char out[65]);
 
 #endif
