@@ -45,6 +45,26 @@ static void prefix_error(struct cg_diag *d, const char *file, int line, const ch
 
 /* ---- match ---------------------------------------------------------------- */
 
+/* The length of a list setting, checked against its limit, and an array of
+ * that many (+1) zeroed elements. NULL when over the limit (reported) or out
+ * of memory (d->oom). */
+static void *list_alloc(const config_setting_t *list, int max, size_t elem, const char *what,
+			const char *file, struct cg_diag *d, int *ret_n)
+{
+	int n = config_setting_length(list);
+	void *v;
+
+	if (n > max) {
+		diag_error(d, file, cfg_line(list), "too many %s (%d, max %d)", what, n, max);
+		return NULL;
+	}
+	v = calloc((size_t)n + 1, elem);
+	if (!v)
+		d->oom = true;
+	*ret_n = n;
+	return v;
+}
+
 static void parse_vendors(const config_setting_t *match, struct cg_policy_spec *p,
 			  const char *file, struct cg_diag *d)
 {
@@ -102,16 +122,9 @@ static void parse_ouis(const config_setting_t *match, struct cg_policy_spec *p, 
 
 	if (cfg_get_string_list(match, "match", "oui", file, d, &list) < 0)
 		return;
-	n = config_setting_length(list);
-	if (n > CG_MAX_OUIS) {
-		diag_error(d, file, cfg_line(list), "too many OUI prefixes (%d, max %d)", n, CG_MAX_OUIS);
+	p->ouis = list_alloc(list, CG_MAX_OUIS, sizeof(*p->ouis), "OUI prefixes", file, d, &n);
+	if (!p->ouis)
 		return;
-	}
-	p->ouis = calloc((size_t)n + 1, sizeof(*p->ouis));
-	if (!p->ouis) {
-		d->oom = true;
-		return;
-	}
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
 		const char *s = config_setting_get_string(e);
@@ -151,16 +164,9 @@ static void parse_devices(const config_setting_t *match, struct cg_policy_spec *
 
 	if (cfg_get_group_list(match, "match", "devices", file, d, &list) < 0)
 		return;
-	n = config_setting_length(list);
-	if (n > CG_MAX_DEVICES) {
-		diag_error(d, file, cfg_line(list), "too many devices (%d, max %d)", n, CG_MAX_DEVICES);
+	p->devices = list_alloc(list, CG_MAX_DEVICES, sizeof(*p->devices), "devices", file, d, &n);
+	if (!p->devices)
 		return;
-	}
-	p->devices = calloc((size_t)n + 1, sizeof(*p->devices));
-	if (!p->devices) {
-		d->oom = true;
-		return;
-	}
 	for (int i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
 		struct cg_device_spec *dev = &p->devices[p->ndevices];
@@ -214,16 +220,9 @@ static void parse_rules(const config_setting_t *root, struct cg_policy_spec *p, 
 
 	if (cfg_get_group_list(root, "", "allow", file, d, &list) < 0)
 		return;
-	n = config_setting_length(list);
-	if (n > CG_MAX_POLICY_RULES) {
-		diag_error(d, file, cfg_line(list), "too many allow rules (%d, max %d)", n, CG_MAX_POLICY_RULES);
+	p->rules = list_alloc(list, CG_MAX_POLICY_RULES, sizeof(*p->rules), "allow rules", file, d, &n);
+	if (!p->rules)
 		return;
-	}
-	p->rules = calloc((size_t)n + 1, sizeof(*p->rules));
-	if (!p->rules) {
-		d->oom = true;
-		return;
-	}
 	for (int i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
 		struct cg_rule_spec *rule = &p->rules[p->nrules];
@@ -393,16 +392,9 @@ static void parse_deny_lists(struct cg_model *m, const config_setting_t *root,
 
 	if (cfg_get_string_list(root, "", "deny_lists", file, d, &list) < 0)
 		return;
-	n = config_setting_length(list);
-	if (n > CG_MAX_DENY_LISTS) {
-		diag_error(d, file, cfg_line(list), "too many deny lists (%d, max %d)", n, CG_MAX_DENY_LISTS);
+	p->deny_lists = list_alloc(list, CG_MAX_DENY_LISTS, sizeof(*p->deny_lists), "deny lists", file, d, &n);
+	if (!p->deny_lists)
 		return;
-	}
-	p->deny_lists = calloc((size_t)n + 1, sizeof(*p->deny_lists));
-	if (!p->deny_lists) {
-		d->oom = true;
-		return;
-	}
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
 		const char *s = config_setting_get_string(e);
