@@ -4,12 +4,18 @@
  * it also greps well. Errors and warnings come first, then the summary
  * (only when the load succeeded), then the verdict line.
  */
+#include <grp.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 
 #include "check.h"
 #include "names.h"
 #include "load.h"
 #include "policy.h"
+#include "registry.h"
 #include "syntax.h"
 
 void check_print_summary(const struct cg_model *m, FILE *out)
@@ -51,6 +57,54 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 	}
 }
 
+/* Is path, or else the nearest existing directory above it, on a bpffs? */
+static bool on_bpffs(const char *path)
+{
+	char buf[CG_PATH_MAX];
+	struct statfs st;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (;;) {
+		if (statfs(buf, &st) == 0)
+			return st.f_type == BPF_FS_MAGIC;
+		char *slash = strrchr(buf, '/');
+		if (!slash || slash == buf)
+			return false;
+		*slash = '\0';
+	}
+}
+
+void check_host(const struct cg_model *m, struct cg_diag *d)
+{
+	const struct cg_config *c = &m->config;
+	char dir[CG_PATH_MAX], date[32], csv[CG_PATH_MAX + 16];
+
+	for (size_t i = 0; i < c->nifaces; i++)
+		if (!if_nametoindex(c->ifaces[i].name))
+			diag_warning(d, c->ifaces[i].origin.file, c->ifaces[i].origin.line,
+				     "interface %s does not exist on this host (yet): camguardd attaches to it when it appears",
+				     c->ifaces[i].name);
+	if (c->control_group[0] && !getgrnam(c->control_group))
+		diag_warning(d, c->path, 0,
+			     "control group %s does not exist: the control socket will be root only "
+			     "(meson install creates it with systemd-sysusers; or groupadd --system %s)",
+			     c->control_group, c->control_group);
+	if (!on_bpffs(c->pin_dir))
+		diag_warning(d, c->path, 0,
+			     "pin_dir %s is not on a bpffs: the unit mounts one before start "
+			     "(ExecStartPre=+camguardd --mount-bpffs), a daemon started by hand mounts its own",
+			     c->pin_dir);
+	if (!m->registry_read) {
+		/* Fills dir even when oui.csv is missing there. */
+		registry_locate(c->oui_registry, dir, sizeof(dir), date, sizeof(date));
+		snprintf(csv, sizeof(csv), "%s/oui.csv", dir);
+		if (access(csv, R_OK) != 0)
+			diag_warning(d, c->path, 0,
+				     "OUI registry %s is not readable: devices are shown without vendor names "
+				     "(install ieee-data or set oui_registry)", csv);
+	}
+}
+
 int check_main(const char *conf_path, FILE *out)
 {
 	struct cg_model m;
@@ -61,6 +115,8 @@ int check_main(const char *conf_path, FILE *out)
 		conf_path = CG_DEFAULT_CONF;
 	diag_init(&d);
 	r = model_load(conf_path, &m, &d);
+	if (r == 0)
+		check_host(&m, &d);
 	diag_print(&d, out);
 	if (r == 0)
 		check_print_summary(&m, out);

@@ -15,6 +15,11 @@
 /* Returns the exit code: 0 valid, 1 invalid. conf_path NULL: the default. */
 int check_main(const char *conf_path, FILE *out);
 
+/* What the configuration needs from the host it runs on, as warnings in d
+ * (things may still appear before the daemon starts): the interfaces, the
+ * control group, a bpffs under pin_dir, a readable OUI registry. */
+void check_host(const struct cg_model *m, struct cg_diag *d);
+
 /* The summary part alone, for a loaded model (the daemon logs it at start). */
 void check_print_summary(const struct cg_model *m, FILE *out);
 

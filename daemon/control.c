@@ -463,6 +463,32 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+/*
+ * systemd makes the unit's RuntimeDirectory root:root on every start
+ * (RuntimeDirectoryMode=0750 overrides tmpfiles.d), so the control group
+ * could not reach a socket inside it. When the socket lives in the
+ * directory systemd made for us ($RUNTIME_DIRECTORY), it is handed to the
+ * group: 0750 root:GROUP, members reach the socket, others do not even see
+ * it. Any other directory is the admin's and is left as it is.
+ */
+static int share_runtime_dir(const char *path, gid_t gid)
+{
+	const char *rt = getenv("RUNTIME_DIRECTORY");
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!rt || !slash || slash == dir)
+		return 0;
+	*slash = 0;
+	if (strcmp(rt, dir) != 0)
+		return 0;
+	if (chown(dir, (uid_t)-1, gid) < 0 || chmod(dir, 0750) < 0)
+		return -errno;
+	return 0;
+}
+
 int control_open(struct cg_daemon *d, const char *path, const char *group,
 		 struct cg_control **ret)
 {
@@ -491,6 +517,8 @@ int control_open(struct cg_daemon *d, const char *path, const char *group,
 		c->root_only = true;
 
 	if ((rc = make_parent(path)) || (rc = remove_stale(path)))
+		goto fail;
+	if (!c->root_only && (rc = share_runtime_dir(path, c->gid)))
 		goto fail;
 	c->listen_w = (struct cg_watch){
 		.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),

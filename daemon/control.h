@@ -25,7 +25,8 @@ struct cg_control;
  * root:group), registers it with the daemon's event loop. A stale socket
  * at path is replaced; a live one (another daemon answers) is -EADDRINUSE,
  * anything that is not a socket -EEXIST. The parent directory is created
- * (0755) when missing.
+ * (0755) when missing; when it is the unit's RuntimeDirectory
+ * ($RUNTIME_DIRECTORY) it is made 0750 root:group so members reach the socket.
  *
  * When group is empty or does not exist the socket is made 0600 (root
  * only) and control_open() still returns 0: control_root_only() tells the

@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -47,6 +48,7 @@
 
 #include "check.h"
 #include "compile.h"
+#include "config.h"
 #include "control.h"
 #include "daemon.h"
 #include "diag.h"
@@ -103,7 +105,8 @@ static int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-/* The pin directory must be on a bpffs: mount one at its parent if not. */
+/* The pin directory must be on a bpffs: mount one at its parent if not.
+ * Returns 1 when it mounted one, 0 when there was one, -errno. */
 static int ensure_bpffs(const char *pin_dir)
 {
 	char parent[CG_PATH_MAX];
@@ -119,9 +122,18 @@ static int ensure_bpffs(const char *pin_dir)
 		return rc;
 	if (statfs(parent, &st) < 0)
 		return -errno;
-	if (st.f_type != BPF_FS_MAGIC && mount("bpf", parent, "bpf", 0, "mode=0700") < 0)
+	bool mounted = st.f_type != BPF_FS_MAGIC;
+	if (mounted && mount("bpf", parent, "bpf", 0, "mode=0700") < 0)
 		return -errno;
-	return mkdir_p(pin_dir, 0700);
+	rc = mkdir_p(pin_dir, 0700);
+	return rc ? rc : mounted;
+}
+
+/* systemd's StatusText, after every change of the live generation. */
+static void notify_status(const struct cg_daemon *d)
+{
+	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\n", d->model.npolicies,
+		   d->dp->gen);
 }
 
 const char *daemon_policy_name(const struct cg_daemon *d, unsigned id)
@@ -291,11 +303,13 @@ static void reapply_protected(struct cg_daemon *d)
 		if (rc)
 			snprintf(err, sizeof(err), "%s", strerror(-rc));
 	}
-	if (rc)
+	if (rc) {
 		log_err("Failed to update the recorder's protected addresses: %s", err);
-	else
-		log_info("Recorder addresses changed: %zu protected, generation %u", d->nprotected,
-			 d->dp->gen);
+		return;
+	}
+	log_info("Recorder addresses changed: %zu protected, generation %u", d->nprotected,
+		 d->dp->gen);
+	notify_status(d);
 }
 
 /* ---- interfaces --------------------------------------------------------- */
@@ -743,8 +757,7 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 		 d->model.npolicies, d->dp->gen);
 	snprintf(err, errlen, "%s", d->last_reload.message);
 	log_info("Reloaded: %s", d->last_reload.message);
-	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\n", d->model.npolicies,
-		   d->dp->gen);
+	notify_status(d);
 	return 0;
 
 fail:
@@ -862,10 +875,15 @@ static int start_dataplane(struct cg_daemon *d)
 	int rc;
 
 	rc = ensure_bpffs(c->pin_dir);
-	if (rc) {
+	if (rc < 0) {
 		log_err("Failed to prepare the BPF pin directory %s: %s", c->pin_dir, strerror(-rc));
 		return rc;
 	}
+	/* Under the unit, ExecStartPre=+camguardd --mount-bpffs has mounted it
+	 * where the host sees it; this one is only as visible as our mount
+	 * namespace (a shell's when started by hand). */
+	if (rc > 0)
+		log_notice("Mounted a bpffs for %s", c->pin_dir);
 	rc = mkdir_p(c->state_dir, 0750);
 	if (rc) {
 		log_err("Failed to create the state directory %s: %s", c->state_dir, strerror(-rc));
@@ -1073,9 +1091,74 @@ out:
 	return exit_code;
 }
 
-/* ---- --unload ----------------------------------------------------------- */
+/* ---- --unload and --mount-bpffs ----------------------------------------- */
 
-int daemon_unload(const char *conf_path)
+/* The process holding a flock() on the file at fd, from /proc/locks; 0 if
+ * it cannot be told (another pid namespace, say). */
+static pid_t lock_holder(int fd)
+{
+	struct stat st;
+	char line[256];
+	pid_t pid = 0;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	FILE *f = fopen("/proc/locks", "re");
+	if (!f)
+		return 0;
+	while (!pid && fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		int p;
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &p, &maj, &min, &ino) == 4 &&
+		    maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino)
+			pid = p;
+	}
+	fclose(f);
+	return pid;
+}
+
+/*
+ * A running daemon puts back within seconds whatever --unload removes (it
+ * is tampering, to it), so --unload takes the daemon's own lock first and
+ * holds it while it works: no daemon runs meanwhile, and none can start.
+ * Returns the lock fd (or -1: no state directory, nothing to hold), or
+ * -EWOULDBLOCK (told on stderr) when a daemon holds it and force is off.
+ */
+static int unload_lock(const struct cg_config *c, bool force)
+{
+	char path[CG_PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/camguardd.lock", c->state_dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	pid_t pid = lock_holder(fd);
+	char who[48] = "camguardd";
+	if (pid > 0)
+		snprintf(who, sizeof(who), "camguardd (pid %d)", (int)pid);
+	if (force) {
+		fprintf(stderr,
+			"camguardd: --force: %s is running (it holds %s); unloading anyway.\n"
+			"camguardd: it will re-attach its programs, re-pin its maps and restore table inet camguard\n"
+			"camguardd: within about 2 seconds and count that as tampering. Stop it to unload for good.\n",
+			who, path);
+		close(fd);
+		return -1;
+	}
+	fprintf(stderr,
+		"camguardd: refusing to unload: %s is running (it holds %s) and would put\n"
+		"camguardd: everything back within seconds. Stop it first (systemctl stop camguardd):\n"
+		"camguardd: with on_exit = \"keep\" enforcement stays in place after the stop, for\n"
+		"camguardd: --unload to remove. --force unloads anyway (the daemon re-attaches).\n",
+		who, path);
+	close(fd);
+	return -EWOULDBLOCK;
+}
+
+int daemon_unload(const char *conf_path, bool force)
 {
 	struct cg_model m = {};
 	struct cg_diag diag;
@@ -1090,6 +1173,11 @@ int daemon_unload(const char *conf_path)
 		return 1;
 	}
 	diag_free(&diag);
+	int lock_fd = unload_lock(&m.config, force);
+	if (lock_fd == -EWOULDBLOCK) {
+		model_free(&m);
+		return 1;
+	}
 
 	for (size_t i = 0; i < m.config.nifaces; i++) {
 		int ifindex = (int)if_nametoindex(m.config.ifaces[i].name);
@@ -1134,5 +1222,37 @@ int daemon_unload(const char *conf_path)
 		printf("Removed pinned maps in %s\n", m.config.pin_dir);
 	}
 	model_free(&m);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return failures ? 1 : 0;
+}
+
+int daemon_mount_bpffs(const char *conf_path)
+{
+	struct cg_model m = {};
+	struct cg_diag diag;
+	char parent[CG_PATH_MAX];
+
+	/* Only pin_dir matters here: an invalid file is the daemon's to
+	 * report (with every error), right after this. */
+	diag_init(&diag);
+	config_parse(conf_path, &m, &diag);
+	diag_free(&diag);
+	snprintf(parent, sizeof(parent), "%s", m.config.pin_dir);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	int rc = ensure_bpffs(m.config.pin_dir);
+	if (rc < 0) {
+		fprintf(stderr, "camguardd: cannot mount a bpffs at %s for %s: %s\n", parent,
+			m.config.pin_dir, strerror(-rc));
+		if (rc == -EROFS || rc == -EACCES || rc == -EPERM)
+			fprintf(stderr, "camguardd: in a container, give it a bpffs (or an empty directory) at %s,\n"
+				"camguardd: e.g. systemd-nspawn --tmpfs=%s, or set pin_dir to a bpffs it has\n",
+				parent, parent);
+	} else if (rc > 0) {
+		printf("Mounted a bpffs at %s\n", parent);
+	}
+	model_free(&m);
+	return rc < 0 ? 1 : 0;
 }

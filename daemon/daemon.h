@@ -81,8 +81,12 @@ struct cg_daemon {
 
 /* The whole daemon: returns the process exit code. */
 int daemon_main(const char *conf_path);
-/* camguardd --unload: remove everything camguard attached, pinned and added. */
-int daemon_unload(const char *conf_path);
+/* camguardd --unload: remove everything camguard attached, pinned and added.
+ * Refuses while a daemon holds state_dir/camguardd.lock, unless force. */
+int daemon_unload(const char *conf_path, bool force);
+/* camguardd --mount-bpffs: mount a bpffs at pin_dir's parent when it is not
+ * one, in the caller's mount namespace (the unit's ExecStartPre=+). */
+int daemon_mount_bpffs(const char *conf_path);
 
 /* Reload from disk. dry_run: validate and compile only, fill ret_changes
  * (a JSON array of devices whose policy would change) when not NULL. */

@@ -49,10 +49,16 @@ check_eq "camguardd --check accepts the installed configuration" 0 $?
 
 UNIT="$DEST$PREFIX/lib/systemd/system/camguardd.service"
 check_grep "unit is Type=notify" "^Type=notify" "$UNIT"
-check_grep "unit reloads with SIGHUP" "^ExecReload=/bin/kill -HUP" "$UNIT"
+check_grep "unit reloads over the socket, waiting for the result" "^ExecReload=$PREFIX/bin/camguardctl reload$" "$UNIT"
+check_grep "unit mounts a bpffs outside its sandbox" "^ExecStartPre=+$PREFIX/sbin/camguardd --mount-bpffs" "$UNIT"
+check_eq "the --check summary is logged once per start (no ExecStartPre --check)" 0 \
+	"$(grep -c -- '^Exec.*--check' "$UNIT")"
+check_grep "installed camguard.conf names the installed policies.d" \
+	"^policy_dir = \"${ETC#"$DEST"}/policies.d\";" "$ETC/camguard.conf"
 if command -v systemd-analyze >/dev/null; then
 	# verify wants the executables where the unit says: point it at DESTDIR.
-	sed "s|$PREFIX/sbin/camguardd|$DEST$PREFIX/sbin/camguardd|g" "$UNIT" > "$DEST/camguardd.service"
+	sed -e "s|$PREFIX/sbin/camguardd|$DEST$PREFIX/sbin/camguardd|g" \
+	    -e "s|$PREFIX/bin/camguardctl|$DEST$PREFIX/bin/camguardctl|g" "$UNIT" > "$DEST/camguardd.service"
 	systemd-analyze verify --man=no "$DEST/camguardd.service" > "$DEST/verify.out" 2>&1
 	rc=$?
 	[ $rc -ne 0 ] && cat "$DEST/verify.out"
