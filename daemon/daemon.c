@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -35,7 +36,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -847,6 +847,11 @@ static int lock_instance(const struct cg_config *c)
 		close(fd);
 		return rc;
 	}
+	/* The holder's pid, for `camguardd --unload` to name. */
+	char pid[16];
+	int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_warning("Failed to write the pid to %s: %s", path, strerror(errno));
 	return fd;
 }
 
@@ -1093,31 +1098,6 @@ out:
 
 /* ---- --unload and --mount-bpffs ----------------------------------------- */
 
-/* The process holding a flock() on the file at fd, from /proc/locks; 0 if
- * it cannot be told (another pid namespace, say). */
-static pid_t lock_holder(int fd)
-{
-	struct stat st;
-	char line[256];
-	pid_t pid = 0;
-
-	if (fstat(fd, &st) < 0)
-		return 0;
-	FILE *f = fopen("/proc/locks", "re");
-	if (!f)
-		return 0;
-	while (!pid && fgets(line, sizeof(line), f)) {
-		unsigned maj, min;
-		unsigned long ino;
-		int p;
-		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &p, &maj, &min, &ino) == 4 &&
-		    maj == major(st.st_dev) && min == minor(st.st_dev) && ino == st.st_ino)
-			pid = p;
-	}
-	fclose(f);
-	return pid;
-}
-
 /*
  * A running daemon puts back within seconds whatever --unload removes (it
  * is tampering, to it), so --unload takes the daemon's own lock first and
@@ -1135,10 +1115,11 @@ static int unload_lock(const struct cg_config *c, bool force)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return fd;
-	pid_t pid = lock_holder(fd);
-	char who[48] = "camguardd";
+	char who[48] = "camguardd", buf[16] = "";
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int pid = n > 0 ? atoi(buf) : 0;
 	if (pid > 0)
-		snprintf(who, sizeof(who), "camguardd (pid %d)", (int)pid);
+		snprintf(who, sizeof(who), "camguardd (pid %d)", pid);
 	if (force) {
 		fprintf(stderr,
 			"camguardd: --force: %s is running (it holds %s); unloading anyway.\n"
@@ -1227,6 +1208,29 @@ int daemon_unload(const char *conf_path, bool force)
 	return failures ? 1 : 0;
 }
 
+/*
+ * systemd runs even an ExecStartPre=+ command in a mount namespace of the
+ * unit's own when PrivateTmp= is on (252 does; the "+" only drops the rest
+ * of the sandbox), a one-way copy of the host's: a bpffs mounted there
+ * vanishes with it and the daemon gets none. The host's namespace is PID
+ * 1's; a shell's is usually that one already.
+ */
+static int enter_host_mntns(void)
+{
+	struct stat host, self;
+
+	if (stat("/proc/1/ns/mnt", &host) < 0 || stat("/proc/self/ns/mnt", &self) < 0)
+		return -errno;
+	if (host.st_dev == self.st_dev && host.st_ino == self.st_ino)
+		return 0;
+	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = setns(fd, CLONE_NEWNS) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
 int daemon_mount_bpffs(const char *conf_path)
 {
 	struct cg_model m = {};
@@ -1242,7 +1246,11 @@ int daemon_mount_bpffs(const char *conf_path)
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent)
 		*slash = '\0';
-	int rc = ensure_bpffs(m.config.pin_dir);
+	int rc = enter_host_mntns();
+	if (rc < 0)
+		fprintf(stderr, "camguardd: cannot enter PID 1's mount namespace: %s\n", strerror(-rc));
+	else
+		rc = ensure_bpffs(m.config.pin_dir);
 	if (rc < 0) {
 		fprintf(stderr, "camguardd: cannot mount a bpffs at %s for %s: %s\n", parent,
 			m.config.pin_dir, strerror(-rc));
