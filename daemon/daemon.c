@@ -573,6 +573,8 @@ static void save_inventory(struct cg_daemon *d, bool now)
 /* Pins that vanished are put back: they are what a restart adopts. */
 static int repair_pins(struct cg_daemon *d)
 {
+	/* `camguardd --unload --force` removes the directory as well. */
+	mkdir_p(d->model.config.pin_dir, 0700);
 	int repaired = dataplane_repin(d->dp, d->model.config.pin_dir);
 	if (repaired > 0) {
 		snprintf(d->last_tamper, sizeof(d->last_tamper),

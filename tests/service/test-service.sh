@@ -258,6 +258,18 @@ ct camguardd --unload -c "$CONF" > "$T/unload1.out" 2>&1
 check_eq "camguardd --unload refuses while the daemon runs" 1 $?
 check_grep "  ... and says why" "refusing to unload: camguardd (pid [0-9]*) is running" "$T/unload1.out"
 check_ge "  ... the filters stay" 1 "$(ct tc filter show dev cg-cam0 ingress | grep -c bpf)"
+ct camguardd --unload --force -c "$CONF" > "$T/unload-force.out" 2>&1
+check_eq "camguardd --unload --force unloads under the running daemon" 0 $?
+check_grep "  ... and says what follows" "it will re-attach its programs" "$T/unload-force.out"
+back=0
+for _ in $(seq 30); do
+	if ct tc filter show dev cg-cam0 ingress | grep -q bpf && ct test -e /sys/fs/bpf/camguard/cg_conf; then
+		back=1; break
+	fi
+	sleep 0.2
+done
+check_eq "  ... and the daemon puts filters and pins back (tamper)" 1 "$back"
+check_eq "  ... the camera is isolated again" 0 "$(probe 203.0.113.10)"
 
 # ---- stop with on_exit = "keep" ----------------------------------------------
 d2=$(drops)
