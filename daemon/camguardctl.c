@@ -364,13 +364,20 @@ static int do_stats(int argc, char **argv)
 		return usage_error("stats", "stats: unexpected argument '%s'", argv[optind]);
 	if (prom && json_output)
 		return usage_error("stats", "stats: --json and --prometheus exclude each other");
+	if (prom && (req.policy[0] || req.has_device))
+		return usage_error("stats", "stats: --prometheus covers the whole host (no --policy or --device)");
+	req.prometheus = prom;
 	json_object *res = call(&req);
 	if (!res)
 		return EXIT_FAILURE;
 	int rc = 0;
 	if (prom) {
-		if (protocol_render_prometheus(res, stdout))
+		json_object *text;
+		if (!json_object_object_get_ex(res, "exposition", &text) ||
+		    !json_object_is_type(text, json_type_string))
 			rc = error("EPROTO", "unexpected reply from the daemon (try --json)");
+		else
+			fputs(json_object_get_string(text), stdout);
 	} else {
 		rc = print_result(CG_CMD_STATS, res);
 	}
@@ -427,7 +434,8 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "  --policy P      only policy P and its devices\n"
 	  "  --device MAC    only the device with this MAC address\n"
-	  "  --prometheus    Prometheus text exposition format (node_exporter textfile collector)\n"
+	  "  --prometheus    the Prometheus text exposition of the whole host, as the daemon\n"
+	  "                  writes it to metrics.textfile (see camguardd(8) for the metrics)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "cameras", do_cameras, "[--summary] [--json]",
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",

@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "filehash.h"
 #include "inventory.h"
+#include "metrics.h"
 #include "names.h"
 #include "nft.h"
 
@@ -349,6 +350,31 @@ static json_object *device_info(struct cg_daemon *d, const struct cg_request *re
 	return rows_json(&r);
 }
 
+/* {"exposition": "..."}: the same text the textfile gets (metrics.c). */
+static int stats_prometheus(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+			    struct cg_proto_error *err)
+{
+	struct printbuf *pb;
+	int rc;
+
+	if (req->policy[0] || req->has_device)
+		return protocol_error(err, "EINVAL",
+				      "argument \"prometheus\": the exposition covers the whole host (no \"policy\" or \"device\")");
+	pb = printbuf_new();
+	if (!pb)
+		return protocol_error(err, "ENOMEM", "out of memory");
+	rc = metrics_render_now(d, pb);
+	if (rc) {
+		printbuf_free(pb);
+		return protocol_error(err, protocol_errno_name(rc), "cannot read the counters: %s",
+				      strerror(-rc));
+	}
+	*ret = json_object_new_object();
+	json_object_object_add(*ret, "exposition", json_object_new_string_len(pb->buf, pb->bpos));
+	printbuf_free(pb);
+	return 0;
+}
+
 static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		     struct cg_proto_error *err)
 {
@@ -359,6 +385,8 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	struct devices_ctx x = { .d = d, .req = req };
 	int rc;
 
+	if (req->prometheus)
+		return stats_prometheus(d, req, ret, err);
 	if (req->policy[0] && model_find_policy(m, req->policy) < 0)
 		return protocol_error(err, "ENOENT", "no policy \"%s\"", req->policy);
 	pc = calloc(CG_POLSTAT_ENTRIES, sizeof(*pc));
@@ -701,7 +729,8 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
 /* ---- status ------------------------------------------------------------ */
 
 /* {"version","pid","started","uptime","generation","config","policies",
- *  "files":[{"path","sha256"}],"files_hash",
+ *  "files":[{"path","sha256"}],"files_hash","policy_set_hash",
+ *  "metrics":{"textfile","interval","max_devices","written","failed","skipped"},
  *  "registry":{"path","date","read","entries"},
  *  "interfaces":[{"name","mode","ifindex","hooks":{"tc-ingress":bool,...},
  *                 "expected":["tc-ingress",...],"attaches","error"}],
@@ -735,6 +764,15 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	}
 	json_object_object_add(res, "files", a);
 	add_str(res, "files_hash", d->files_hash);
+	add_str(res, "policy_set_hash", d->policy_set_hash);
+	o = json_object_new_object();
+	add_str(o, "textfile", d->model.config.metrics_textfile);
+	add_u64(o, "interval", d->model.config.metrics_interval);
+	add_u64(o, "max_devices", d->model.config.metrics_max_devices);
+	add_u64(o, "written", d->metrics.written);
+	add_u64(o, "failed", d->metrics.failed);
+	add_u64(o, "skipped", d->metrics.skipped);
+	json_object_object_add(res, "metrics", o);
 
 	o = json_object_new_object();
 	add_str(o, "path", m->registry_used);

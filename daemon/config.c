@@ -13,10 +13,11 @@
 
 static const char *const top_keys[] = {
 	"interfaces", "enclave", "default_policy", "policy_dir", "nftables", "on_exit",
-	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", NULL
+	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", NULL
 };
 static const char *const iface_keys[] = { "name", "mode", NULL };
 static const char *const control_keys[] = { "socket", "group", NULL };
+static const char *const metrics_keys[] = { "textfile", "interval", "max_devices", NULL };
 
 void config_defaults(struct cg_config *c)
 {
@@ -31,6 +32,8 @@ void config_defaults(struct cg_config *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", CG_DEFAULT_STATE_DIR);
 	c->oui_registry[0] = 0;  /* empty: registry_locate() picks */
 	c->max_devices = CG_DEV_STATS_DEFAULT;
+	c->metrics_interval = CG_METRICS_INTERVAL_DEFAULT;
+	c->metrics_max_devices = CG_METRICS_MAX_DEVICES_DEFAULT;
 }
 
 int config_resolve_path(const char *base, const char *path, char *buf, size_t size)
@@ -214,6 +217,33 @@ static void parse_path(const config_setting_t *g, const char *ctx, const char *k
 		diag_error(d, file, line, "'%s' is too long", kn);
 }
 
+/* metrics = { textfile = "/var/lib/prometheus/node-exporter/camguard.prom";
+ *             interval = "30s"; max_devices = 4096; } */
+static void parse_metrics(const config_setting_t *root, struct cg_config *c, const char *file,
+			  struct cg_diag *d)
+{
+	config_setting_t *g;
+	char buf[32];
+	long long v;
+	int line = 0;
+
+	if (cfg_get_group(root, "", "metrics", file, d, &g) < 0)
+		return;
+	cfg_check_keys(g, "metrics", metrics_keys, file, d);
+	parse_path(g, "metrics", "textfile", true, file, d, c->metrics_textfile,
+		   sizeof(c->metrics_textfile));
+	if (cfg_get_string(g, "metrics", "interval", file, d, buf, sizeof(buf), &line) == 0) {
+		int64_t s;
+		if (syntax_parse_duration(buf, &s) < 0 || s < 1 || s > 86400)
+			diag_error(d, file, line, "'metrics.interval': invalid duration \"%s\" (1s to 24h, e.g. \"30s\", \"5m\")",
+				   buf);
+		else
+			c->metrics_interval = (uint32_t)s;
+	}
+	if (cfg_get_int(g, "metrics", "max_devices", file, d, 0, CG_MAX_DEV_STATS, &v, NULL) == 0)
+		c->metrics_max_devices = (uint32_t)v;
+}
+
 int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 {
 	struct cg_config *c = &m->config;
@@ -284,6 +314,7 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 
 	if (cfg_get_int(root, "", "max_devices", file, d, 1024, CG_MAX_DEV_STATS, &v, NULL) == 0)
 		c->max_devices = (uint32_t)v;
+	parse_metrics(root, c, file, d);
 
 	cfgfile_close(&f);
 	if (d->oom)

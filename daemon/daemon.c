@@ -57,6 +57,7 @@
 #include "inventory.h"
 #include "load.h"
 #include "log.h"
+#include "metrics.h"
 #include "names.h"
 #include "nft.h"
 #include "registry.h"
@@ -587,10 +588,14 @@ static int repair_pins(struct cg_daemon *d)
 
 static void tamper_check(struct cg_daemon *d)
 {
-	int n = ifaces_sync(d, true) + repair_pins(d);
+	int hooks = ifaces_sync(d, true), pins = repair_pins(d), n = hooks + pins;
+	d->tamper_by_kind[CG_TAMPER_HOOK] += (uint64_t)hooks;
+	d->tamper_by_kind[CG_TAMPER_PIN] += (uint64_t)pins;
 	if (d->nft) {
 		int rc = nft_check_and_repair(d->nft);
+		d->nft_up = rc >= 0;
 		if (rc > 0) {
+			d->tamper_by_kind[CG_TAMPER_NFTABLES]++;
 			snprintf(d->last_tamper, sizeof(d->last_tamper),
 				 "nftables table inet camguard was changed; restored");
 			log_warning("Tamper: %s", d->last_tamper);
@@ -622,11 +627,17 @@ static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 	if (read(w->fd, &expirations, sizeof(expirations)) < 0)
 		return;
 	ticks++;
-	d->tamper_events += (uint64_t)ifaces_sync(d, true);
+	int hooks = ifaces_sync(d, true);
+	d->tamper_events += (uint64_t)hooks;
+	d->tamper_by_kind[CG_TAMPER_HOOK] += (uint64_t)hooks;
 	if (ticks % TAMPER_EVERY == 0)
 		tamper_check(d);
 	if (ticks % COUNTERS_EVERY == 0)
 		dataplane_foreach_device(d->dp, refresh_one, d);
+	int mrc = metrics_tick(d);
+	if (mrc < 0)
+		log_err("Failed to write the metrics textfile %s: %s", d->model.config.metrics_textfile,
+			strerror(-mrc));
 	if (ticks % SAVE_EVERY == 0)
 		save_inventory(d, false);
 	if (ticks % DROP_SUMMARY_EVERY == 0) {
@@ -647,6 +658,9 @@ static void hash_files(struct cg_daemon *d)
 	d->file_hashes = calloc(d->model.nfiles ? d->model.nfiles : 1, sizeof(*d->file_hashes));
 	filehash_files((const char *const *)d->model.files, d->model.nfiles, d->file_hashes,
 		       d->files_hash);
+	/* The set without camguard.conf (files[0]), which differs per host. */
+	filehash_set((const char *const *)d->model.files + 1, (const char (*)[65])d->file_hashes + 1,
+		     d->model.nfiles ? d->model.nfiles - 1 : 0, d->policy_set_hash);
 }
 
 /* Devices (from the inventory) whose policy would change under `next`. */
@@ -755,6 +769,7 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	malloc_trim(0);
 	d->last_reload = (struct cg_reload_result){ .ok = true, .when = time(NULL),
 						    .generation = d->dp->gen };
+	d->last_reload_ok = d->last_reload.when;
 	snprintf(d->last_reload.message, sizeof(d->last_reload.message), "%zu policies, generation %u",
 		 d->model.npolicies, d->dp->gen);
 	snprintf(err, errlen, "%s", d->last_reload.message);
@@ -1048,6 +1063,8 @@ int daemon_main(const char *conf_path)
 						   .generation = d.dp->gen };
 	snprintf(d.last_reload.message, sizeof(d.last_reload.message), "initial load, %zu policies",
 		 d.model.npolicies);
+	d.last_reload_ok = d.last_reload.when;
+	d.nft_up = d.nft != NULL;
 	log_info("camguardd %s enforcing %zu policies on %zu interfaces (generation %u)",
 		 CAMGUARD_VERSION, d.model.npolicies, d.nifaces, d.dp->gen);
 	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\nMAINPID=%d\n",

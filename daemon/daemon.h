@@ -50,6 +50,14 @@ struct cg_reload_result {
 	uint32_t generation;
 };
 
+/* What a tamper event restored (camguard_tamper_events_total{kind}). */
+enum cg_tamper_kind {
+	CG_TAMPER_HOOK = 0,      /* a filter was removed from an interface */
+	CG_TAMPER_PIN,           /* pinned maps were removed */
+	CG_TAMPER_NFTABLES,      /* table inet camguard was flushed, deleted or changed */
+	CG_TAMPER_MAX
+};
+
 struct cg_daemon {
 	char conf_path[CG_PATH_MAX];
 	struct cg_model model;     /* the live policy set */
@@ -69,11 +77,21 @@ struct cg_daemon {
 	uint64_t reloads_ok, reloads_failed;
 	struct cg_reload_result last_reload;
 	uint64_t tamper_events;
+	uint64_t tamper_by_kind[CG_TAMPER_MAX];
 	char last_tamper[256];
+	time_t last_reload_ok;     /* when the enforced policy set was loaded */
+	bool nft_up;               /* table inet camguard as last applied (tamper check) */
 	uint64_t events_seen;
 	uint64_t drop_samples;
 	char files_hash[65];       /* sha256 over every file of the live model */
 	char (*file_hashes)[65];   /* each file's sha256, as model.files; "" if unreadable */
+	char policy_set_hash[65];  /* the policies.d files only, by base name (filehash_set) */
+
+	struct {                   /* the textfile writer (metrics.c) */
+		int pid;           /* the writing child, 0 if none */
+		uint64_t due_ms;   /* CLOCK_MONOTONIC of the next write */
+		uint64_t written, failed, skipped;
+	} metrics;
 
 	struct cg_prefix *protected;  /* the recorder's own addresses (host prefixes) */
 	size_t nprotected;

@@ -127,3 +127,22 @@ void filehash_files(const char *const *paths, size_t n, char (*ret_each)[65], ch
 	}
 	sha256_hex(&s, out);
 }
+
+void filehash_set(const char *const *paths, const char (*each)[65], size_t n, char out[65])
+{
+	struct sha256 s;
+
+	sha256_init(&s);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(paths[i], '/');
+		base = base ? base + 1 : paths[i];
+		if (each && each[i][0])
+			sha256_update(&s, each[i], 64);
+		else
+			sha256_update(&s, "0000000000000000000000000000000000000000000000000000000000000000", 64);
+		sha256_update(&s, "  ", 2);
+		sha256_update(&s, base, strlen(base));
+		sha256_update(&s, "\n", 1);
+	}
+	sha256_hex(&s, out);
+}

@@ -27,4 +27,10 @@ int filehash_file(const char *path, char out[65]);
  * be NULL) receives every file's own hash, "" for an unreadable one. */
 void filehash_files(const char *const *paths, size_t n, char (*ret_each)[65], char out[65]);
 
+/* The hash of a policy set that does not depend on where it is installed:
+ * SHA-256 of "HASH  BASENAME\n" lines of already computed hashes (each[i]
+ * for paths[i]; "" hashes as 64 zeros). Hosts with the same files in
+ * policy directories at different paths get the same value. */
+void filehash_set(const char *const *paths, const char (*each)[65], size_t n, char out[65]);
+
 #endif

@@ -48,6 +48,11 @@ struct cg_port_range {
 #define CG_MAX_DENY_PREFIXES   CG_MAX_PEERS /* prefixes over all deny lists    */
 #define CG_NOTE_MAX            128    /* sizeof(note), including the NUL       */
 #define CG_MAX_DEV_STATS       (1u << 24) /* upper bound of max_devices        */
+#define CG_MAX_POLICY_LABELS   8      /* labels = { ... } of one policy (issue 17) */
+#define CG_LABEL_KEY_MAX       32     /* sizeof(key), including the NUL        */
+#define CG_LABEL_VALUE_MAX     64     /* sizeof(value), including the NUL      */
+#define CG_METRICS_INTERVAL_DEFAULT    30    /* seconds between textfile writes */
+#define CG_METRICS_MAX_DEVICES_DEFAULT 4096  /* per-device series in the exposition */
 
 /* One entry of a policy's allow list. */
 struct cg_rule_spec {
@@ -75,6 +80,14 @@ struct cg_device_spec {
 	struct cg_origin origin;
 };
 
+/* A Prometheus label of a policy, exported on its devices' series
+ * (labels = { risk = "high"; }): the key is a label name that no camguard
+ * series uses itself. */
+struct cg_label {
+	char key[CG_LABEL_KEY_MAX];
+	char value[CG_LABEL_VALUE_MAX];
+};
+
 struct cg_policy_spec {
 	char name[CG_NAME_MAX];
 	uint8_t action;          /* enum cg_action */
@@ -94,6 +107,8 @@ struct cg_policy_spec {
 	struct cg_prefix *deny;  /* the prefixes read from those files */
 	size_t ndeny;
 	struct cg_origin *deny_origins; /* parallel to deny[]: deny-list file and line */
+	struct cg_label labels[CG_MAX_POLICY_LABELS];
+	size_t nlabels;
 
 	struct cg_origin origin; /* the policy file */
 };
@@ -128,6 +143,9 @@ struct cg_config {
 	char state_dir[CG_PATH_MAX];
 	char oui_registry[CG_PATH_MAX];   /* directory with oui.csv, mam.csv, oui36.csv */
 	uint32_t max_devices;             /* LRU device counter entries */
+	char metrics_textfile[CG_PATH_MAX]; /* "": no textfile is written */
+	uint32_t metrics_interval;        /* seconds */
+	uint32_t metrics_max_devices;     /* devices with their own series */
 };
 
 /* A whole load: the config, every policy, and the default policy's index. */

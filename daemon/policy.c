@@ -17,7 +17,8 @@
 #include "policy.h"
 #include "syntax.h"
 
-static const char *const top_keys[] = { "name", "action", "match", "allow", "deny_lists", NULL };
+static const char *const top_keys[] = { "name", "action", "match", "allow", "deny_lists", "labels",
+					 NULL };
 static const char *const match_keys[] = { "vendors", "oui", "devices", NULL };
 static const char *const device_keys[] = { "mac", "note", NULL };
 static const char *const rule_keys[] = { "to", "from", "proto", "ports", "note", NULL };
@@ -417,6 +418,64 @@ static void parse_deny_lists(struct cg_model *m, const config_setting_t *root,
 	}
 }
 
+/* ---- labels ---------------------------------------------------------------- */
+
+/* Label names camguard's own series carry, and those Prometheus adds at
+ * scrape time: a policy label of that name would collide with them. */
+static const char *const reserved_labels[] = {
+	"mac", "vendor", "policy", "model", "firmware", "mismatch", "direction", "verdict",
+	"reason", "interface", "hook", "kind", "result", "sha256", "mode", "version",
+	"instance", "job", "site", "host", NULL
+};
+
+/* labels = { risk = "high"; owner = "facilities"; }: exported on the
+ * device series (camguard_device_info) so that alerts can select by them. */
+static void parse_labels(const config_setting_t *root, struct cg_policy_spec *p, const char *file,
+			 struct cg_diag *d)
+{
+	config_setting_t *g;
+	int n;
+
+	if (cfg_get_group(root, "", "labels", file, d, &g) < 0)
+		return;
+	n = config_setting_length(g);
+	if (n > CG_MAX_POLICY_LABELS) {
+		diag_error(d, file, cfg_line(g), "too many labels (%d, max %d)", n, CG_MAX_POLICY_LABELS);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+		const char *key = config_setting_name(e), *val;
+		char kn[64];
+		bool ok = true;
+
+		snprintf(kn, sizeof(kn), "labels.%s", key);
+		if (strlen(key) >= CG_LABEL_KEY_MAX || !syntax_valid_label_name(key)) {
+			diag_error(d, file, cfg_line(e), "'%s': invalid label name (1-%d characters of a-z, A-Z, 0-9, '_'; not starting with a digit or \"__\")",
+				   kn, CG_LABEL_KEY_MAX - 1);
+			continue;
+		}
+		for (const char *const *r = reserved_labels; *r; r++)
+			if (!strcmp(key, *r)) {
+				diag_error(d, file, cfg_line(e), "'%s': label name '%s' is used by camguard's own series or by Prometheus",
+					   kn, key);
+				ok = false;
+			}
+		if (!ok)
+			continue;
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			diag_error(d, file, cfg_line(e), "'%s' must be a string", kn);
+			continue;
+		}
+		val = config_setting_get_string(e);
+		if (cfg_check_string(val, kn, cfg_line(e), CG_LABEL_VALUE_MAX - 1, file, d) < 0)
+			continue;
+		snprintf(p->labels[p->nlabels].key, CG_LABEL_KEY_MAX, "%s", key);
+		snprintf(p->labels[p->nlabels].value, CG_LABEL_VALUE_MAX, "%s", val);
+		p->nlabels++;
+	}
+}
+
 /* ---- one file --------------------------------------------------------------- */
 
 static void policy_spec_free(struct cg_policy_spec *p)
@@ -501,6 +560,7 @@ int policy_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 	}
 	parse_rules(root, &p, file, d);
 	parse_deny_lists(m, root, &p, file, d);
+	parse_labels(root, &p, file, d);
 	cfgfile_close(&f);
 
 	if (d->oom) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * protocol.c — request parsing and validation, reply building, and the
- * client's renderers (tables, Prometheus). See protocol.h for the wire
+ * client's renderers (tables). See protocol.h for the wire
  * format. Everything here is a pure function of its input: the fuzz harness
  * drives protocol_parse_request() directly.
  */
@@ -56,6 +56,12 @@ static int set_dry_run(struct cg_request *req, json_object *v, struct cg_proto_e
 	return 0;
 }
 
+static int set_prometheus(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->prometheus = json_object_get_boolean(v);
+	return 0;
+}
+
 static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_error *err)
 {
 	req->summary = json_object_get_boolean(v);
@@ -65,6 +71,7 @@ static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_e
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
+	{ "prometheus", json_type_boolean, set_prometheus },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec reload_args[] = {
@@ -424,6 +431,8 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 				 req->device[5]);
 			json_object_object_add(a, "device", json_object_new_string(mac));
 		}
+		if (req->prometheus)
+			json_object_object_add(a, "prometheus", json_object_new_boolean(1));
 		break;
 	case CG_CMD_RELOAD:
 		json_object_object_add(a, "dry_run", json_object_new_boolean(req->dry_run));
@@ -1071,137 +1080,4 @@ int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
 	case CG_CMD_RELOAD: return render_reload(result, out);
 	default: return -EINVAL;
 	}
-}
-
-/* ---- Prometheus -------------------------------------------------------------- */
-
-void protocol_prom_escape(const char *s, char *buf, size_t len)
-{
-	size_t j = 0;
-
-	if (!len)
-		return;
-	for (; *s && j + 1 < len; s++) {
-		const char *esc = *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" : *s == '\n' ? "\\n" : NULL;
-		if (esc) {
-			if (j + 2 >= len)
-				break;
-			buf[j++] = esc[0];
-			buf[j++] = esc[1];
-		} else {
-			buf[j++] = *s;
-		}
-	}
-	buf[j] = 0;
-}
-
-static void prom_family(FILE *out, const char *name, const char *type, const char *help)
-{
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* The per-reason counters: member is "packets" or "bytes". */
-static void prom_reasons(FILE *out, json_object *pols, const char *metric, const char *member)
-{
-	char pol[200];
-
-	for (size_t i = 0; i < array_len(pols); i++) {
-		json_object *p = json_object_array_get_idx(pols, i), *dirs = get(p, "directions");
-		if (!dirs || !json_object_is_type(dirs, json_type_object))
-			continue;
-		protocol_prom_escape(get_str(p, "name"), pol, sizeof(pol));
-		json_object_object_foreach(dirs, dir, d) {
-			static const char *const verdicts[] = { "pass", "drop" };
-			for (int v = 0; v < 2; v++) {
-				json_object *reasons = get(get(d, verdicts[v]), "reasons");
-				if (!reasons || !json_object_is_type(reasons, json_type_object))
-					continue;
-				json_object_object_foreach(reasons, reason, r)
-					fprintf(out,
-						"%s{policy=\"%s\",direction=\"%s\",verdict=\"%s\",reason=\"%s\"} %llu\n",
-						metric, pol, dir, verdicts[v], reason,
-						(unsigned long long)get_u64(r, member));
-			}
-		}
-	}
-}
-
-static void prom_devices(FILE *out, json_object *devs, const char *metric, const char *member)
-{
-	char mac[64], vendor[400], pol[200];
-
-	for (size_t i = 0; i < array_len(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i);
-		protocol_prom_escape(get_str(d, "mac"), mac, sizeof(mac));
-		protocol_prom_escape(get_str(d, "vendor"), vendor, sizeof(vendor));
-		protocol_prom_escape(get_str(d, "policy"), pol, sizeof(pol));
-		static const char *const dirs[] = { "out", "in" }, *const verdicts[] = { "pass", "drop" };
-		for (int k = 0; k < 2; k++)
-			for (int v = 0; v < 2; v++)
-				fprintf(out,
-					"%s{mac=\"%s\",vendor=\"%s\",policy=\"%s\",direction=\"%s\",verdict=\"%s\"} %llu\n",
-					metric, mac, vendor, pol, dirs[k], verdicts[v],
-					(unsigned long long)get_u64(get(get(d, dirs[k]), verdicts[v]), member));
-	}
-}
-
-int protocol_render_prometheus(json_object *stats, FILE *out)
-{
-	json_object *pols = get_array(stats, "policies"), *devs = get_array(stats, "devices");
-	json_object *rel = get(stats, "reloads");
-	char pol[200];
-
-	if (!pols)
-		return -EINVAL;
-	prom_family(out, "camguard_packets_total", "counter",
-		    "Packets classified by the data plane, by policy, direction, verdict and reason.");
-	prom_reasons(out, pols, "camguard_packets_total", "packets");
-	prom_family(out, "camguard_bytes_total", "counter",
-		    "Bytes classified by the data plane, by policy, direction, verdict and reason.");
-	prom_reasons(out, pols, "camguard_bytes_total", "bytes");
-	prom_family(out, "camguard_devices", "gauge", "Devices in the inventory, by policy.");
-	for (size_t i = 0; i < array_len(pols); i++) {
-		json_object *p = json_object_array_get_idx(pols, i);
-		protocol_prom_escape(get_str(p, "name"), pol, sizeof(pol));
-		fprintf(out, "camguard_devices{policy=\"%s\"} %llu\n", pol,
-			(unsigned long long)get_u64(p, "devices"));
-	}
-	prom_family(out, "camguard_device_packets_total", "counter",
-		    "Packets per device, by direction and verdict.");
-	prom_devices(out, devs, "camguard_device_packets_total", "packets");
-	prom_family(out, "camguard_device_bytes_total", "counter",
-		    "Bytes per device, by direction and verdict.");
-	prom_devices(out, devs, "camguard_device_bytes_total", "bytes");
-	json_object *info = get_array(stats, "device_info");
-	if (info) {
-		char mac[64], vendor[400], model[400], fw[400];
-		prom_family(out, "camguard_device_info", "gauge",
-			    "Devices in the inventory with the model and firmware they announce.");
-		for (size_t i = 0; i < array_len(info); i++) {
-			json_object *d = json_object_array_get_idx(info, i);
-			protocol_prom_escape(get_str(d, "mac"), mac, sizeof(mac));
-			protocol_prom_escape(get_str(d, "vendor"), vendor, sizeof(vendor));
-			protocol_prom_escape(get_str(d, "model"), model, sizeof(model));
-			protocol_prom_escape(get_str(d, "firmware"), fw, sizeof(fw));
-			protocol_prom_escape(get_str(d, "policy"), pol, sizeof(pol));
-			fprintf(out,
-				"camguard_device_info{mac=\"%s\",vendor=\"%s\",model=\"%s\",firmware=\"%s\",policy=\"%s\"} 1\n",
-				mac, vendor, model, fw, pol);
-		}
-	}
-	if (rel) {
-		prom_family(out, "camguard_reloads_total", "counter",
-			    "Policy reloads since the daemon started, by result.");
-		fprintf(out, "camguard_reloads_total{result=\"ok\"} %llu\n",
-			(unsigned long long)get_u64(rel, "ok"));
-		fprintf(out, "camguard_reloads_total{result=\"failed\"} %llu\n",
-			(unsigned long long)get_u64(rel, "failed"));
-	}
-	if (get(stats, "generation")) {
-		prom_family(out, "camguard_generation", "gauge",
-			    "Generation of the policy set the data plane enforces.");
-		fprintf(out, "camguard_generation %llu\n",
-			(unsigned long long)get_u64(stats, "generation"));
-	}
-	return 0;
 }

@@ -13,8 +13,7 @@
  * state and needs nothing but json-c and libc: the daemon, the CLI, the unit
  * tests and the fuzz harness link it alone.
  *
- * The client-side renderers (aligned tables, Prometheus text exposition)
- * live here too: they take the daemon's result object, so tests feed them
+ * The client-side renderers (aligned tables) live here too: they take the daemon's result object, so tests feed them
  * fixed JSON without a daemon.
  */
 #ifndef CAMGUARD_PROTOCOL_H
@@ -49,6 +48,7 @@ struct cg_request {
 	uint8_t device[6];
 	bool dry_run;                     /* reload */
 	bool summary;                     /* cameras: counts by vendor and model */
+	bool prometheus;                  /* stats: {"exposition": text format 0.0.4} */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),
@@ -96,12 +96,6 @@ int protocol_parse_mac(const char *s, uint8_t mac[6]);
 void protocol_human_count(uint64_t v, char *buf, size_t len);
 /* "512 B", "1.2 kB", "3.4 MB"... (SI units) */
 void protocol_human_bytes(uint64_t v, char *buf, size_t len);
-/* Escapes a Prometheus label value (\\, \", \n) into buf; truncates. */
-void protocol_prom_escape(const char *s, char *buf, size_t len);
-
-/* Text exposition format (Prometheus 0.0.4) of a stats result. 0 or -EINVAL
- * when the object does not have the shape of one. */
-int protocol_render_prometheus(json_object *stats, FILE *out);
 /* Aligned human-readable tables of the result of cmd. 0 or -EINVAL. */
 int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out);
 

@@ -265,3 +265,42 @@ void syntax_format_prefix(const struct cg_prefix *p, char *buf, size_t size)
 	inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof(a));
 	snprintf(buf, size, "%s/%u", a, p->len);
 }
+
+int syntax_parse_duration(const char *s, int64_t *ret_seconds)
+{
+	static const struct { char unit; int64_t mult; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	int64_t v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		v = v * 10 + (*p - '0');
+		if (v > INT32_MAX)
+			return -EINVAL;
+	}
+	if (!*p) {
+		*ret_seconds = v;
+		return 0;
+	}
+	if (p[1])
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*p == units[i].unit) {
+			*ret_seconds = v * units[i].mult;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool syntax_valid_label_name(const char *s)
+{
+	if (!s[0] || isdigit((unsigned char)s[0]) || (s[0] == '_' && s[1] == '_'))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}

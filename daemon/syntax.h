@@ -34,6 +34,14 @@ int syntax_parse_prefix(const char *s, struct cg_prefix *ret);
 int syntax_parse_ports(const char *s, struct cg_port_range *ret, size_t max, size_t *ret_n,
 		       const char **ret_why, char *tokbuf, size_t tokbuf_size);
 
+/* "30s", "5m", "1h", "1d" or plain seconds ("30") into seconds; one number
+ * and at most one unit. */
+int syntax_parse_duration(const char *s, int64_t *ret_seconds);
+
+/* A Prometheus label name of our own choosing: [a-zA-Z_][a-zA-Z0-9_]*, not
+ * starting with "__" (reserved by Prometheus). */
+bool syntax_valid_label_name(const char *s);
+
 /* Policy names: 1..CG_NAME_MAX-1 characters of [a-z0-9_-]. */
 bool syntax_valid_name(const char *s);
 

@@ -835,20 +835,6 @@ static void test_render(void)
 	      "summary table:\n%s", s);
 	free(s);
 
-	json_object *st = json_tokener_parse(
-		"{\"policies\":[],\"devices\":[],\"device_info\":[{\"mac\":\"00:40:8c:00:00:03\","
-		"\"vendor\":\"Axis\",\"model\":\"DS-2CD\\\"2143\",\"firmware\":\"V5.5\",\"policy\":\"axis\"}]}");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	rc = protocol_render_prometheus(st, f);
-	fclose(f);
-	CHECK(rc == 0 && strstr(buf, "# TYPE camguard_device_info gauge\n"
-				     "camguard_device_info{mac=\"00:40:8c:00:00:03\",vendor=\"Axis\","
-				     "model=\"DS-2CD\\\"2143\",firmware=\"V5.5\",policy=\"axis\"} 1\n"),
-	      "prometheus:\n%s", buf);
-	free(buf);
-	json_object_put(st);
 
 	/* The request argument round trip. */
 	struct cg_request req = { .command = CG_CMD_CAMERAS, .summary = true }, back;

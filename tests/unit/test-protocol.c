@@ -3,9 +3,8 @@
  * test-protocol — the control protocol without a daemon.
  *
  * Part 1: every branch of the request parser, every reply builder, the
- * reply parser, human numbers, Prometheus rendering (label escaping, every
- * family; `promtool check metrics` when installed) and the tables, on
- * fixed JSON.
+ * reply parser, human numbers and the tables, on fixed JSON. (The
+ * Prometheus exposition is the daemon's: tests/unit/test-metrics.c.)
  *
  * Part 2: the control socket server (control.c) in a small epoll loop of
  * its own, with commands_run() and the daemon's watch functions stubbed:
@@ -284,10 +283,6 @@ static void test_human(void)
 		CHECK(strcmp(buf, t[i].bytes) == 0, "bytes %llu: %s, expected %s",
 		      (unsigned long long)t[i].v, buf, t[i].bytes);
 	}
-	protocol_prom_escape("a\\b\"c\nd", buf, sizeof(buf));
-	CHECK(strcmp(buf, "a\\\\b\\\"c\\nd") == 0, "escape: %s", buf);
-	protocol_prom_escape("\"\"\"\"", buf, 6);   /* never cuts an escape in half */
-	CHECK(strcmp(buf, "\\\"\\\"") == 0, "escape truncated: %s", buf);
 }
 
 /* ---- part 1: renderers on fixed results ---------------------------------- */
@@ -312,45 +307,6 @@ static const char stats_json[] =
  "\"in\":{\"pass\":{\"packets\":234,\"bytes\":400000},\"drop\":{\"packets\":5,\"bytes\":300}}}],"
 "\"nftables\":{\"present\":true,\"chains\":2,\"rules\":9},\"generation\":3,"
 "\"reloads\":{\"ok\":4,\"failed\":1}}";
-
-static const char stats_prom[] =
-"# HELP camguard_packets_total Packets classified by the data plane, by policy, direction, verdict and reason.\n"
-"# TYPE camguard_packets_total counter\n"
-"camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"pass\",reason=\"enclave\"} 1000\n"
-"camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"drop\",reason=\"egress\"} 12\n"
-"camguard_packets_total{policy=\"hikvision\",direction=\"in\",verdict=\"pass\",reason=\"enclave\"} 234\n"
-"camguard_packets_total{policy=\"hikvision\",direction=\"in\",verdict=\"drop\",reason=\"port\"} 5\n"
-"camguard_packets_total{policy=\"we\\\"ird\\\\pol\",direction=\"out\",verdict=\"pass\",reason=\"monitor\"} 0\n"
-"# HELP camguard_bytes_total Bytes classified by the data plane, by policy, direction, verdict and reason.\n"
-"# TYPE camguard_bytes_total counter\n"
-"camguard_bytes_total{policy=\"hikvision\",direction=\"out\",verdict=\"pass\",reason=\"enclave\"} 3000000\n"
-"camguard_bytes_total{policy=\"hikvision\",direction=\"out\",verdict=\"drop\",reason=\"egress\"} 800\n"
-"camguard_bytes_total{policy=\"hikvision\",direction=\"in\",verdict=\"pass\",reason=\"enclave\"} 400000\n"
-"camguard_bytes_total{policy=\"hikvision\",direction=\"in\",verdict=\"drop\",reason=\"port\"} 300\n"
-"camguard_bytes_total{policy=\"we\\\"ird\\\\pol\",direction=\"out\",verdict=\"pass\",reason=\"monitor\"} 0\n"
-"# HELP camguard_devices Devices in the inventory, by policy.\n"
-"# TYPE camguard_devices gauge\n"
-"camguard_devices{policy=\"hikvision\"} 2\n"
-"camguard_devices{policy=\"we\\\"ird\\\\pol\"} 0\n"
-"# HELP camguard_device_packets_total Packets per device, by direction and verdict.\n"
-"# TYPE camguard_device_packets_total counter\n"
-"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"pass\"} 1000\n"
-"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"drop\"} 12\n"
-"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"pass\"} 234\n"
-"camguard_device_packets_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"drop\"} 5\n"
-"# HELP camguard_device_bytes_total Bytes per device, by direction and verdict.\n"
-"# TYPE camguard_device_bytes_total counter\n"
-"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"pass\"} 3000000\n"
-"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"out\",verdict=\"drop\"} 800\n"
-"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"pass\"} 400000\n"
-"camguard_device_bytes_total{mac=\"44:19:b6:00:00:01\",vendor=\"Hangzhou \\\"Hik\\\"\\nVision\",policy=\"hikvision\",direction=\"in\",verdict=\"drop\"} 300\n"
-"# HELP camguard_reloads_total Policy reloads since the daemon started, by result.\n"
-"# TYPE camguard_reloads_total counter\n"
-"camguard_reloads_total{result=\"ok\"} 4\n"
-"camguard_reloads_total{result=\"failed\"} 1\n"
-"# HELP camguard_generation Generation of the policy set the data plane enforces.\n"
-"# TYPE camguard_generation gauge\n"
-"camguard_generation 3\n";
 
 static char *render(int (*fn)(json_object *, FILE *), json_object *o, int *rc)
 {
@@ -377,20 +333,6 @@ static char *table(enum cg_command cmd, const char *json, int *rc)
 	return s;
 }
 
-static void promtool_check(const char *text)
-{
-	if (system("command -v promtool >/dev/null 2>&1") != 0) {
-		printf("# promtool not installed: skipping `promtool check metrics`\n");
-		return;
-	}
-	FILE *p = popen("promtool check metrics >/dev/null", "w");
-	if (!p)
-		return;
-	fputs(text, p);
-	int st = pclose(p);
-	CHECK(st == 0, "promtool check metrics failed (status %d)", st);
-}
-
 static void test_render(void)
 {
 	json_object *stats = json_tokener_parse(stats_json);
@@ -398,15 +340,6 @@ static void test_render(void)
 	int rc;
 
 	CHECK(stats, "fixture does not parse");
-	s = render(protocol_render_prometheus, stats, &rc);
-	CHECK(rc == 0 && strcmp(s, stats_prom) == 0, "prometheus output differs:\n%s", s);
-	promtool_check(s);
-	free(s);
-	json_object *empty = json_tokener_parse("{\"nope\":1}");
-	s = render(protocol_render_prometheus, empty, &rc);
-	CHECK(rc == -EINVAL, "prometheus of a non-stats object");
-	free(s);
-	json_object_put(empty);
 	json_object_put(stats);
 
 	s = table(CG_CMD_STATS, stats_json, &rc);
