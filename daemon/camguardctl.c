@@ -282,17 +282,35 @@ static int simple_command(enum cg_command cmd, int argc, char **argv)
 	return rc;
 }
 
+/* The inventory with each device's drops (a second request: stats) and the
+ * host name on every line, so that the files of many hosts concatenate. */
+static int cameras_csv(json_object *cams)
+{
+	struct cg_request sreq = { .command = CG_CMD_STATS };
+	json_object *stats = call(&sreq);
+	char host[256] = "";
+
+	if (!stats)
+		return EXIT_FAILURE;
+	gethostname(host, sizeof(host) - 1);
+	int rc = protocol_render_cameras_csv(cams, stats, host, stdout);
+	json_object_put(stats);
+	return rc ? error("EPROTO", "unexpected reply from the daemon (try --json)") : 0;
+}
+
 static int do_cameras(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		COMMON_OPTS,
 		{ "summary", no_argument, NULL, 'S' },
+		{ "csv", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cg_request req = { .command = CG_CMD_CAMERAS };
+	bool csv = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jphs:S", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jphs:SC", opts, NULL)) != -1) {
 		int k = common_opt(c);
 		if (k < 0)
 			return cmd_help("cameras");
@@ -300,15 +318,19 @@ static int do_cameras(int argc, char **argv)
 			continue;
 		if (c == 'S')
 			req.summary = true;
+		else if (c == 'C')
+			csv = true;
 		else
 			return usage_error("cameras", "cameras: unknown option");
 	}
 	if (optind < argc)
 		return usage_error("cameras", "cameras: unexpected argument '%s'", argv[optind]);
+	if (csv && (json_output || req.summary))
+		return usage_error("cameras", "cameras: --csv excludes --json and --summary");
 	json_object *res = call(&req);
 	if (!res)
 		return EXIT_FAILURE;
-	int rc = print_result(CG_CMD_CAMERAS, res);
+	int rc = csv ? cameras_csv(res) : print_result(CG_CMD_CAMERAS, res);
 	json_object_put(res);
 	return rc;
 }
@@ -437,7 +459,7 @@ static const struct cmd cmds[] = {
 	  "  --prometheus    the Prometheus text exposition of the whole host, as the daemon\n"
 	  "                  writes it to metrics.textfile (see camguardd(8) for the metrics)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
-	{ "cameras", do_cameras, "[--summary] [--json]",
+	{ "cameras", do_cameras, "[--summary] [--json | --csv]",
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
 	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
 	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
@@ -445,6 +467,8 @@ static const struct cmd cmds[] = {
 	  "vendor marks a device that announces another manufacturer than its MAC's vendor.\n"
 	  "\n"
 	  "  -S, --summary   how many devices of each vendor and model, across the host\n"
+	  "  -C, --csv       RFC 4180 CSV with a header row: host, mac, vendor, model, firmware,\n"
+	  "                  policy, addresses, first_seen, last_seen, drops (for spreadsheets)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "blocked", do_blocked, "[--json]",
 	  "top blocked destinations per device and per policy",

@@ -349,8 +349,9 @@ int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c,
 	series(pb, "camguard_last_reload_success_timestamp_seconds", NULL,
 	       (uint64_t)(d->last_reload_ok > 0 ? d->last_reload_ok : 0));
 	family(pb, "camguard_config_info", "gauge",
-	       "SHA-256 over camguard.conf and every policy file of the enforced set. Always 1.");
-	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->files_hash, NULL }, 1);
+	       "SHA-256 of the enforced policy set (policy and deny-list files by base name, not "
+	       "camguard.conf): equal on hosts that run the same policies. Always 1.");
+	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->policy_set_hash, NULL }, 1);
 	family(pb, "camguard_enforce_mode", "gauge",
 	       "1 for the enforcement mode in effect (policy: each policy's action; monitor: nothing dropped).");
 	/* No enforce key yet in camguard.conf: policies always act as written. */

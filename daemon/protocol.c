@@ -1081,3 +1081,61 @@ int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
 	default: return -EINVAL;
 	}
 }
+
+/* ---- cameras --csv ------------------------------------------------------------ */
+
+/* One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (and
+ * when it starts with a space, which spreadsheets would trim). */
+static void csv_field(FILE *out, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n") || *s == ' ') {
+		fputc('"', out);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', out);
+			fputc(*s, out);
+		}
+		fputc('"', out);
+	} else {
+		fputs(s, out);
+	}
+	fputs(last ? "\r\n" : ",", out);
+}
+
+int protocol_render_cameras_csv(json_object *cameras, json_object *stats, const char *host,
+				FILE *out)
+{
+	static const char *const header[] = { "host", "mac", "vendor", "model", "firmware", "policy",
+					      "addresses", "first_seen", "last_seen", "drops" };
+	json_object *cams = get_array(cameras, "cameras"), *devs = get_array(stats, "devices");
+	const size_t ncols = sizeof(header) / sizeof(header[0]);
+
+	if (!cams)
+		return -EINVAL;
+	for (size_t i = 0; i < ncols; i++)
+		csv_field(out, header[i], i + 1 == ncols);
+	for (size_t i = 0; i < array_len(cams); i++) {
+		json_object *c = json_object_array_get_idx(cams, i);
+		const char *mac = get_str(c, "mac");
+		char addrs[1024] = "", drops[24];
+		size_t off = 0;
+		uint64_t n = 0;
+
+		join_strings(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
+		join_strings(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
+		for (size_t k = 0; k < array_len(devs); k++) {
+			json_object *dv = json_object_array_get_idx(devs, k);
+			if (!strcasecmp(get_str(dv, "mac"), mac)) {
+				n = get_u64(get(dv, "drop"), "packets");
+				break;
+			}
+		}
+		snprintf(drops, sizeof(drops), "%llu", (unsigned long long)n);
+		const char *row[] = { host, mac, get_str(c, "vendor"), get_str(c, "model"),
+				      get_str(c, "firmware"), get_str(c, "policy"), addrs,
+				      get_str(c, "first_seen"), get_str(c, "last_seen"), drops };
+		for (size_t k = 0; k < ncols; k++)
+			csv_field(out, row[k], k + 1 == ncols);
+	}
+	return 0;
+}

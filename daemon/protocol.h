@@ -96,6 +96,11 @@ int protocol_parse_mac(const char *s, uint8_t mac[6]);
 void protocol_human_count(uint64_t v, char *buf, size_t len);
 /* "512 B", "1.2 kB", "3.4 MB"... (SI units) */
 void protocol_human_bytes(uint64_t v, char *buf, size_t len);
+/* cameras --csv: RFC 4180 (header row, CRLF, fields quoted where needed)
+ * from a cameras result, with each device's drops from a stats result
+ * (may be NULL: 0). host names the recorder on every line. 0 or -EINVAL. */
+int protocol_render_cameras_csv(json_object *cameras, json_object *stats, const char *host,
+				FILE *out);
 /* Aligned human-readable tables of the result of cmd. 0 or -EINVAL. */
 int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out);
 
