@@ -127,8 +127,11 @@ plug() {   # HOST NAME MAC N
 	on "$1" cg_camera_add "$2" "$3" "$4"
 	# a few packets into the enclave and one attempt to reach the outside,
 	# as a camera does at boot (the latter is dropped: egress)
-	on "$1" cg_udp_send "$2" 192.0.2.1 9 3
-	on "$1" cg_udp_send "$2" 203.0.113.10 8800 3
+	ip netns exec "$BASE$1-$2" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for dst in (("192.0.2.1", 9), ("203.0.113.10", 8800)) * 3:
+    s.sendto(b"boot", dst)'
 }
 plug 1 hik1 44:19:b6:00:01:01 1
 plug 1 hik2 c0:56:e3:00:01:02 2

@@ -104,7 +104,12 @@ silence hik
 silence unk
 cg_bpffs_mount "$WORK/bpffs"
 write_policies
-cg_write_config "$WORK" "$WORK/policies"
+mkdir -p "$WORK/textfile"
+# umask 077: the textfile must still come out 0644 for node_exporter
+umask 077
+cg_write_config "$WORK" "$WORK/policies" \
+	"metrics = { textfile = \"$WORK/textfile/camguard.prom\"; interval = \"1s\"; };"
+umask 022
 sed -i "s|^control = .*|control = { socket = \"$SOCK\"; group = \"$GROUP\"; };|" "$WORK/camguard.conf"
 start_daemon || { cat "$WORK/daemon.log"; fail "daemon did not start"; finish; exit 1; }
 
@@ -166,8 +171,10 @@ if command -v promtool >/dev/null 2>&1; then
 else
 	echo "note: promtool not installed (Debian package prometheus; tools/deps installs it): check skipped"
 fi
-for m in camguard_packets_total camguard_bytes_total camguard_device_packets_total \
-	camguard_devices camguard_reloads_total; do
+for m in camguard_packets_total camguard_bytes_total camguard_device_drops_total \
+	camguard_devices camguard_reloads_total camguard_device_info camguard_device_last_seen_seconds \
+	camguard_interface_attached camguard_tamper_events_total camguard_config_info \
+	camguard_enforce_mode camguard_build_info; do
 	check_grep "metric $m is present" "^$m{" "$WORK/metrics.prom"
 done
 # The same figure as the JSON, read back from the exposition text.
@@ -187,6 +194,25 @@ stats
 check_eq "prometheus egress drops of hikvision equal the JSON" \
 	"$(json_get "$WORK/stats.json" 'policy(d,"hikvision")["directions"]["out"]["drop"]["reasons"]["egress"]["packets"]')" \
 	"$prom_egress"
+
+# --- the textfile the daemon writes (metrics.textfile, every 1 s) --------------
+TF="$WORK/textfile/camguard.prom"
+cg_wait_for test -s "$TF"
+check_eq "textfile written, mode 0644 despite umask 077" 644 "$(stat -c %a "$TF" 2>/dev/null)"
+if command -v promtool >/dev/null 2>&1; then
+	promtool check metrics < "$TF" > "$WORK/promtool-tf.out" 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && cat "$WORK/promtool-tf.out"
+	check_eq "promtool check metrics accepts the textfile" 0 $rc
+fi
+check_eq "textfile has the same families as stats --prometheus" \
+	"$(grep '^# TYPE' "$WORK/metrics.prom")" "$(grep '^# TYPE' "$TF")"
+m1=$(stat -c %Y.%y "$TF")
+sleep 2.5
+check_ne "textfile rewritten every interval" "$m1" "$(stat -c %Y.%y "$TF")"
+check_eq "no temporary file left beside it" "camguard.prom" "$(ls "$WORK/textfile")"
+check_eq "status counts the writes, no failure" 0 \
+	"$(ctl --json status | python3 -c 'import json,sys; m=json.load(sys.stdin)["metrics"]; print(0 if m["written"] >= 2 and m["failed"] == 0 else m)')"
 
 # --- permissions ---------------------------------------------------------------
 for cmd in stats cameras status; do

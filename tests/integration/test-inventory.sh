@@ -171,8 +171,10 @@ check_eq "status: none malformed" 0 "$(json_get "$WORK/status.json" 'd["inventor
 
 ctl stats --prometheus > "$WORK/prom.txt"
 check_grep "prometheus: camguard_device_info" \
-	"^camguard_device_info{mac=\"$HIK\",vendor=\"[^\"]*\",model=\"DS-2CD2143G0-I\",firmware=\"V5.5.82build 190909\",policy=\"hikvision\"} 1$" \
+	"^camguard_device_info{mac=\"$HIK\",vendor=\"[^\"]*\",policy=\"hikvision\",model=\"DS-2CD2143G0-I\",firmware=\"V5.5.82build 190909\",mismatch=\"false\"} 1$" \
 	"$WORK/prom.txt"
+check_grep "prometheus: the Axis MAC announcing a Hikvision model is a mismatch" \
+	"^camguard_device_info{mac=\"$FAKE\",.*,mismatch=\"true\"} 1$" "$WORK/prom.txt"
 check_eq "prometheus: one info series per device" 4 "$(grep -c '^camguard_device_info{' "$WORK/prom.txt")"
 
 # --- hostile input does not hurt: garbage on every discovery port --------------------
