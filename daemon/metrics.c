@@ -297,6 +297,15 @@ int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c,
 
 	if (!ndev)
 		return -ENOMEM;
+	/* One allocation for the whole text (about 500 bytes a device, 60 a
+	 * policy counter): growing by doubling copies it several times. */
+	size_t est = (d->inv ? inventory_count(d->inv) : 0) * 512 + m->npolicies * 8192 + 16384;
+	if (printbuf_memset(pb, pb->bpos, ' ', (int)est) < 0) {
+		free(ndev);
+		return -ENOMEM;
+	}
+	pb->bpos -= (int)est;
+	pb->buf[pb->bpos] = '\0';
 	family(pb, "camguard_build_info", "gauge", "The camguard version running. Always 1.");
 	series(pb, "camguard_build_info", (const char *[]){ "version", CAMGUARD_VERSION, NULL }, 1);
 
