@@ -267,6 +267,14 @@ static void test_shipped(void)
 		bool enclave = false, ssdp = false;
 
 		CHECK(p->action == CG_ACTION_ISOLATE, "%s isolates", p->name);
+		/* vendors under national restrictions (FCC Covered List, NDAA 889):
+		 * labelled for the procurement alert; no other policy is */
+		bool restricted = !strcmp(p->name, "hikvision") || !strcmp(p->name, "ezviz") ||
+				  !strcmp(p->name, "dahua");
+		CHECK(restricted ? p->nlabels == 1 && !strcmp(p->labels[0].key, "risk") &&
+				   !strcmp(p->labels[0].value, "high")
+				 : p->nlabels == 0,
+		      "%s: risk label", p->name);
 		for (size_t j = 0; j < p->nrules; j++) {
 			enclave |= p->rules[j].enclave;
 			for (size_t k = 0; k < p->rules[j].nranges; k++)
