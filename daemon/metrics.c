@@ -229,7 +229,7 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 	const char *lnames[CG_MAX_POLICY_LABELS * 4];
 	size_t nl = label_names(m, lnames, sizeof(lnames) / sizeof(lnames[0]));
 	size_t shown;
-	char mac[18];
+	char (*macs)[18];
 
 	*ret_omitted = 0;
 	if (!v)
@@ -240,6 +240,14 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 	qsort(v, k, sizeof(*v), inv_cmp);
 	shown = k < m->config.metrics_max_devices ? k : m->config.metrics_max_devices;
 	*ret_omitted = k - shown;
+	/* each MAC formatted once, used by four series */
+	macs = calloc(shown ? shown : 1, sizeof(*macs));
+	if (!macs) {
+		free(v);
+		return;
+	}
+	for (size_t i = 0; i < shown; i++)
+		format_mac(v[i]->mac, macs[i]);
 
 	family(pb, "camguard_device_info", "gauge",
 	       "A device in the inventory: vendor (from its MAC), policy, announced model and firmware, "
@@ -250,8 +258,7 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 		const char *kv[2 * MAX_INFO_LABELS + 1];
 		size_t j = 0;
 
-		format_mac(x->mac, mac);
-		kv[j++] = "mac", kv[j++] = mac;
+		kv[j++] = "mac", kv[j++] = macs[i];
 		kv[j++] = "vendor", kv[j++] = x->vendor;
 		kv[j++] = "policy", kv[j++] = x->policy;
 		kv[j++] = "model", kv[j++] = x->facts[CG_INV_MODEL].value;
@@ -262,31 +269,28 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 		kv[j] = NULL;
 		series(pb, "camguard_device_info", kv, 1);
 	}
-	family(pb, "camguard_device_first_seen_seconds", "gauge",
-	       "When the device was first seen on this host (Unix time).");
-	for (size_t i = 0; i < shown; i++) {
-		format_mac(v[i]->mac, mac);
-		series(pb, "camguard_device_first_seen_seconds", (const char *[]){ "mac", mac, NULL },
-		       (uint64_t)(v[i]->first_seen > 0 ? v[i]->first_seen : 0));
-	}
-	family(pb, "camguard_device_last_seen_seconds", "gauge",
-	       "When the device last sent or received a packet (Unix time).");
-	for (size_t i = 0; i < shown; i++) {
-		format_mac(v[i]->mac, mac);
-		series(pb, "camguard_device_last_seen_seconds", (const char *[]){ "mac", mac, NULL },
-		       (uint64_t)(v[i]->last_seen > 0 ? v[i]->last_seen : 0));
+	for (int last = 0; last < 2; last++) {
+		const char *name = last ? "camguard_device_last_seen_seconds"
+					: "camguard_device_first_seen_seconds";
+		family(pb, name, "gauge",
+		       last ? "When the device last sent or received a packet (Unix time)."
+			    : "When the device was first seen on this host (Unix time).");
+		for (size_t i = 0; i < shown; i++) {
+			int64_t t = last ? v[i]->last_seen : v[i]->first_seen;
+			series(pb, name, (const char *[]){ "mac", macs[i], NULL }, (uint64_t)(t > 0 ? t : 0));
+		}
 	}
 	family(pb, "camguard_device_drops_total", "counter",
 	       "Packets dropped for the device, by direction (out: sent by the camera).");
 	for (size_t i = 0; i < shown; i++) {
 		const struct cg_metrics_dev *e =
 			c->ndevs ? bsearch(v[i]->mac, c->devs, c->ndevs, sizeof(*c->devs), dev_cmp) : NULL;
-		format_mac(v[i]->mac, mac);
 		for (int dir = 0; dir < CG_DIR_MAX; dir++)
 			series(pb, "camguard_device_drops_total",
-			       (const char *[]){ "mac", mac, "direction", cg_dir_to_string(dir), NULL },
+			       (const char *[]){ "mac", macs[i], "direction", cg_dir_to_string(dir), NULL },
 			       e ? e->drops[dir] : 0);
 	}
+	free(macs);
 	free(v);
 }
 

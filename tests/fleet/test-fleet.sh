@@ -86,12 +86,6 @@ cp "$WORK/policies-site/"*.conf "$WORK/policies-h3/"
 # --- three recorder hosts ------------------------------------------------------
 ip netns add "$MON"
 ip -n "$MON" link set lo up
-start_daemon() {   # HOST
-	local h="$1"
-	ip netns exec "$BASE$h-rec" "$CAMGUARDD" -c "$WORK/h$h/camguard.conf" >>"$WORK/h$h/daemon.log" 2>&1 &
-	DPID[$h]=$!
-	cg_wait_for test -S "$WORK/h$h/camguard.sock" && cg_wait_for ctl "$h" status
-}
 for h in 1 2 3; do
 	mkdir -p "$WORK/h$h/textfile"
 	pol="$WORK/policies-site"
@@ -109,11 +103,8 @@ for h in 1 2 3; do
 	ip -n "$MON" link set "m$h" up
 	ip -n "$BASE$h-rec" addr add "2001:db8:100:$h::1/64" dev mgmt0 nodad
 	ip -n "$BASE$h-rec" link set mgmt0 up
-	if ! start_daemon "$h"; then
-		cat "$WORK/h$h/daemon.log"
-		echo "FATAL: camguardd on host $h did not start"
-		exit 1
-	fi
+	ip netns exec "$BASE$h-rec" "$CAMGUARDD" -c "$WORK/h$h/camguard.conf" >>"$WORK/h$h/daemon.log" 2>&1 &
+	DPID[$h]=$!
 	ip netns exec "$BASE$h-rec" prometheus-node-exporter \
 		--web.listen-address="[2001:db8:100:$h::1]:9100" \
 		--collector.disable-defaults --collector.textfile \
@@ -121,6 +112,18 @@ for h in 1 2 3; do
 	NEPID[$h]=$!
 done
 CG_NS=""
+# the three daemons start in parallel; wait for each
+for h in 1 2 3; do
+	up=0
+	for _ in 1 2 3; do   # up to 30 s: three daemons load at once
+		cg_wait_for test -S "$WORK/h$h/camguard.sock" && cg_wait_for ctl "$h" status && { up=1; break; }
+	done
+	if [ "$up" != 1 ]; then
+		cat "$WORK/h$h/daemon.log"
+		echo "FATAL: camguardd on host $h did not start"
+		exit 1
+	fi
+done
 
 # cameras: NAME MAC N (N: address 192.0.2.(10+N) on the host's camera subnet)
 plug() {   # HOST NAME MAC N
@@ -242,8 +245,16 @@ sed 's/^/#   /' "$WORK/fleet-table.txt"
 check_eq "fleet table: one line per camera" 7 "$(grep -c '^{' "$WORK/fleet-table.txt")"
 check_grep "fleet table: host, MAC, vendor and announced model in one line" \
 	'instance="rec1", mac="44:19:b6:00:01:01", model="DS-2CD2143G0-I"' "$WORK/fleet-table.txt"
-for h in 1 2 3; do ctl "$h" cameras --csv; done > "$WORK/fleet.csv"
-check_eq "cameras --csv of the three hosts: a header each and seven cameras" 10 "$(wc -l < "$WORK/fleet.csv")"
+# each host with its own host name (a UTS namespace), headers after the first dropped
+for h in 1 2 3; do
+	ip netns exec "$BASE$h-rec" unshare --uts sh -c 'hostname "$0" && exec "$@"' "rec$h" \
+		"$CTL" -s "$WORK/h$h/camguard.sock" cameras --csv
+done | awk 'NR == 1 || !/^host,/' > "$WORK/fleet.csv"
+check_eq "cameras --csv of the three hosts: a header and seven cameras" 8 "$(wc -l < "$WORK/fleet.csv")"
+check_eq "cameras --csv: the host column names each host" "rec1 rec2 rec3" \
+	"$(tail -n +2 "$WORK/fleet.csv" | cut -d, -f1 | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check_eq "cameras --csv: RFC 4180 (CRLF line ends, the vendor with a comma quoted)" 1 \
+	"$(grep -c $'^rec1,44:19:b6:00:01:01,"Hangzhou Hikvision Digital Technology Co.,Ltd.",DS-2CD2143G0-I,.*,3\r$' "$WORK/fleet.csv")"
 
 echo "# ${SECONDS}s: fleet counted"
 # --- quiet before anything happens ---------------------------------------------------
