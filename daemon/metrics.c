@@ -42,13 +42,13 @@ static int devs_add(const uint8_t mac[6], const struct cg_dev_stats *s, void *ct
 {
 	struct cg_metrics_counts *c = ctx;
 
-	if ((c->ndevs & (c->ndevs + 1)) == 0 || c->ndevs == 0) {
-		/* capacity is the next power of two minus one: grow at 0, 1, 3, 7, ... */
-		size_t cap = c->ndevs ? (c->ndevs + 1) * 2 : 64;
+	if (c->ndevs == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
 		struct cg_metrics_dev *v = realloc(c->devs, cap * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		c->devs = v;
+		c->cap = cap;
 	}
 	struct cg_metrics_dev *e = &c->devs[c->ndevs++];
 	memcpy(e->mac, mac, 6);
@@ -303,7 +303,12 @@ int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c,
 		return -ENOMEM;
 	/* One allocation for the whole text (about 500 bytes a device, 60 a
 	 * policy counter): growing by doubling copies it several times. */
-	size_t est = (d->inv ? inventory_count(d->inv) : 0) * 512 + m->npolicies * 8192 + 16384;
+	size_t ndevices = d->inv ? inventory_count(d->inv) : 0;
+	if (ndevices > m->config.metrics_max_devices)
+		ndevices = m->config.metrics_max_devices;
+	size_t est = ndevices * 512 + m->npolicies * 8192 + 16384;
+	if (est > (64u << 20))
+		est = 64u << 20;   /* beyond that, let it grow */
 	if (printbuf_memset(pb, pb->bpos, ' ', (int)est) < 0) {
 		free(ndev);
 		return -ENOMEM;

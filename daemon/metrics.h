@@ -35,7 +35,7 @@ struct cg_metrics_dev {
 struct cg_metrics_counts {
 	struct cg_counter *policy;     /* CG_POLSTAT_ENTRIES */
 	struct cg_metrics_dev *devs;   /* sorted by MAC */
-	size_t ndevs;
+	size_t ndevs, cap;
 };
 
 const char *metrics_tamper_to_string(int kind);
