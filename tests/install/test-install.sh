@@ -23,7 +23,7 @@ rm -f "$DEST.log"
 
 for f in sbin/camguardd bin/camguardctl lib/systemd/system/camguardd.service \
 	lib/sysusers.d/camguard.conf lib/tmpfiles.d/camguard.conf \
-	share/camguard/camera-ouis.csv share/camguard/camguard.conf \
+	share/camguard/camera-ouis.csv share/camguard/camguard.conf share/camguard/camguard-alerts.yml \
 	share/man/man8/camguardd.8 share/man/man8/camguardctl.8 \
 	share/man/man5/camguard.conf.5 share/man/man5/camguard.policy.5 \
 	share/bash-completion/completions/camguardctl; do
