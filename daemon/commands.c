@@ -735,7 +735,8 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
  *  "interfaces":[{"name","mode","ifindex","hooks":{"tc-ingress":bool,...},
  *                 "expected":["tc-ingress",...],"attaches","error"}],
  *  "nftables":{...}|null, "reloads":{"ok","failed","last":{"ok","time","message","generation"}},
- *  "tamper":{"events","last"}, "inventory":{"devices","evicted","mismatched",
+ *  "tamper":{"events","last"}, "moves":{"total","last"},
+ *  "inventory":{"devices","evicted","mismatched",
  *  "announcements":{"copies","limited","parsed","ignored","malformed"}},
  *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
 static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
@@ -828,6 +829,11 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	add_u64(o, "events", d->tamper_events);
 	add_str(o, "last", d->last_tamper);
 	json_object_object_add(res, "tamper", o);
+
+	o = json_object_new_object();
+	add_u64(o, "total", d->moves);
+	add_str(o, "last", d->last_move);
+	json_object_object_add(res, "moves", o);
 
 	dataplane_read_misc(d->dp, misc);
 	o = json_object_new_object();

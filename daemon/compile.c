@@ -479,16 +479,32 @@ static int mac_key_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct cg_mac_key));
 }
 
+static int oui_key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct cg_oui_key));
+}
+
 struct dev_pair {
 	struct cg_mac_key k;
 	struct cg_device v;
 };
 
+struct oui_pair {
+	struct cg_oui_key k;
+	struct cg_device v;
+};
+
+/* Both tables: a reload asks about every inventory device, and a scan of
+ * 10,000 OUI prefixes per device would cost seconds at 65,536 devices. */
 int compiled_sort_devices(struct cg_compiled *c)
 {
 	struct dev_pair *p = malloc((c->devs.n ? c->devs.n : 1) * sizeof(*p));
-	if (!p)
+	struct oui_pair *o = malloc((c->ouis.n ? c->ouis.n : 1) * sizeof(*o));
+	if (!p || !o) {
+		free(p);
+		free(o);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < c->devs.n; i++)
 		p[i] = (struct dev_pair){ c->devs.keys[i], c->devs.values[i] };
 	qsort(p, c->devs.n, sizeof(*p), mac_key_cmp);
@@ -496,7 +512,15 @@ int compiled_sort_devices(struct cg_compiled *c)
 		c->devs.keys[i] = p[i].k;
 		c->devs.values[i] = p[i].v;
 	}
+	for (size_t i = 0; i < c->ouis.n; i++)
+		o[i] = (struct oui_pair){ c->ouis.keys[i], c->ouis.values[i] };
+	qsort(o, c->ouis.n, sizeof(*o), oui_key_cmp);
+	for (size_t i = 0; i < c->ouis.n; i++) {
+		c->ouis.keys[i] = o[i].k;
+		c->ouis.values[i] = o[i].v;
+	}
 	free(p);
+	free(o);
 	c->devs_sorted = true;
 	return 0;
 }
@@ -518,6 +542,20 @@ unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 				return c->devs.values[i].policy;
 	}
 	if (mac[0] & 0x02)
+		return c->conf.default_policy;
+	/* Sorted: one exact lookup per prefix length the policies can give
+	 * (24, 28, 32, 36 bits, as nft.c), longest first. */
+	for (int bits = 36; c->devs_sorted && bits >= 24; bits -= 4) {
+		struct cg_oui_key ok = { .prefixlen = (__u32)bits };
+		memcpy(ok.oui, mac, (size_t)(bits + 7) / 8);
+		if (bits % 8)
+			ok.oui[bits / 8] &= (uint8_t)(0xff << (8 - bits % 8));
+		const struct cg_oui_key *k = bsearch(&ok, c->ouis.keys, c->ouis.n, sizeof(ok),
+						     oui_key_cmp);
+		if (k)
+			return c->ouis.values[k - c->ouis.keys].policy;
+	}
+	if (c->devs_sorted)
 		return c->conf.default_policy;
 	for (size_t i = 0; i < c->ouis.n; i++) {
 		const struct cg_oui_key *k = &c->ouis.keys[i];

@@ -37,7 +37,7 @@ struct cg_compiled {
 	struct cg_tab_lpm6 lpm6;
 	struct cg_ruleset *rulesets;
 	size_t nrulesets, cap_rulesets;
-	bool devs_sorted;              /* devs ordered by MAC (compiled_sort_devices) */
+	bool devs_sorted;              /* devs and ouis ordered by key (compiled_sort_devices) */
 };
 
 /*
@@ -48,13 +48,14 @@ struct cg_compiled {
 int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen);
 void compiled_free(struct cg_compiled *c);
 
-/* Orders the device table by MAC so that compiled_policy_for() is a binary
- * search: for asking about many devices (reload --dry-run). */
+/* Orders the device and OUI tables by key so that compiled_policy_for() is
+ * a few binary searches: for asking about many devices (a reload asks about
+ * every inventory device). The map contents are the same in any order. */
 int compiled_sort_devices(struct cg_compiled *c);
 
 /* The policy id c assigns to mac: exact device, else the longest OUI
  * prefix (never for a locally administered MAC), else the default. The
- * same resolution as the data plane's, for reload --dry-run. */
+ * same resolution as the data plane's, for moves.c. */
 unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6]);
 
 /* Exposed for tests: does prefix a contain prefix b (same family)? */

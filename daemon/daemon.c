@@ -58,6 +58,7 @@
 #include "load.h"
 #include "log.h"
 #include "metrics.h"
+#include "moves.h"
 #include "names.h"
 #include "nft.h"
 #include "registry.h"
@@ -424,13 +425,16 @@ static void ifaces_detach(struct cg_daemon *d)
 /* ---- events from the data plane ----------------------------------------- */
 
 static void describe_device(struct cg_daemon *d, struct cg_inv_device *dev,
-			    const struct cg_event *e)
+			    const struct cg_event *e, bool created)
 {
 	char ifname[IF_NAMESIZE] = "";
 	const char *vendor = vendor_lookup(d->vendors, e->mac);
 
 	snprintf(dev->vendor, sizeof(dev->vendor), "%s", vendor ? vendor : "");
-	snprintf(dev->policy, sizeof(dev->policy), "%s", daemon_policy_name(d, e->policy));
+	/* A known device's policy is kept by daemon_move_devices(): an event
+	 * queued before a reload carries the policy of the generation before. */
+	if (created)
+		snprintf(dev->policy, sizeof(dev->policy), "%s", daemon_policy_name(d, e->policy));
 	if (e->ifindex && if_indextoname(e->ifindex, ifname))
 		snprintf(dev->ifname, sizeof(dev->ifname), "%s", ifname);
 	dev->vlan = e->vlan;
@@ -451,7 +455,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		return 0;
 	format_mac(e->mac, mac);
 	if (created || e->type == CG_EV_DEVICE)
-		describe_device(d, dev, e);
+		describe_device(d, dev, e, created);
 	if (created)
 		log_info("New device %s (%s) on %s, policy %s", mac,
 			 dev->vendor[0] ? dev->vendor : "unknown vendor", dev->ifname, dev->policy);
@@ -663,30 +667,38 @@ static void hash_files(struct cg_daemon *d)
 		     d->model.nfiles ? d->model.nfiles - 1 : 0, d->policy_set_hash);
 }
 
-/* Devices (from the inventory) whose policy would change under `next`. */
-static json_object *policy_changes(struct cg_daemon *d, const struct cg_compiled *next,
-				   const struct cg_model *nm)
+int daemon_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const char *cause,
+			json_object **ret_changes)
 {
-	json_object *arr = json_object_new_array();
-	for (struct cg_inv_device *dev = inventory_first(d->inv); dev;
-	     dev = inventory_next(d->inv, dev)) {
-		unsigned id = compiled_policy_for(next, dev->mac);
-		const char *to = "unknown";
-		for (size_t i = 0; i < nm->npolicies; i++)
-			if (nm->policies[i].id == id)
-				to = nm->policies[i].name;
-		if (strcmp(to, dev->policy) == 0)
-			continue;
-		char mac[18];
-		json_object *o = json_object_new_object();
-		format_mac(dev->mac, mac);
-		json_object_object_add(o, "mac", json_object_new_string(mac));
-		json_object_object_add(o, "vendor", json_object_new_string(dev->vendor));
-		json_object_object_add(o, "from", json_object_new_string(dev->policy));
-		json_object_object_add(o, "to", json_object_new_string(to));
-		json_object_array_add(arr, o);
+	struct cg_moves mv;
+	char mac[18];
+	int rc;
+
+	if (ret_changes)
+		*ret_changes = NULL;
+	if (!d->inv)
+		return 0;
+	/* Events the data plane queued before the flip describe new devices
+	 * with the old generation's policy: take them in first. */
+	if (ringbuf)
+		ring_buffer__consume(ringbuf);
+	rc = moves_compute(d->inv, c, &d->model, &mv);
+	if (rc)
+		return rc;
+	moves_apply(d->inv, &mv);
+	for (size_t i = 0; i < mv.n; i++) {
+		format_mac(mv.v[i].mac, mac);
+		snprintf(d->last_move, sizeof(d->last_move), "%s: policy %s \u2192 %s (%s, generation %u)",
+			 mac, mv.v[i].from, mv.v[i].to, cause, d->dp->gen);
+		log_notice("%s", d->last_move);
 	}
-	return arr;
+	d->moves += mv.n;
+	if (mv.n)
+		save_inventory(d, true);
+	if (ret_changes)
+		*ret_changes = moves_to_json(&mv);
+	moves_free(&mv);
+	return 0;
 }
 
 int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
@@ -726,13 +738,14 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 			log_err("Reload rejected: %s", err);
 		goto fail;
 	}
-	if (ret_changes) {
-		/* One binary search per inventory device, not a scan of the
-		 * whole device table each time. */
-		compiled_sort_devices(&c);
-		*ret_changes = policy_changes(d, &c, &next);
-	}
+	/* A few binary searches per inventory device, not a scan of the
+	 * tables each time; on failure the lookups scan. */
+	compiled_sort_devices(&c);
 	if (dry_run) {
+		struct cg_moves mv = {};
+		if (ret_changes && moves_compute(d->inv, &c, &next, &mv) == 0)
+			*ret_changes = moves_to_json(&mv);
+		moves_free(&mv);
 		snprintf(err, errlen, "valid: %zu policies", next.npolicies);
 		compiled_free(&c);
 		model_free(&next);
@@ -761,6 +774,11 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	d->model = next;
 	ids_save(&d->model);
 	hash_files(d);
+	/* Before the reply: from the moment the reload returns, every device
+	 * shows the policy the new generation applies to it. */
+	rc = daemon_move_devices(d, &c, "reload", ret_changes);
+	if (rc)
+		log_err("Failed to move devices to their new policies: %s", strerror(-rc));
 	compiled_free(&c);
 	diag_free(&diag);
 	d->reloads_ok++;
@@ -943,6 +961,14 @@ static int start_dataplane(struct cg_daemon *d)
 	else if (!d->dp->adopted)
 		reset_reassigned(d, NULL, &d->model);
 	rc = dataplane_apply(d->dp, &comp);
+	if (!rc) {
+		/* The files may have changed while no daemon ran, or it was
+		 * killed before it saved the inventory. */
+		compiled_sort_devices(&comp);
+		int mrc = daemon_move_devices(d, &comp, "start", NULL);
+		if (mrc)
+			log_err("Failed to move devices to their policies: %s", strerror(-mrc));
+	}
 	compiled_free(&comp);
 	if (rc) {
 		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
@@ -1004,6 +1030,12 @@ int daemon_main(const char *conf_path)
 	int lock_fd = lock_instance(&d.model.config);
 	if (lock_fd < 0)
 		goto out;
+	/* Before the data plane: the start compares its devices with the
+	 * policy set it makes live (daemon_move_devices). */
+	if ((rc = start_inventory(&d))) {
+		log_err("Failed to start the inventory: %s", strerror(-rc));
+		goto out;
+	}
 	if (start_dataplane(&d))
 		goto out;
 	hash_files(&d);
@@ -1023,10 +1055,6 @@ int daemon_main(const char *conf_path)
 	}
 	if (ifaces_setup(&d))
 		goto out;
-	if ((rc = start_inventory(&d))) {
-		log_err("Failed to start the inventory: %s", strerror(-rc));
-		goto out;
-	}
 
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	sig_watch = (struct cg_watch){ .fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK),

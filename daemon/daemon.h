@@ -81,6 +81,8 @@ struct cg_daemon {
 	char last_tamper[256];
 	time_t last_reload_ok;     /* when the enforced policy set was loaded */
 	bool nft_up;               /* table inet camguard as last applied (tamper check) */
+	uint64_t moves;            /* devices put under another policy (daemon_move_devices) */
+	char last_move[256];       /* its log line, "" if none */
 	uint64_t events_seen;
 	uint64_t drop_samples;
 	char files_hash[65];       /* sha256 over every file of the live model */
@@ -113,5 +115,18 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, struct json_object **ret_ch
 		  char *err, size_t errlen);
 
 const char *daemon_policy_name(const struct cg_daemon *d, unsigned id);
+
+/*
+ * Puts every inventory device under the policy that c — the compiled form of
+ * the live model, already in the data plane — applies to it: the same
+ * moves_compute() as reload --dry-run. Each move is logged once with its
+ * cause ("reload", "start", ...) and the generation, counted in
+ * d->moves, and the inventory is saved at once, so that a crash right after
+ * keeps the moved state. Sort c first (compiled_sort_devices).
+ * ret_changes (may be NULL): the moves, as `reload` replies them.
+ */
+struct cg_compiled;
+int daemon_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const char *cause,
+			struct json_object **ret_changes);
 
 #endif

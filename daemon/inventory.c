@@ -280,6 +280,12 @@ bool inventory_add_discovery(struct cg_inventory *inv, struct cg_inv_device *d,
 	return changed;
 }
 
+void inventory_set_policy(struct cg_inventory *inv, struct cg_inv_device *d, const char *policy)
+{
+	snprintf(d->policy, sizeof(d->policy), "%s", policy);
+	inv->dirty = true;
+}
+
 void inventory_count_discovery(struct cg_inventory *inv, int parse_rc)
 {
 	if (parse_rc == 0)

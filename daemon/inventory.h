@@ -91,6 +91,8 @@ struct cg_inv_device *inventory_find(const struct cg_inventory *inv, const uint8
 /* Remembers an address (most recent first, bounded). Returns true if new. */
 bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr);
 void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked *b);
+/* Puts the device under another policy (moves.c); marks the inventory for saving. */
+void inventory_set_policy(struct cg_inventory *inv, struct cg_inv_device *d, const char *policy);
 
 /* Records one announcement; true if a fact changed value. */
 bool inventory_add_discovery(struct cg_inventory *inv, struct cg_inv_device *d,

@@ -982,6 +982,11 @@ static int render_status(json_object *res, FILE *out)
 		(unsigned long long)get_u64(rel, "failed"));
 	fprintf(out, "tamper:      %llu events%s%s\n", (unsigned long long)get_u64(tam, "events"),
 		*get_str(tam, "last") ? ", last: " : "", get_str(tam, "last"));
+	json_object *mv = get(res, "moves");
+	if (mv)
+		fprintf(out, "moves:       %llu devices moved to another policy%s%s\n",
+			(unsigned long long)get_u64(mv, "total"),
+			*get_str(mv, "last") ? ", last: " : "", get_str(mv, "last"));
 	fprintf(out, "inventory:   %llu devices, %llu evicted",
 		(unsigned long long)get_u64(inv, "devices"),
 		(unsigned long long)get_u64(inv, "evicted"));
