@@ -28,7 +28,8 @@
 /* Drop counters of one device, from the data plane's device map. */
 struct cg_metrics_dev {
 	uint8_t mac[6];
-	uint64_t drops[CG_DIR_MAX];
+	uint64_t drops[CG_DIR_MAX];                     /* c[dir][CG_VERDICT_DROP].packets */
+	struct cg_counter c[CG_DIR_MAX][CG_VERDICT_MAX]; /* summed over CPUs */
 };
 
 /* What the exposition needs from the data plane, read once per render. */

@@ -117,6 +117,8 @@ static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 		memcpy(f->counts.devs[i].mac, mac, 6);
 		f->counts.devs[i].drops[CG_DIR_OUT] = i;
 		f->counts.devs[i].drops[CG_DIR_IN] = 2 * i;
+		f->counts.devs[i].c[CG_DIR_IN][CG_VERDICT_DROP] = (struct cg_counter){ 2 * i, 200 * i };
+		f->counts.devs[i].c[CG_DIR_OUT][CG_VERDICT_PASS] = (struct cg_counter){ 10 * i, 1000 * i };
 	}
 	f->counts.ndevs = n;
 	qsort(f->counts.devs, n, sizeof(*f->counts.devs),
@@ -221,6 +223,14 @@ int main(void)
 	CHECK(strstr(s, "camguard_metrics_devices_omitted 4\n"), "4 devices over the cap");
 	CHECK(strstr(s, "camguard_device_drops_total{mac=\"00:40:8c:00:00:02\",direction=\"in\"} 4\n"),
 	      "drops by MAC");
+	CHECK(count_lines(s, "camguard_device_packets_total{") == 24 &&
+	      count_lines(s, "camguard_device_bytes_total{") == 24,
+	      "direction x verdict series per shown device (DESIGN.md section 4)");
+	CHECK(strstr(s, "camguard_device_packets_total{mac=\"00:40:8c:00:00:02\",vendor=\"AXIS COMMUNICATIONS AB\","
+			"policy=\"axis\",direction=\"in\",verdict=\"drop\"} 4\n") &&
+	      strstr(s, "camguard_device_bytes_total{mac=\"00:40:8c:00:00:02\",vendor=\"AXIS COMMUNICATIONS AB\","
+			"policy=\"axis\",direction=\"out\",verdict=\"pass\"} 2000\n"),
+	      "device packets and bytes by direction and verdict:\n%s", strstr(s, "camguard_device_packets_total"));
 	CHECK(strstr(s, "camguard_device_last_seen_seconds{mac=\"00:40:8c:00:00:02\"} 1700000002\n"),
 	      "last seen");
 	CHECK(strstr(s, "camguard_interface_attached{interface=\"cam0\",hook=\"tc-ingress\"} 1\n") &&
