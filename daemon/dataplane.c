@@ -28,7 +28,8 @@
 
 #define PIN_MAPS(X) \
 	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
-	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events)
+	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events) \
+	X(cg_cam_ifaces)
 
 static int ncpus(void)
 {
