@@ -729,7 +729,7 @@ static const uint8_t mask28[6]   = { 0xff, 0xff, 0xff, 0xf0, 0, 0 };
 static const uint8_t mask36[6]   = { 0xff, 0xff, 0xff, 0xff, 0xf0, 0 };
 
 struct range {
-	uint8_t lo[16], hi[16];  /* inclusive; addr . proto . port packed for concat */
+	uint8_t lo[24], hi[24];  /* inclusive; addr . proto . port packed for concat (16 + 4 + 4) */
 	struct tag tag;
 };
 
@@ -870,7 +870,8 @@ static int emit_allow(struct batch *b, const char *set, const struct cg_policy_s
 
 		qsort(r, n, sizeof(*r), range_cmp);
 		for (size_t i = 0; i < n; i++) {
-			if (u && !memcmp(r[u - 1].lo, r[i].lo, 16) && !memcmp(r[u - 1].hi, r[i].hi, 16))
+			if (u && !memcmp(r[u - 1].lo, r[i].lo, sizeof(r->lo)) &&
+			    !memcmp(r[u - 1].hi, r[i].hi, sizeof(r->hi)))
 				continue;
 			r[u++] = r[i];
 		}
