@@ -18,11 +18,17 @@
  *                                  intervals addr . inet_proto . inet_service
  *            <p>_a4 / <p>_a6       addresses learned from the policy's cameras
  *                                  (dynamic, timeout 1h)
+ *            owned4/6, pair4/6     which MAC each learned address is bound to
  *   chains   prerouting (hook prerouting, priority -10): frames from a camera
  *              interface are classified by source MAC (exact MAC, else the
  *              longest OUI, locally administered MACs never match an OUI,
- *              else the default policy) and their source address is added
- *              to that policy's learned set. Nothing is dropped here.
+ *              else the default policy) into lrn_<p>: the source guards
+ *              (LSRR/SSRR malformed; after the link-local exemptions, a
+ *              source outside the enclave or local to the host is spoof),
+ *              then the source address is added to that policy's learned
+ *              set unless another MAC holds it (learn_chain()). Guards drop
+ *              here, before routing, so that the layer alone stops
+ *              reflection through the recorder (echo, ICMP errors, TTL 1).
  *            forward (hook forward, priority -10, before the usual filter 0):
  *              iifname @cam_ifaces -> out: the same MAC classification,
  *                 goto out_<policy>; peer = destination address.
@@ -43,6 +49,11 @@
  * rules: with any isolate policy loaded, outside -> unknown camera is
  * dropped (fail closed, counter "(unlearned) in ingress"); a monitor-only
  * roll-out only counts it; the enclave always passes.
+ *
+ * The in_<p> chains (and the unlearned path) start with LSRR/SSRR and a
+ * strict reverse-path check, `fib saddr . iif oif missing` (spoof); every
+ * policy chain ends with a later-fragment rule (fragment) after the
+ * address-level allow lookups that may still pass a fragment.
  *
  * Rules are stateless and symmetric like the data plane's (DESIGN §2.6):
  * `to X proto P ports N` is element X . P . N of <p>_to4, matched as

@@ -233,6 +233,7 @@ for cfg in both bpf nft; do
 	check_eq "$cfg: recorder -> camera ping works" 0 "$(cat "$WORK/$cfg.ping_rec")"
 	check_eq "$cfg: camera -> recorder ping works" 0 "$(cat "$WORK/$cfg.ping_cam")"
 done
+echo "# fuzz: ctl $(fuzz_arrivals ctl) of 2000 arrived; bpf $(fuzz_arrivals bpf) and nft $(fuzz_arrivals nft) of $FUZZ_N"
 check_ge "control: fuzz frames reach the outside host" 1 "$(fuzz_arrivals ctl)"
 check_eq "BPF alone: $FUZZ_N fuzz frames, 0 at the outside host" 0 "$(fuzz_arrivals bpf)"
 check_eq "nftables alone: $FUZZ_N fuzz frames, 0 at the outside host" 0 "$(fuzz_arrivals nft)"
