@@ -97,7 +97,7 @@ static void control_group(char *buf, size_t len)
 	    (g = getgrgid(st.st_gid)))
 		snprintf(buf, len, "%s", g->gr_name);
 	else
-		snprintf(buf, len, "control_group in camguard.conf");
+		snprintf(buf, len, "control.group in camguard.conf");
 }
 
 static int connect_daemon(void)
