@@ -741,12 +741,16 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	rc = model_load(d->conf_path, &next, &diag);
 	if (rc) {
 		char line[CG_DIAG_MSG_MAX + CG_PATH_MAX];
+		bool first = true;
 		for (size_t i = 0; i < diag.nentries; i++) {
 			diag_format(&diag.entries[i], line, sizeof(line));
 			if (!dry_run)
 				log_err("Reload rejected: %s", line);
-			if (i == 0)
+			/* the first error, not a warning before it */
+			if (first && diag.entries[i].severity == CG_DIAG_ERROR) {
 				snprintf(err, errlen, "%s", line);
+				first = false;
+			}
 		}
 		if (!diag.nentries)
 			snprintf(err, errlen, "%s", strerror(-rc));
