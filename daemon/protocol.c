@@ -1183,7 +1183,10 @@ static int render_summary(json_object *res, const struct cg_render_opts *o, FILE
 		json_object *e = json_object_array_get_idx(sum, i);
 		char n[24];
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)get_u64(e, "count"));
-		table_add(&t, *get_str(e, "vendor") ? get_str(e, "vendor") : "(unknown)",
+		char v[64];
+		table_add(&t, !*get_str(e, "vendor") ? "(unknown)"
+			      : o->wide ? get_str(e, "vendor")
+					: protocol_short_vendor(get_str(e, "vendor"), v, sizeof(v)),
 			  *get_str(e, "model") ? get_str(e, "model") : "(not announced)", n);
 	}
 	if ((rc = table_done(&t, out)))
@@ -1195,6 +1198,31 @@ static int render_summary(json_object *res, const struct cg_render_opts *o, FILE
 			(unsigned long long)get_u64(res, "mismatched"));
 	fputc('\n', out);
 	return 0;
+}
+
+/* The first address and how many more (--wide lists all); link-local IPv6
+ * addresses, which every device has, are not counted. */
+static void narrow_addresses(json_object *c, char *buf, size_t len)
+{
+	const char *first = NULL;
+	size_t n = 0;
+
+	for (int fam = 0; fam < 2; fam++) {
+		json_object *a = get_array(c, fam ? "ipv6" : "ipv4");
+		for (size_t i = 0; i < array_len(a); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+			if (!s || !strncasecmp(s, "fe80:", 5))
+				continue;
+			if (!n++)
+				first = s;
+		}
+	}
+	if (!first)
+		return;     /* only link-local ones: leave them as they are */
+	if (n > 1)
+		snprintf(buf, len, "%s +%zu", first, n - 1);
+	else
+		snprintf(buf, len, "%s", first);
 }
 
 /* The VENDOR cell: the MAC's vendor, and for a device that announces another
@@ -1225,8 +1253,9 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 		return render_summary(res, o, out);
 	if (!cams)
 		return -EINVAL;
+	/* narrow: times are ages, "SEEN 5m ago" */
 	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
-		   "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
+		   "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
 	/* at 80 columns: MAC, vendor, policy, address, last seen; the model
 	 * from about 100 */
 	table_layout(&t, o, "9996423817");
@@ -1240,13 +1269,8 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 		addrs[0] = 0;
 		join_strings(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
 		join_strings(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
-		size_t naddr = array_len(get_array(c, "ipv4")) + array_len(get_array(c, "ipv6"));
-		if (!o->wide && naddr > 1) {
-			/* the first address and how many more: --wide lists all */
-			char *comma = strchr(addrs, ',');
-			if (comma)
-				snprintf(comma, sizeof(addrs) - (size_t)(comma - addrs), " +%zu", naddr - 1);
-		}
+		if (!o->wide)
+			narrow_addresses(c, addrs, sizeof(addrs));
 		mismatched += get_bool(c, "mismatch");
 		vendor_cell(c, o, vendor, sizeof(vendor));
 		table_add(&t, get_str(c, "mac"), vendor, get_str(c, "policy"),
@@ -1300,7 +1324,7 @@ static int render_blocked(json_object *res, const struct cg_render_opts *o, FILE
 		return -EINVAL;
 	table_init(&t, "llllllrl", "DEVICE", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT",
 		   "LAST");
-	table_layout(&t, o, "96598794");
+	table_layout(&t, o, "96498795");
 	for (size_t i = 0; i < array_len(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i), *bl = get_array(d, "blocked");
 		for (size_t j = 0; j < array_len(bl); j++) {

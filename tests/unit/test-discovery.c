@@ -817,9 +817,9 @@ static void test_render(void)
 		&rc);
 	/* 80 columns: the short vendor name, and which manufacturer was announced */
 	CHECK(rc == 0 &&
-	      strstr(s, "DEVICE             VENDOR           POLICY     ADDRESSES   LAST SEEN\n"
-			"00:40:8c:00:00:03  Axis !Hikvision  axis       192.0.2.13  b\n"
-			"44:19:b6:00:00:01  Hikvision        hikvision  -           b\n") &&
+	      strstr(s, "DEVICE             VENDOR           POLICY     MODEL           ADDRESSES   SEEN\n"
+			"00:40:8c:00:00:03  Axis !Hikvision  axis       DS-2CD2143G0-I  192.0.2.13  b\n"
+			"44:19:b6:00:00:01  Hikvision        hikvision  -               -           b\n") &&
 	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC\n"),
 	      "cameras table:\n%s", s);
 	free(s);
