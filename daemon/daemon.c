@@ -512,9 +512,11 @@ static int on_event(void *ctx, void *data, size_t len)
 		d->drop_samples++;
 		if (!known) {
 			format_addr(e->family, e->peer_addr, addr, sizeof(addr));
-			log_notice("%s %s %s %s:%u (%s, policy %s)",
+			/* "[2001:db8::1]:443": an IPv6 address takes brackets before a port */
+			log_notice("%s %s %s %s%s%s:%u (%s, policy %s)",
 				   b.would ? "Would drop" : "Dropped", mac,
-				   e->dir == CG_DIR_OUT ? "->" : "<-", addr, e->peer_port,
+				   e->dir == CG_DIR_OUT ? "->" : "<-", e->family == 6 ? "[" : "", addr,
+				   e->family == 6 ? "]" : "", e->peer_port,
 				   cg_reason_to_string(e->reason), dev->policy);
 		}
 	}
