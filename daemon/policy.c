@@ -312,31 +312,37 @@ static void parse_rules(const config_setting_t *root, struct cg_policy_spec *p, 
 	}
 }
 
-/* ---- deny lists ----------------------------------------------------------- */
+/* ---- line files (deny lists, devices files) -------------------------------- */
 
-static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const char *path,
-			    const char *file, int line, const char *kn, struct cg_diag *d)
+/*
+ * Reads a list file named by key kn at file:line: the whole text (NUL-ended,
+ * malloc'ed), its path as recorded in the model (for messages and the file
+ * hashes), and where the text starts (after a UTF-8 byte order mark). NULL
+ * when it cannot be used, with the reason recorded: unreadable, UTF-16,
+ * binary.
+ */
+static char *read_list_file(struct cg_model *m, const char *path, const char *file, int line,
+			    const char *kn, const char *what, struct cg_diag *d, size_t *ret_len,
+			    const char **ret_df, char **ret_text)
 {
-	char *buf = NULL, *s, *next;
-	const char *df;
+	char *buf = NULL;
 	size_t len;
-	int r, ln = 0;
+	int r = cfgfile_slurp(path, &buf, &len);
 
-	r = cfgfile_slurp(path, &buf, &len);
 	if (r < 0) {
-		diag_error(d, file, line, "'%s': cannot read deny list \"%s\": %s", kn, path,
+		diag_error(d, file, line, "'%s': cannot read %s \"%s\": %s", kn, what, path,
 			   r == -EFBIG ? "file too large" : r == -EBADFD ? "not a regular file" : strerror(-r));
-		return;
+		return NULL;
 	}
-	df = model_add_file(m, path);
-	if (!df) {
+	*ret_df = model_add_file(m, path);
+	if (!*ret_df) {
 		d->oom = true;
 		free(buf);
-		return;
+		return NULL;
 	}
-	if (cfgfile_check_encoding(buf, len, df, d) < 0) {
+	if (cfgfile_check_encoding(buf, len, *ret_df, d) < 0) {
 		free(buf);
-		return;
+		return NULL;
 	}
 	if (memchr(buf, 0, len)) {
 		const char *nul = memchr(buf, 0, len);
@@ -344,11 +350,29 @@ static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const 
 
 		for (const char *c = buf; c < nul; c++)
 			nl += *c == '\n';
-		diag_error(d, df, nl, "binary data (NUL byte) in deny list");
+		diag_error(d, *ret_df, nl, "binary data (NUL byte) in %s", what);
 		free(buf);
-		return;
+		return NULL;
 	}
-	for (s = buf + cfgfile_bom(buf, len); s && *s; s = next) {
+	*ret_len = len;
+	*ret_text = buf + cfgfile_bom(buf, len);
+	return buf;
+}
+
+/* ---- deny lists ----------------------------------------------------------- */
+
+static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const char *path,
+			    const char *file, int line, const char *kn, struct cg_diag *d)
+{
+	char *buf, *s, *next;
+	const char *df;
+	size_t len;
+	int r, ln = 0;
+
+	buf = read_list_file(m, path, file, line, kn, "deny list", d, &len, &df, &s);
+	if (!buf)
+		return;
+	for (; s && *s; s = next) {
 		struct cg_prefix pf;
 		char *hash, *end;
 
@@ -507,7 +531,7 @@ static int device_mac(const char *s, uint8_t mac[6], const char **why)
 static void parse_devices_file(struct cg_model *m, const config_setting_t *root,
 			       struct cg_policy_spec *p, const char *file, struct cg_diag *d)
 {
-	char name[CG_PATH_MAX], path[CG_PATH_MAX], *buf = NULL, *s, *next;
+	char name[CG_PATH_MAX], path[CG_PATH_MAX], *buf, *text, *s, *next;
 	const char *df;
 	size_t len, lines = 1, limit;
 	int line = 0, r, ln = 0;
@@ -519,33 +543,11 @@ static void parse_devices_file(struct cg_model *m, const config_setting_t *root,
 		diag_error(d, file, line, "'devices_file': invalid file name \"%s\"", name);
 		return;
 	}
-	r = cfgfile_slurp(path, &buf, &len);
-	if (r < 0) {
-		diag_error(d, file, line, "'devices_file': cannot read \"%s\": %s", path,
-			   r == -EFBIG ? "file too large" : r == -EBADFD ? "not a regular file" : strerror(-r));
+	buf = read_list_file(m, path, file, line, "devices_file", "devices file", d, &len, &df, &text);
+	if (!buf)
 		return;
-	}
-	df = model_add_file(m, path);
-	if (!df) {
-		d->oom = true;
-		free(buf);
-		return;
-	}
-	if (cfgfile_check_encoding(buf, len, df, d) < 0) {
-		free(buf);
-		return;
-	}
 	for (const char *c = buf; (c = memchr(c, '\n', len - (size_t)(c - buf))); c++)
 		lines++;
-	if (memchr(buf, 0, len)) {
-		const char *nul = memchr(buf, 0, len);
-		int nl = 1;
-		for (const char *c = buf; c < nul; c++)
-			nl += *c == '\n';
-		diag_error(d, df, nl, "binary data (NUL byte) in devices file");
-		free(buf);
-		return;
-	}
 	/* one allocation for the list and the file together */
 	limit = CG_MAX_DEVICES + 1 - (p->ndevices < CG_MAX_DEVICES ? p->ndevices : CG_MAX_DEVICES);
 	struct cg_device_spec *v = realloc(p->devices, (p->ndevices + (lines < limit ? lines : limit) + 1) *
@@ -556,7 +558,7 @@ static void parse_devices_file(struct cg_model *m, const config_setting_t *root,
 		return;
 	}
 	p->devices = v;
-	for (s = buf + cfgfile_bom(buf, len); s && *s; s = next) {
+	for (s = text; s && *s; s = next) {
 		struct cg_device_spec *dev = &p->devices[p->ndevices];
 		const char *why;
 		char *mac, *note, *end;
