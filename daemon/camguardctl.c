@@ -705,7 +705,7 @@ static const struct cmd *find_cmd(const char *name)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: camguardctl [-s|--socket PATH] [-j|--json] [-p|--pretty] COMMAND [ARGS]\n"
+		"Usage: camguardctl [-s|--socket PATH] [-j|--json] [-p|--pretty] [-w|--wide] COMMAND [ARGS]\n"
 		"       camguardctl COMMAND --help\n"
 		"\n"
 		"Commands:\n");
