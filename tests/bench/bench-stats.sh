@@ -21,7 +21,9 @@
 #                   + connect + request + the whole reply parsed and printed
 #                   to /dev/null): what an operator or a scraper pays;
 #   "socket"      — python speaking the protocol on the socket directly
-#                   (connect, {"command":"stats"}, read the reply line).
+#                   (connect, {"command":"stats"}, read the reply line);
+#   "exec"        — `camguardctl --version`: no socket at all, the cost of
+#                   starting the program, the floor under "camguardctl".
 # Prints one JSON line per client and condition; "ratio" = p99 under flood /
 # p99 idle. Usage: tools/bench stats [DEVICES] [REQUESTS]
 # (CG_BENCH_BUDGET: seconds per series, default 40; CG_BUILD: build dir.)
@@ -192,7 +194,7 @@ def pct(xs, p):
 d0, _, _ = drops()
 t0 = time.perf_counter()
 res = {}
-for client in ('camguardctl', 'socket'):
+for client in ('camguardctl', 'socket', 'exec'):
     lat = []
     t1 = time.perf_counter()
     for _ in range(n):
@@ -202,6 +204,11 @@ for client in ('camguardctl', 'socket'):
             ms, buf = raw()
             if not json.loads(buf).get('ok'):
                 sys.exit('stats failed: %r' % buf[:200])
+        elif client == 'exec':
+            # the floor of the camguardctl figures: starting the program
+            t = time.perf_counter()
+            subprocess.run([ctl, '--version'], stdout=subprocess.DEVNULL, check=True)
+            ms = (time.perf_counter() - t) * 1000
         else:
             t = time.perf_counter()
             subprocess.run([ctl, '-s', sock, '--json', 'stats'], stdout=subprocess.DEVNULL, check=True)
