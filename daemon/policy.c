@@ -890,6 +890,8 @@ static int check_devices(struct cg_model *m, struct cg_diag *d, size_t total)
 			for (size_t j = 0; j < p->ndevices; j++)
 				if (!(p->devices[j].mac[0] & 0x01))
 					p->devices[w++] = p->devices[j];
+				else
+					free(p->devices[j].note);
 			p->ndevices = w;
 		}
 	return 0;
@@ -1032,6 +1034,8 @@ static void check_copies(struct cg_model *m, struct cg_diag *d, bool *copy)
 				   "policy '%s' has the same devices as %s (policy '%s'): a copy? A camera belongs to one policy: remove or rename this file (policy_dir reads every *.conf)",
 				   cp->name, orig->origin.file, orig->name);
 			copy[c] = true;
+			for (size_t k = 0; k < cp->ndevices; k++)
+				free(cp->devices[k].note);
 			cp->nouis = cp->ndevices = 0;
 		}
 }
