@@ -123,7 +123,7 @@ shown() {
 	check_ge "$label: prometheus device series exist" 1 \
 		"$(grep -c "^camguard_device_packets_total{mac=\"$mac\"," "$WORK/prom.txt")"
 	check_eq "$label: prometheus device_info" 1 \
-		"$(grep -c "^camguard_device_info{mac=\"$mac\",.*policy=\"$want\"} 1$" "$WORK/prom.txt")"
+		"$(grep -c "^camguard_device_info{mac=\"$mac\",.*policy=\"$want\"[,}].* 1$" "$WORK/prom.txt")"
 }
 
 # reload_moves LABEL WANT: dry run, then the reload; both lists of moves
