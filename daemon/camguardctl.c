@@ -304,6 +304,7 @@ static int do_cameras(int argc, char **argv)
 		COMMON_OPTS,
 		{ "summary", no_argument, NULL, 'S' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "vulnerable", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cg_request req = { .command = CG_CMD_CAMERAS };
@@ -320,9 +321,13 @@ static int do_cameras(int argc, char **argv)
 			req.summary = true;
 		else if (c == 'C')
 			csv = true;
+		else if (c == 'u')
+			req.vulnerable = true;
 		else
 			return usage_error("cameras", "cameras: unknown option");
 	}
+	if (req.summary && req.vulnerable)
+		return usage_error("cameras", "cameras: --summary and --vulnerable exclude each other");
 	if (optind < argc)
 		return usage_error("cameras", "cameras: unexpected argument '%s'", argv[optind]);
 	if (csv && (json_output || req.summary))
@@ -343,6 +348,11 @@ static int do_blocked(int argc, char **argv)
 static int do_status(int argc, char **argv)
 {
 	return simple_command(CG_CMD_STATUS, argc, argv);
+}
+
+static int do_advisories(int argc, char **argv)
+{
+	return simple_command(CG_CMD_ADVISORIES, argc, argv);
 }
 
 static int do_stats(int argc, char **argv)
@@ -459,16 +469,18 @@ static const struct cmd cmds[] = {
 	  "  --prometheus    the Prometheus text exposition of the whole host, as the daemon\n"
 	  "                  writes it to metrics.textfile (see camguardd(8) for the metrics)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
-	{ "cameras", do_cameras, "[--summary] [--json | --csv]",
+	{ "cameras", do_cameras, "[--summary | --vulnerable] [--json | --csv]",
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
 	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
 	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
 	  "WS-Discovery, DHCP, SSDP; read passively, no camera is probed). '!' after the\n"
-	  "vendor marks a device that announces another manufacturer than its MAC's vendor.\n"
+	  "vendor marks a device that announces another manufacturer than its MAC's vendor;\n"
+	  "'*' after the firmware marks a device a loaded advisory affects (exact or likely).\n"
 	  "\n"
 	  "  -S, --summary   how many devices of each vendor and model, across the host\n"
 	  "  -C, --csv       RFC 4180 CSV with a header row: host, mac, vendor, model, firmware,\n"
 	  "                  policy, addresses, first_seen, last_seen, drops (for spreadsheets)\n"
+	  "  --vulnerable    only the affected devices: CVE, confidence, KEV, fixed version\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "blocked", do_blocked, "[--json]",
 	  "top blocked destinations per device and per policy",
@@ -492,6 +504,15 @@ static const struct cmd cmds[] = {
 	  "  -n, --dry-run   validate and compile only; list devices that would change policy\n"
 	  "                  (exit status 1 when the set is invalid)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
+	{ "advisories", do_advisories, "[--json]",
+	  "loaded advisories and how many devices each matches",
+	  "Lists the advisories loaded from advisories.conf and advisories.d/: CVE, vendor,\n"
+	  "model patterns, affected firmware range, fixed version, whether CISA lists it as\n"
+	  "known exploited, and how many inventory devices match it exactly (model and\n"
+	  "firmware in range), likely (firmware in range, model family unknown) or with\n"
+	  "unknown confidence (no comparable firmware announced).\n"
+	  "\n"
+	  "  -j, --json      the daemon's JSON result\n" },
 	{ "help", do_help, "[COMMAND]", "show help for a command", "" },
 };
 
@@ -511,7 +532,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
 		"Options:\n"

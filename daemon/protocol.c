@@ -68,6 +68,12 @@ static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_e
 	return 0;
 }
 
+static int set_vulnerable(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->vulnerable = json_object_get_boolean(v);
+	return 0;
+}
+
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
@@ -80,6 +86,7 @@ static const struct arg_spec reload_args[] = {
 };
 static const struct arg_spec cameras_args[] = {
 	{ "summary", json_type_boolean, set_summary },
+	{ "vulnerable", json_type_boolean, set_vulnerable },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec no_args[] = {
@@ -95,6 +102,7 @@ static const struct {
 	[CG_CMD_BLOCKED] = { "blocked", no_args },
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
+	[CG_CMD_ADVISORIES] = { "advisories", no_args },
 };
 
 const char *protocol_command_to_string(enum cg_command cmd)
@@ -440,6 +448,8 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 	case CG_CMD_CAMERAS:
 		if (req->summary)
 			json_object_object_add(a, "summary", json_object_new_boolean(1));
+		if (req->vulnerable)
+			json_object_object_add(a, "vulnerable", json_object_new_boolean(1));
 		break;
 	default:
 		break;
@@ -814,17 +824,52 @@ static int render_summary(json_object *res, FILE *out)
 	return 0;
 }
 
+/* cameras --vulnerable: one row per device and advisory (exact or likely). */
+static int render_vulnerable(json_object *res, FILE *out)
+{
+	json_object *cams = get_array(res, "cameras");
+	struct table t;
+	size_t rows = 0;
+	int rc;
+
+	table_init(&t, "llllllll", "DEVICE", "MODEL", "FIRMWARE", "CVE", "CONFIDENCE", "KEV",
+		   "FIXED", "POLICY");
+	for (size_t i = 0; i < array_len(cams); i++) {
+		json_object *c = json_object_array_get_idx(cams, i), *advs = get_array(c, "advisories");
+
+		for (size_t j = 0; j < array_len(advs); j++) {
+			json_object *a = json_object_array_get_idx(advs, j);
+			const char *conf = get_str(a, "confidence");
+
+			if (strcmp(conf, "exact") && strcmp(conf, "likely"))
+				continue;
+			table_add(&t, get_str(c, "mac"), *get_str(c, "model") ? get_str(c, "model") : "-",
+				  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", get_str(a, "cve"),
+				  conf, get_bool(a, "kev") ? "yes" : "no",
+				  *get_str(a, "fixed") ? get_str(a, "fixed") : "-", get_str(c, "policy"));
+			rows++;
+		}
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%zu device%s affected by a known vulnerability (%zu match%s)\n",
+		array_len(cams), array_len(cams) == 1 ? "" : "s", rows, rows == 1 ? "" : "es");
+	return 0;
+}
+
 static int render_cameras(json_object *res, FILE *out)
 {
 	json_object *cams = get_array(res, "cameras");
 	struct table t;
-	size_t mismatched = 0;
+	size_t mismatched = 0, vulnerable = 0;
 	int rc;
 
 	if (get_array(res, "summary"))
 		return render_summary(res, out);
 	if (!cams)
 		return -EINVAL;
+	if (get_bool(res, "only_vulnerable"))
+		return render_vulnerable(res, out);
 	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
 		   "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
 	for (size_t i = 0; i < array_len(cams); i++) {
@@ -843,9 +888,14 @@ static int render_cameras(json_object *res, FILE *out)
 		mismatched += mm;
 		snprintf(vendor, sizeof(vendor), "%s%s", get_str(c, "vendor"),
 			 mm ? (*get_str(c, "vendor") ? " !" : "!") : "");
+		/* '*' after the firmware: an advisory affects it (issue 18). */
+		bool vuln = get_bool(c, "vulnerable");
+		char fw[160];
+		vulnerable += vuln;
+		snprintf(fw, sizeof(fw), "%s%s", *get_str(c, "firmware") ? get_str(c, "firmware") : "-",
+			 vuln ? " *" : "");
 		table_add(&t, get_str(c, "mac"), vendor, get_str(c, "policy"),
-			  *get_str(c, "model") ? get_str(c, "model") : "-",
-			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", vlan,
+			  *get_str(c, "model") ? get_str(c, "model") : "-", fw, vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
 			  addrs[0] ? addrs : "-", get_str(c, "first_seen"), get_str(c, "last_seen"));
 	}
@@ -860,6 +910,42 @@ static int render_cameras(json_object *res, FILE *out)
 		fprintf(out, "! %zu device%s announce%s another manufacturer than the vendor of %s MAC\n",
 			mismatched, mismatched == 1 ? "" : "s", mismatched == 1 ? "s" : "",
 			mismatched == 1 ? "its" : "their");
+	if (vulnerable)
+		fprintf(out, "* %zu device%s run%s firmware with a known vulnerability (camguardctl cameras --vulnerable)\n",
+			vulnerable, vulnerable == 1 ? "" : "s", vulnerable == 1 ? "s" : "");
+	return 0;
+}
+
+/* advisories: the loaded entries and how many devices each matches. */
+static int render_advisories(json_object *res, FILE *out)
+{
+	json_object *advs = get_array(res, "advisories");
+	struct table t;
+	int rc;
+
+	if (!advs)
+		return -EINVAL;
+	table_init(&t, "llllllrrr", "CVE", "VENDOR", "MODELS", "AFFECTED", "FIXED", "KEV", "EXACT",
+		   "LIKELY", "UNKNOWN");
+	for (size_t i = 0; i < array_len(advs); i++) {
+		json_object *a = json_object_array_get_idx(advs, i), *dev = get(a, "devices");
+		char models[256] = "", n[3][24];
+		size_t off = 0;
+
+		join_strings(get_array(a, "models"), models, sizeof(models), &off);
+		snprintf(n[0], sizeof(n[0]), "%llu", (unsigned long long)get_u64(dev, "exact"));
+		snprintf(n[1], sizeof(n[1]), "%llu", (unsigned long long)get_u64(dev, "likely"));
+		snprintf(n[2], sizeof(n[2]), "%llu", (unsigned long long)get_u64(dev, "unknown"));
+		table_add(&t, get_str(a, "cve"), get_str(a, "vendor"), models[0] ? models : "(any)",
+			  get_str(a, "affected"), *get_str(a, "fixed") ? get_str(a, "fixed") : "-",
+			  get_bool(a, "kev") ? "yes" : "no", n[0], n[1], n[2]);
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%zu advisor%s loaded; %llu device%s affected (exact or likely)\n",
+		array_len(advs), array_len(advs) == 1 ? "y" : "ies",
+		(unsigned long long)get_u64(res, "affected_devices"),
+		get_u64(res, "affected_devices") == 1 ? "" : "s");
 	return 0;
 }
 
@@ -1064,11 +1150,11 @@ static int render_reload(json_object *res, FILE *out)
 	if (!array_len(changes))
 		return 0;
 	fputc('\n', out);
-	table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
+	table_init(&t, "lllll", "DEVICE", "VENDOR", "FROM", "TO", "WHY");
 	for (size_t i = 0; i < array_len(changes); i++) {
 		json_object *c = json_object_array_get_idx(changes, i);
 		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "from"),
-			  get_str(c, "to"));
+			  get_str(c, "to"), *get_str(c, "reason") ? get_str(c, "reason") : "policy");
 	}
 	return table_done(&t, out);
 }
@@ -1083,6 +1169,7 @@ int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
 	case CG_CMD_BLOCKED: return render_blocked(result, out);
 	case CG_CMD_STATUS: return render_status(result, out);
 	case CG_CMD_RELOAD: return render_reload(result, out);
+	case CG_CMD_ADVISORIES: return render_advisories(result, out);
 	default: return -EINVAL;
 	}
 }

@@ -37,6 +37,7 @@ enum cg_command {
 	CG_CMD_BLOCKED,
 	CG_CMD_STATUS,
 	CG_CMD_RELOAD,
+	CG_CMD_ADVISORIES,
 	CG_CMD_MAX
 };
 
@@ -49,6 +50,7 @@ struct cg_request {
 	bool dry_run;                     /* reload */
 	bool summary;                     /* cameras: counts by vendor and model */
 	bool prometheus;                  /* stats: {"exposition": text format 0.0.4} */
+	bool vulnerable;                  /* cameras: only devices an advisory affects */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),
