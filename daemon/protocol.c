@@ -1150,11 +1150,18 @@ static int render_reload(json_object *res, FILE *out)
 	if (!array_len(changes))
 		return 0;
 	fputc('\n', out);
-	table_init(&t, "lllll", "DEVICE", "VENDOR", "FROM", "TO", "WHY");
+	/* A WHY column only when an advisory moves a device (issue 18). */
+	bool why = false;
+	for (size_t i = 0; i < array_len(changes); i++)
+		why |= *get_str(json_object_array_get_idx(changes, i), "reason") != 0;
+	if (why)
+		table_init(&t, "lllll", "DEVICE", "VENDOR", "FROM", "TO", "WHY");
+	else
+		table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
 	for (size_t i = 0; i < array_len(changes); i++) {
 		json_object *c = json_object_array_get_idx(changes, i);
 		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "from"),
-			  get_str(c, "to"), *get_str(c, "reason") ? get_str(c, "reason") : "policy");
+			  get_str(c, "to"), *get_str(c, "reason") ? get_str(c, "reason") : "policy files");
 	}
 	return table_done(&t, out);
 }
