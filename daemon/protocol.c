@@ -932,7 +932,13 @@ static int render_advisories(json_object *res, FILE *out)
 		char models[256] = "", n[3][24];
 		size_t off = 0;
 
-		join_strings(get_array(a, "models"), models, sizeof(models), &off);
+		/* The first pattern and how many more: the full list is in --json. */
+		json_object *ml = get_array(a, "models");
+		if (array_len(ml))
+			off = (size_t)snprintf(models, sizeof(models), "%s",
+					       json_object_get_string(json_object_array_get_idx(ml, 0)));
+		if (array_len(ml) > 1)
+			snprintf(models + off, sizeof(models) - off, " (+%zu)", array_len(ml) - 1);
 		snprintf(n[0], sizeof(n[0]), "%llu", (unsigned long long)get_u64(dev, "exact"));
 		snprintf(n[1], sizeof(n[1]), "%llu", (unsigned long long)get_u64(dev, "likely"));
 		snprintf(n[2], sizeof(n[2]), "%llu", (unsigned long long)get_u64(dev, "unknown"));
