@@ -1086,6 +1086,13 @@ static int render_status(json_object *res, FILE *out)
 		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
 			(unsigned long long)get_u64(inv, "mismatched"));
 	fputc('\n', out);
+	json_object *adv = get(res, "advisories");
+	if (adv)
+		fprintf(out, "advisories:  %llu loaded, %llu devices affected, %llu under advisory policies, %llu policy moves\n",
+			(unsigned long long)get_u64(adv, "entries"),
+			(unsigned long long)get_u64(adv, "affected_devices"),
+			(unsigned long long)get_u64(adv, "moved_devices"),
+			(unsigned long long)get_u64(adv, "policy_moves"));
 	json_object *ann = get(inv, "announcements");
 	if (ann)
 		fprintf(out, "announced:   %llu frames copied (%llu rate-limited), %llu read, "
