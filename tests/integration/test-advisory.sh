@@ -185,6 +185,10 @@ check_eq "control: $HIK2 (unaffected) still reaches $OUTSIDE" 20 "$(out_flow hik
 check_eq "exposed: the recorder (enclave) is still reachable" 20 "$(cg_flow rec hik 192.0.2.1 9001 20)"
 ctl --json stats --policy exposed > "$WORK/stats.json"
 check_ge "stats: exposed policy counted the drops" 40 "$(json_get "$WORK/stats.json" 'policy(d,"exposed")["drop"]["packets"]')"
+if [ "${CG_NFTABLES:-false}" = true ]; then
+	cg_exec rec nft list map inet camguard dev_out > "$WORK/nft.txt" 2>&1
+	check_grep "nftables: the moved camera is a device entry of exposed" "$HIK : goto out_exposed" "$WORK/nft.txt"
+fi
 grep -q "Device $HIK moves from policy hikvision to exposed" "$WORK/daemon.log" &&
 	pass "log: the move" || fail "log: the move"
 
