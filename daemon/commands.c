@@ -932,7 +932,6 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	add_str(o, "file", m->config.advisories);
 	add_u64(o, "affected_devices", affected);
 	add_u64(o, "moved_devices", d->nmoved);
-	add_u64(o, "policy_moves", d->policy_moves);
 	json_object_object_add(res, "advisories", o);
 
 	o = json_object_new_object();

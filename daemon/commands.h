@@ -29,7 +29,7 @@
  *            "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
  *            "count":N,"affected_devices":N}
  *   stats also has "device_vulnerable":[{"mac","cve","confidence"}]; status has
- *            "advisories":{"entries","file","affected_devices","moved_devices","policy_moves"}
+ *            "advisories":{"entries","file","affected_devices","moved_devices"}
  *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to",
  *            "reason" (advisory moves only)}],
  *            "message":"..."}

@@ -1088,11 +1088,10 @@ static int render_status(json_object *res, FILE *out)
 	fputc('\n', out);
 	json_object *adv = get(res, "advisories");
 	if (adv)
-		fprintf(out, "advisories:  %llu loaded, %llu devices affected, %llu under advisory policies, %llu policy moves\n",
+		fprintf(out, "advisories:  %llu loaded, %llu devices affected, %llu under advisory policies\n",
 			(unsigned long long)get_u64(adv, "entries"),
 			(unsigned long long)get_u64(adv, "affected_devices"),
-			(unsigned long long)get_u64(adv, "moved_devices"),
-			(unsigned long long)get_u64(adv, "policy_moves"));
+			(unsigned long long)get_u64(adv, "moved_devices"));
 	json_object *ann = get(inv, "announcements");
 	if (ann)
 		fprintf(out, "announced:   %llu frames copied (%llu rate-limited), %llu read, "

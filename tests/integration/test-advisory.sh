@@ -189,8 +189,10 @@ if [ "${CG_NFTABLES:-false}" = true ]; then
 	cg_exec rec nft list map inet camguard dev_out > "$WORK/nft.txt" 2>&1
 	check_grep "nftables: the moved camera is a device entry of exposed" "$HIK : goto out_exposed" "$WORK/nft.txt"
 fi
-grep -q "Device $HIK moves from policy hikvision to exposed" "$WORK/daemon.log" &&
+grep -q "$HIK: policy hikvision → exposed (reload" "$WORK/daemon.log" &&
 	pass "log: the move" || fail "log: the move"
+grep -q "Device $HIK goes under policy exposed: CVE-2017-7921 (exact)" "$WORK/daemon.log" &&
+	pass "log: the move's reason" || fail "log: the move's reason"
 
 # --- the firmware update: each camera moves back --------------------------------------
 send_sadp hik "$HIK" DS-2CD2142F-I "$HIK_FW_FIXED" DS-2CD2142F-I20160601AAWR500000001
@@ -202,8 +204,10 @@ check_eq "update: CVE-2017-7921 gone" 0 \
 	"$(json_get "$WORK/cameras.json" 'len([a for a in dev(d,"'$HIK'")["advisories"] if a["cve"]=="CVE-2017-7921"])')"
 check_eq "update: dahua still exposed" exposed "$(field "$DAHUA" policy)"
 check_eq "update: $HIK reaches $OUTSIDE again" 20 "$(out_flow hik)"
-grep -q "Device $HIK moves back from policy exposed to hikvision" "$WORK/daemon.log" &&
+grep -q "$HIK: policy exposed → hikvision (advisory" "$WORK/daemon.log" &&
 	pass "log: the move back" || fail "log: the move back"
+grep -q "Device $HIK leaves its advisory policy: firmware \"$HIK_FW_FIXED\"" "$WORK/daemon.log" &&
+	pass "log: the move back's reason" || fail "log: the move back's reason"
 
 send_dhip dahua "$DAHUA" IPC-HFW3241E-SA "$DAHUA_FW_FIXED" 6G0B1C2PAZ00013
 cg_wait_for is_policy "$DAHUA" dahua
@@ -214,7 +218,7 @@ ctl stats --prometheus > "$WORK/prom2.txt"
 check_eq "metric: CVE-2017-7921 series gone" 0 "$(grep -c 'cve="CVE-2017-7921"' "$WORK/prom2.txt")"
 
 ctl --json status > "$WORK/status.json"
-check_eq "status: 4 advisory moves (2 in, 2 back)" 4 "$(json_get "$WORK/status.json" 'd["advisories"]["policy_moves"]')"
+check_eq "status: 4 moves (2 in by the reload, 2 back by announcements)" 4 "$(json_get "$WORK/status.json" 'd["moves"]["total"]')"
 check_eq "status: none moved now" 0 "$(json_get "$WORK/status.json" 'd["advisories"]["moved_devices"]')"
 
 # --- a bad advisory file: reload refused with file:line, the running set stays -------
