@@ -147,6 +147,19 @@ struct {
 	__uint(max_entries, CG_RINGBUF_BYTES);
 } cg_events SEC(".maps");
 
+/* Interfaces the OUT programs run on (ifindex -> 1), filled by those
+ * programs themselves when a device shows up on an interface: a frame that
+ * arrived on one of them was source-checked on the way in, so the IN
+ * reverse-path check (cg_rpf_check) leaves it alone. That keeps frames a
+ * bridge forwards between camera member ports, whose route back leaves
+ * through the bridge and not the port, from looking spoofed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} cg_cam_ifaces SEC(".maps");
+
 static const struct cg_dev_stats cg_dev_zero;
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -231,7 +244,9 @@ static __always_inline struct cg_peer cg_peer_lookup(__u32 slot, __u16 policy, _
 }
 
 /* Does a rule of the peer's rule set allow this frame? Returns 1 on a match.
- * Non-first fragments carry no ports: they match on protocol alone. */
+ * Non-first fragments carry no ports: only a rule without ports (an
+ * address-level allow) can match them; a port rule never does, whatever its
+ * protocol, or a later fragment would pass on any port. */
 static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer,
 					  const struct cg_pkt *p, __u8 dir)
 {
@@ -251,8 +266,6 @@ static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer
 		if (r->proto && r->proto != p->l4proto)
 			continue;
 		if (!(r->flags & CG_RULEF_PORTS))
-			return 1;
-		if (p->flags & CG_PKT_FRAG_LATER)
 			return 1;
 		if (!(p->flags & CG_PKT_PORTS))
 			continue;
@@ -511,6 +524,9 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 		break;
 	}
 
+	/* Before the flow cache: a spoofed frame may repeat a cached flow. */
+	if (p->flags & CG_PKT_RPF_FAIL)
+		return CG_REASON_SPOOF;
 	if (dir == CG_DIR_OUT && cg_is_rogue(p))
 		return CG_REASON_ROGUE_SERVICE;
 	if (cg_is_link_mcast(p, p->daddr) && !(p->flags & CG_PKT_FRAG))
@@ -711,6 +727,11 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	struct cg_counter *dc = &st->c[dir & 1][drop];
 	dc->packets += 1;
 	dc->bytes += bytes;
+	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED))) {
+		__u32 one = 1;
+		bpf_map_update_elem(&cg_cam_ifaces, &ifindex, &one, BPF_ANY);
+		st->addr_flags |= CG_DEVF_IFACE_NOTED;
+	}
 	st->ifindex = ifindex;
 	st->vlan = p->vlan;
 
@@ -770,10 +791,103 @@ __noinline int cg_parse_xdp(struct xdp_md *ctx, struct cg_pkt *p)
 	return cg_parse(p, data, data_end, 0, 0);
 }
 
+/*
+ * Direction IN, strict reverse path: a frame the host forwards towards a
+ * camera must have arrived on the interface the route back to its source
+ * leaves by, or its source is forged (a camera-subnet or recorder address
+ * from the uplink; rp_filter does this for IPv4 only, when enabled). Frames
+ * the recorder sends itself (ingress_ifindex 0) and frames from a camera
+ * interface (checked by the OUT program) are not looked up, so the cost
+ * stays on forwarded inbound traffic. On 5.15 the lookup fills ifindex
+ * before resolving the neighbour, so NO_NEIGH (and FRAG_NEEDED, from the
+ * MTU check after a successful lookup) still name the egress interface.
+ * Everything else (no route, blackhole, a local address: NOT_FWDED) fails.
+ */
+static __always_inline void cg_rpf_check(struct __sk_buff *skb, struct cg_pkt *p)
+{
+	__u32 iif = skb->ingress_ifindex;
+	struct bpf_fib_lookup fib = {};
+
+	if (!iif || p->kind != CG_KIND_IP || bpf_map_lookup_elem(&cg_cam_ifaces, &iif))
+		return;
+	fib.ifindex = iif;
+	if (p->family == 4) {
+		fib.family = 2;   /* AF_INET */
+		__builtin_memcpy(&fib.ipv4_dst, p->saddr, 4);
+		__builtin_memcpy(&fib.ipv4_src, p->daddr, 4);
+	} else {
+		fib.family = 10;  /* AF_INET6 */
+		__builtin_memcpy(fib.ipv6_dst, p->saddr, 16);
+		__builtin_memcpy(fib.ipv6_src, p->daddr, 16);
+	}
+	long rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if ((rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	     rc != BPF_FIB_LKUP_RET_FRAG_NEEDED) || fib.ifindex != iif)
+		p->flags |= CG_PKT_RPF_FAIL;
+}
+
+/* IPv4 options, copied and scanned (cg_scan_ipv4_opts). Global functions:
+ * verified once, on their own, like the parsers; the scan gets a function of
+ * its own so that it is verified once for every way the copy can end. */
+struct cg_optbuf {
+	__u8 b[64];
+};
+
+__noinline int cg_ipopts_scan(struct cg_optbuf *o, __u32 len)
+{
+	if (!o)
+		return CG_PARSE_MALFORMED;
+	return cg_scan_ipv4_opts(o->b, len);
+}
+
+__noinline int cg_ipopts_skb(struct __sk_buff *skb, __u32 off, __u32 len)
+{
+	struct cg_optbuf o = {};
+	__u8 *buf = o.b;
+
+	if (len < 1 || len > 40)
+		return CG_PARSE_MALFORMED;
+	/* The same 1..40, in a form the verifier can bound on every kernel
+	 * (the barrier keeps clang from dropping the mask it cannot see). */
+	__u64 n = len - 1;
+	asm volatile("" : "+r"(n));
+	n = (n & 0x3f) + 1;
+	if (bpf_skb_load_bytes(skb, off, buf, n))
+		return CG_PARSE_MALFORMED;
+	return cg_ipopts_scan(&o, len);
+}
+
+__noinline int cg_ipopts_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct cg_optbuf ob = {};
+	__u8 *buf = ob.b;
+
+	if (len < 1 || len > 40 || off > 64)
+		return CG_PARSE_MALFORMED;
+	__u64 o_off = off;
+	asm volatile("" : "+r"(o_off));   /* keep the mask for the verifier */
+	__u8 *o = data + (o_off & 0x7f);
+	for (int i = 0; i < 40; i++) {
+		if (i >= len)
+			break;
+		if ((void *)(o + i + 1) > data_end)
+			return CG_PARSE_MALFORMED;
+		buf[i] = o[i];
+	}
+	return cg_ipopts_scan(&ob, len);
+}
+
 static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 {
 	struct cg_pkt p;
 	int rc = cg_parse_skb(skb, &p);
+
+	if (rc == CG_PARSE_OK && p.opt_len)
+		rc = cg_ipopts_skb(skb, p.opt_off, p.opt_len);
+	if (dir == CG_DIR_IN && rc == CG_PARSE_OK)
+		cg_rpf_check(skb, &p);
 
 	struct cg_disc_event *disc = 0;
 	int pass = cg_classify(&p, rc, dir, skb->ifindex, skb->len, &disc);
@@ -811,6 +925,8 @@ int cg_xdp(struct xdp_md *ctx)
 {
 	struct cg_pkt p;
 	int rc = cg_parse_xdp(ctx, &p);
+	if (rc == CG_PARSE_OK && p.opt_len)
+		rc = cg_ipopts_xdp(ctx, p.opt_off, p.opt_len);
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct cg_disc_event *disc = 0;

@@ -259,6 +259,7 @@ struct cg_dev_stats {
 #define CG_DEVF_IP4_ENCLAVE 0x02
 #define CG_DEVF_IP6_SEEN    0x04
 #define CG_DEVF_IP6_ENCLAVE 0x08
+#define CG_DEVF_IFACE_NOTED 0x10  /* ifindex is in cg_cam_ifaces */
 
 /* Index of the per-policy counters: policy x direction x reason. */
 #define CG_POLSTAT_INDEX(policy, dir, reason) \

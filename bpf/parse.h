@@ -45,6 +45,7 @@ enum cg_pkt_kind {
 #define CG_PKT_FRAG       0x01  /* part of a fragmented datagram */
 #define CG_PKT_FRAG_LATER 0x02  /* not the first fragment: no L4 header */
 #define CG_PKT_PORTS      0x04  /* sport/dport are valid */
+#define CG_PKT_RPF_FAIL   0x08  /* IN: the route back to saddr leaves elsewhere (cg_rpf_check) */
 
 struct cg_pkt {
 	__u8 smac[6];
@@ -59,7 +60,8 @@ struct cg_pkt {
 	__u8 hop_limit;
 	__u16 sport;         /* host order */
 	__u16 dport;
-	__u16 pad;           /* keeps the addresses 4-byte aligned (word compares) */
+	__u8 opt_off;        /* IPv4 options: offset in the frame, 0 if none ... */
+	__u8 opt_len;        /* ... and length (also keeps the addresses 4-byte aligned) */
 	__u8 saddr[16];      /* IPv4: first 4 bytes; ARP: sender protocol address */
 	__u8 daddr[16];
 };
@@ -81,8 +83,13 @@ struct cg_arp_hdr {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-/* Reads the L4 ports (TCP/UDP/UDP-Lite/SCTP all start with them) or the ICMP type. */
-static __always_inline int cg_parse_l4(struct cg_pkt *p, void *l4, void *data_end)
+/*
+ * Reads the L4 ports (TCP/UDP/UDP-Lite/SCTP all start with them) or the ICMP
+ * type. `avail` is what the IP header says the datagram holds from l4 on:
+ * bytes past it are Ethernet padding or garbage, never ports, so a header
+ * that does not fit in it is malformed however long the frame is.
+ */
+static __always_inline int cg_parse_l4(struct cg_pkt *p, void *l4, void *data_end, __u32 avail)
 {
 	switch (p->l4proto) {
 	case IPPROTO_TCP:
@@ -90,6 +97,8 @@ static __always_inline int cg_parse_l4(struct cg_pkt *p, void *l4, void *data_en
 	case IPPROTO_UDPLITE:
 	case IPPROTO_SCTP: {
 		__be16 *ports = l4;
+		if (avail < 4)
+			return CG_PARSE_MALFORMED;
 		if ((void *)(ports + 2) > data_end)
 			return CG_PARSE_SHORT;
 		p->sport = bpf_ntohs(ports[0]);
@@ -100,6 +109,8 @@ static __always_inline int cg_parse_l4(struct cg_pkt *p, void *l4, void *data_en
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6: {
 		__u8 *type = l4;
+		if (avail < 4)
+			return CG_PARSE_MALFORMED;
 		if ((void *)(type + 4) > data_end)   /* type, code, checksum */
 			return CG_PARSE_SHORT;
 		p->icmp_type = *type;
@@ -110,7 +121,62 @@ static __always_inline int cg_parse_l4(struct cg_pkt *p, void *l4, void *data_en
 	}
 }
 
-static __always_inline int cg_parse_ipv4(struct cg_pkt *p, void *l3, void *data_end)
+/*
+ * IPv4 options. Loose and strict source routes (LSRR 131, SSRR 137) name a
+ * next destination other than daddr, which the kernel writes into the header
+ * only after the forward hook: a decision by daddr would be about the wrong
+ * host, so the frame is malformed (as an IPv6 routing header with segments
+ * left). So is an option list the kernel would reject (length < 2, or past
+ * the header). The parser only notes where the options are (opt_off,
+ * opt_len): the entry points copy them to the stack in a function of their
+ * own (cg_ipopts_skb/_xdp) and scan the copy here. buf holds 64 zeroed
+ * bytes of which the first optlen (at most 40) are the options.
+ */
+/* 1 if a == b, 0 if not, without a branch (a, b < 2^63). */
+static __always_inline __u64 cg_eq(__u64 a, __u64 b)
+{
+	__u64 x = a ^ b;
+
+	asm volatile("" : "+r"(x));   /* or clang turns it back into a branch */
+	return ((x | -x) >> 63) ^ 1;
+}
+
+/* 1 if a < b, without a branch (a, b < 2^63). */
+static __always_inline __u64 cg_lt(__u64 a, __u64 b)
+{
+	__u64 d = a - b;
+
+	asm volatile("" : "+r"(d));
+	return d >> 63;
+}
+
+/*
+ * The walk is written without branches: a branch per option byte makes the
+ * verifier explore every way an option list can be cut (past its limit of
+ * a million instructions); straight-line arithmetic is verified once.
+ * Position i is an option start when it is where the previous option ended
+ * (next), no EOL came before and it lies inside the list.
+ */
+static __always_inline int cg_scan_ipv4_opts(const __u8 *buf, __u32 optlen)
+{
+	__u64 next = 0, stop = 0, bad = 0, n = optlen;
+
+#pragma clang loop unroll(disable)
+	for (__u64 i = 0; i < 40; i++) {
+		__u64 b = buf[i], l = buf[i + 1];
+		__u64 at = cg_eq(next, i) & (stop ^ 1) & cg_lt(i, n);
+		__u64 is_nop = cg_eq(b, IPOPT_NOOP), is_end = cg_eq(b, IPOPT_END);
+		__u64 is_long = (is_nop | is_end) ^ 1;
+		__u64 len_bad = cg_lt(l, 2) | cg_lt(n, i + 2) | cg_lt(n, i + l);
+
+		bad |= at & (cg_eq(b, IPOPT_LSRR) | cg_eq(b, IPOPT_SSRR) | (is_long & len_bad));
+		stop |= at & is_end;
+		next = at * (is_nop * (i + 1) + is_long * (i + l)) + (at ^ 1) * next;
+	}
+	return bad ? CG_PARSE_MALFORMED : CG_PARSE_OK;
+}
+
+static __always_inline int cg_parse_ipv4(struct cg_pkt *p, void *l3, void *data_end, __u32 l3off)
 {
 	struct iphdr *ip = l3;
 
@@ -118,8 +184,13 @@ static __always_inline int cg_parse_ipv4(struct cg_pkt *p, void *l3, void *data_
 		return CG_PARSE_SHORT;
 	if (ip->version != 4 || ip->ihl < 5)
 		return CG_PARSE_MALFORMED;
-	if (bpf_ntohs(ip->tot_len) < ip->ihl * 4)
+	__u32 hlen = ip->ihl * 4, tot = bpf_ntohs(ip->tot_len);
+	if (tot < hlen)
 		return CG_PARSE_MALFORMED;
+	if (hlen > sizeof(*ip)) {
+		p->opt_off = l3off + sizeof(*ip);
+		p->opt_len = hlen - sizeof(*ip);
+	}
 
 	p->family = 4;
 	p->l4proto = ip->protocol;
@@ -135,7 +206,7 @@ static __always_inline int cg_parse_ipv4(struct cg_pkt *p, void *l3, void *data_
 			return CG_PARSE_OK;
 		}
 	}
-	return cg_parse_l4(p, l3 + ip->ihl * 4, data_end);
+	return cg_parse_l4(p, l3 + hlen, data_end, tot - hlen);
 }
 
 static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_end)
@@ -154,6 +225,7 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 
 	__u8 next = ip6->nexthdr;
 	void *pos = ip6 + 1;
+	__u32 plen = bpf_ntohs(ip6->payload_len), used = 0;  /* bytes of payload walked */
 
 	/* Walk a bounded extension-header chain: up to CG_MAX_IPV6_EXT
 	 * extension headers, then the upper-layer header (hence the + 1). A
@@ -165,6 +237,8 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_DSTOPTS:
 		case IPPROTO_ROUTING:
+			if (used + 8 > plen)
+				return CG_PARSE_MALFORMED;
 			if ((void *)(h + 8) > data_end)
 				return CG_PARSE_SHORT;
 			/* A routing header with segments left names a final
@@ -173,19 +247,26 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 			if (next == IPPROTO_ROUTING && h[3] != 0)
 				return CG_PARSE_MALFORMED;
 			next = h[0];
+			used += ((__u32)h[1] + 1) * 8;
 			pos = h + ((__u32)h[1] + 1) * 8;
 			continue;
 		case IPPROTO_AH:
+			if (used + 8 > plen)
+				return CG_PARSE_MALFORMED;
 			if ((void *)(h + 8) > data_end)
 				return CG_PARSE_SHORT;
 			next = h[0];
+			used += ((__u32)h[1] + 2) * 4;
 			pos = h + ((__u32)h[1] + 2) * 4;
 			continue;
 		case IPPROTO_FRAGMENT: {
+			if (used + 8 > plen)
+				return CG_PARSE_MALFORMED;
 			if ((void *)(h + 8) > data_end)
 				return CG_PARSE_SHORT;
 			__u16 off = ((__u16)h[2] << 8 | h[3]);
 			next = h[0];
+			used += 8;
 			pos = h + 8;
 			if ((off & 0xfff9) == 0)     /* offset 0 and !M: atomic fragment */
 				continue;
@@ -199,7 +280,9 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 		}
 		default:
 			p->l4proto = next;
-			return cg_parse_l4(p, pos, data_end);
+			if (used > plen)
+				return CG_PARSE_MALFORMED;
+			return cg_parse_l4(p, pos, data_end, plen - used);
 		}
 	}
 	return CG_PARSE_MALFORMED;
@@ -228,6 +311,7 @@ static __always_inline int cg_parse(struct cg_pkt *p, void *data, void *data_end
 
 	__u16 proto = bpf_ntohs(eth->h_proto);
 	void *pos = eth + 1;
+	__u32 l3off = sizeof(*eth);
 
 #pragma unroll
 	for (int i = 0; i < CG_MAX_VLAN_TAGS + 1; i++) {
@@ -242,6 +326,7 @@ static __always_inline int cg_parse(struct cg_pkt *p, void *data, void *data_end
 			return CG_PARSE_VLAN;
 		proto = bpf_ntohs(vh->proto);
 		pos = vh + 1;
+		l3off += sizeof(*vh);
 	}
 	if (proto == ETH_P_8021Q || proto == ETH_P_8021AD)
 		return CG_PARSE_VLAN;
@@ -258,7 +343,7 @@ static __always_inline int cg_parse(struct cg_pkt *p, void *data, void *data_end
 	switch (proto) {
 	case ETH_P_IP:
 		p->kind = CG_KIND_IP;
-		return cg_parse_ipv4(p, pos, data_end);
+		return cg_parse_ipv4(p, pos, data_end, l3off);
 	case ETH_P_IPV6:
 		p->kind = CG_KIND_IP;
 		return cg_parse_ipv6(p, pos, data_end);

@@ -28,11 +28,12 @@
  *   advisories {"advisories":[{"cve","vendor","models":[],"affected","fixed","severity","kev",
  *            "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
  *            "count":N,"affected_devices":N}
- *   stats also has "device_vulnerable":[{"mac","cve","confidence"}]; status has
+ *   stats with "devices" also has "device_vulnerable":[{"mac","cve","confidence"}]; status has
  *            "advisories":{"entries","file","affected_devices","moved_devices"}
  *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to",
  *            "reason" (advisory moves only)}],
- *            "message":"..."}
+ *            "message":"...", invalid: "errors":["FILE:LINE: ..."] (first 50),"errors_total":N}
+ *           a refused reload (not a dry run) is an error reply with the same two members
  */
 #ifndef CAMGUARD_COMMANDS_H
 #define CAMGUARD_COMMANDS_H
@@ -45,7 +46,9 @@ struct cg_daemon;
 
 #define CG_BLOCKED_TOP 10   /* destinations listed per policy */
 
-/* 0 with *ret_result (a new reference), or -errno with err filled. */
+/* 0 with *ret_result (a new reference), or -errno with err filled and
+ * *ret_result NULL or an object of members for the error reply (a refused
+ * reload's "errors" and "errors_total"). */
 int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,
 		 struct cg_proto_error *err);
 

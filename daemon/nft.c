@@ -18,11 +18,17 @@
  *                                  intervals addr . inet_proto . inet_service
  *            <p>_a4 / <p>_a6       addresses learned from the policy's cameras
  *                                  (dynamic, timeout 1h)
+ *            owned4/6, pair4/6     which MAC each learned address is bound to
  *   chains   prerouting (hook prerouting, priority -10): frames from a camera
  *              interface are classified by source MAC (exact MAC, else the
  *              longest OUI, locally administered MACs never match an OUI,
- *              else the default policy) and their source address is added
- *              to that policy's learned set. Nothing is dropped here.
+ *              else the default policy) into lrn_<p>: the source guards
+ *              (LSRR/SSRR malformed; after the link-local exemptions, a
+ *              source outside the enclave or local to the host is spoof),
+ *              then the source address is added to that policy's learned
+ *              set unless another MAC holds it (learn_chain()). Guards drop
+ *              here, before routing, so that the layer alone stops
+ *              reflection through the recorder (echo, ICMP errors, TTL 1).
  *            forward (hook forward, priority -10, before the usual filter 0):
  *              iifname @cam_ifaces -> out: the same MAC classification,
  *                 goto out_<policy>; peer = destination address.
@@ -43,6 +49,11 @@
  * rules: with any isolate policy loaded, outside -> unknown camera is
  * dropped (fail closed, counter "(unlearned) in ingress"); a monitor-only
  * roll-out only counts it; the enclave always passes.
+ *
+ * The in_<p> chains (and the unlearned path) start with LSRR/SSRR and a
+ * strict reverse-path check, `fib saddr . iif oif missing` (spoof); every
+ * policy chain ends with a later-fragment rule (fragment) after the
+ * address-level allow lookups that may still pass a fragment.
  *
  * Rules are stateless and symmetric like the data plane's (DESIGN §2.6):
  * `to X proto P ports N` is element X . P . N of <p>_to4, matched as
@@ -70,7 +81,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if_arp.h>
+#include <netinet/ip.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -557,6 +570,78 @@ static void x_dynset(struct rb *rb, uint32_t sreg, const char *set)
 	rb_add(rb, e);
 }
 
+/* A lookup that matches when the key is NOT in the set. */
+static void x_lookup_inv(struct rb *rb, uint32_t sreg, const char *set)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, sreg);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	}
+	rb_add(rb, e);
+}
+
+/* Constant data into a register (a port field of a concatenation). */
+static void x_imm(struct rb *rb, uint32_t dreg, const void *d, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, dreg);
+		nftnl_expr_set_data(e, NFTNL_EXPR_IMM_DATA, d, len);
+	}
+	rb_add(rb, e);
+}
+
+/* `fib <flags> <result>` into NFT_REG_1. */
+static void x_fib(struct rb *rb, uint32_t flags, uint32_t result)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("fib");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, flags);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, result);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	rb_add(rb, e);
+}
+
+/* An extension header or IPv4 option field into NFT_REG_1 (present: 1 byte, 0/1). */
+static void x_exthdr(struct rb *rb, uint32_t op, uint8_t type, uint32_t off, uint32_t len, bool present)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, op);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, len);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
+		if (present)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
+	}
+	rb_add(rb, e);
+}
+
+static void x_log_limited(struct rb *rb, const char *prefix)
+{
+	struct nftnl_expr *l = nftnl_expr_alloc("limit"), *g;
+
+	if (l) {
+		nftnl_expr_set_u64(l, NFTNL_EXPR_LIMIT_RATE, 10);
+		nftnl_expr_set_u64(l, NFTNL_EXPR_LIMIT_UNIT, 60);
+		nftnl_expr_set_u32(l, NFTNL_EXPR_LIMIT_BURST, 5);
+		nftnl_expr_set_u32(l, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	}
+	rb_add(rb, l);
+	g = nftnl_expr_alloc("log");
+	if (g)
+		nftnl_expr_set_str(g, NFTNL_EXPR_LOG_PREFIX, prefix);
+	rb_add(rb, g);
+}
+
 static void x_counter(struct rb *rb)
 {
 	rb_add(rb, nftnl_expr_alloc("counter"));
@@ -655,7 +740,7 @@ static const uint8_t mask28[6]   = { 0xff, 0xff, 0xff, 0xf0, 0, 0 };
 static const uint8_t mask36[6]   = { 0xff, 0xff, 0xff, 0xff, 0xf0, 0 };
 
 struct range {
-	uint8_t lo[16], hi[16];  /* inclusive; addr . proto . port packed for concat */
+	uint8_t lo[24], hi[24];  /* inclusive; addr . proto . port packed for concat (16 + 4 + 4) */
 	struct tag tag;
 };
 
@@ -796,7 +881,8 @@ static int emit_allow(struct batch *b, const char *set, const struct cg_policy_s
 
 		qsort(r, n, sizeof(*r), range_cmp);
 		for (size_t i = 0; i < n; i++) {
-			if (u && !memcmp(r[u - 1].lo, r[i].lo, 16) && !memcmp(r[u - 1].hi, r[i].hi, 16))
+			if (u && !memcmp(r[u - 1].lo, r[i].lo, sizeof(r->lo)) &&
+			    !memcmp(r[u - 1].hi, r[i].hi, sizeof(r->hi)))
 				continue;
 			r[u++] = r[i];
 		}
@@ -866,6 +952,151 @@ static void rule_tail(struct batch *b, const char *chain, uint8_t action, const 
 	rule_end(b, &rb, comment, (struct tag){ .kind = TAG_RULE });
 }
 
+/*
+ * Guards: drops with a reason of their own, ahead of the address decision.
+ * Each is one rule "match; counter; drop" under isolate, "match; counter;
+ * return" under monitor (a would-drop that passes, counted as `monitor`, as
+ * the data plane does). Allow policies get none: they pass what isolate
+ * would drop, deny lists aside.
+ */
+enum guard {
+	G_LSRR, G_SSRR,         /* IPv4 source routes: the forward hook sees the wrong daddr */
+	G_SRC4, G_SRC6,         /* a camera's source outside the enclave */
+	G_SRC_LOCAL,            /* a camera using one of the recorder's addresses */
+	G_RPF,                  /* in: the route back to the source leaves elsewhere */
+	G_FRAG4, G_FRAG6,       /* a later fragment no address-level rule allowed */
+};
+
+/* ip frag-off & 0x1fff != 0 / exthdr frag frag-off != 0 */
+static void x_later_frag(struct rb *rb, int fam)
+{
+	static const uint8_t zero[2] = { 0 }, m4[2] = { 0x1f, 0xff }, m6[2] = { 0xff, 0xf8 };
+
+	x_nfproto(rb, fam == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
+	if (fam == 4)
+		x_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, 6, 2, NFT_REG_1);
+	else
+		x_exthdr(rb, NFT_EXTHDR_OP_IPV6, IPPROTO_FRAGMENT, 2, 2, false);
+	x_bitwise(rb, NFT_REG_1, fam == 4 ? m4 : m6, 2);
+	x_cmp(rb, NFT_REG_1, NFT_CMP_NEQ, zero, 2);
+}
+
+static void rule_guard(struct batch *b, const char *chain, enum guard g, uint8_t action, const char *pol,
+		       bool out, struct tag t)
+{
+	static const uint8_t one = 1;
+	static const uint32_t local = RTN_LOCAL, none = 0;
+	char comment[128];
+	const char *reason = "malformed";
+	struct rb rb = rule_start(chain);
+
+	switch (g) {
+	case G_LSRR:
+	case G_SSRR:
+		x_nfproto(&rb, NFPROTO_IPV4);
+		x_exthdr(&rb, NFT_EXTHDR_OP_IPV4, g == G_LSRR ? IPOPT_LSRR : IPOPT_SSRR, 0, 1, true);
+		x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &one, 1);
+		break;
+	case G_SRC4:
+	case G_SRC6:
+		x_addr(&rb, g == G_SRC4 ? 4 : 6, true);
+		x_lookup_inv(&rb, NFT_REG32_00, g == G_SRC4 ? "enclave4" : "enclave6");
+		reason = "spoof";
+		break;
+	case G_SRC_LOCAL:
+		x_fib(&rb, NFTA_FIB_F_SADDR, NFT_FIB_RESULT_ADDRTYPE);
+		x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &local, sizeof(local));
+		reason = "spoof";
+		break;
+	case G_RPF:
+		/* fib saddr . iif oif missing */
+		x_fib(&rb, NFTA_FIB_F_SADDR | NFTA_FIB_F_IIF, NFT_FIB_RESULT_OIF);
+		x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &none, sizeof(none));
+		reason = "spoof";
+		break;
+	case G_FRAG4:
+	case G_FRAG6:
+		x_later_frag(&rb, g == G_FRAG4 ? 4 : 6);
+		reason = "fragment";
+		break;
+	}
+	snprintf(comment, sizeof(comment), "%s %s %s", pol, out ? "out" : "in",
+		 action == CG_ACTION_ISOLATE ? reason : "monitor");
+	x_counter(&rb);
+	x_verdict(&rb, action == CG_ACTION_ISOLATE ? NF_DROP : NFT_RETURN, NULL);
+	rule_end(b, &rb, comment, t);
+}
+
+/*
+ * Link-local control traffic a camera sends with an address outside the
+ * enclave (DHCP from 0.0.0.0, ND/MLD/mDNS from fe80::): passes before the
+ * source guards, as in the data plane (cg_is_link_local), bound to where it
+ * may go: 224.0.0.0/24 and ff02::/16, DHCP client to server ports, ND with
+ * hop limit 255. Nothing of it is forwarded.
+ */
+static void link_local_returns(struct batch *b, const char *chain, struct tag t)
+{
+	static const uint8_t mc4[3] = { 224, 0, 0 }, mc6[2] = { 0xff, 0x02 };
+	static const uint8_t dhcp4[4] = { 0, 68, 0, 67 }, dhcp6[4] = { 0x02, 0x22, 0x02, 0x23 };
+	static const uint8_t udp = IPPROTO_UDP, icmp6 = IPPROTO_ICMPV6, nd_lo = 133, nd_hi = 137, hl = 255;
+	struct rb rb;
+
+	rb = rule_start(chain);
+	x_nfproto(&rb, NFPROTO_IPV4);
+	x_payload(&rb, NFT_PAYLOAD_NETWORK_HEADER, 16, 3, NFT_REG_1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, mc4, 3);
+	x_verdict(&rb, NFT_RETURN, NULL);
+	rule_end(b, &rb, NULL, t);
+
+	rb = rule_start(chain);
+	x_nfproto(&rb, NFPROTO_IPV6);
+	x_payload(&rb, NFT_PAYLOAD_NETWORK_HEADER, 24, 2, NFT_REG_1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, mc6, 2);
+	x_verdict(&rb, NFT_RETURN, NULL);
+	rule_end(b, &rb, NULL, t);
+
+	for (int fam = 4; fam <= 6; fam += 2) {
+		rb = rule_start(chain);
+		x_nfproto(&rb, fam == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
+		x_meta(&rb, NFT_META_L4PROTO, NFT_REG_1);
+		x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &udp, 1);
+		x_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4, NFT_REG_1);
+		x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, fam == 4 ? dhcp4 : dhcp6, 4);
+		x_verdict(&rb, NFT_RETURN, NULL);
+		rule_end(b, &rb, NULL, t);
+	}
+
+	rb = rule_start(chain);
+	x_nfproto(&rb, NFPROTO_IPV6);
+	x_meta(&rb, NFT_META_L4PROTO, NFT_REG_1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &icmp6, 1);
+	x_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_GTE, &nd_lo, 1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_LTE, &nd_hi, 1);
+	x_payload(&rb, NFT_PAYLOAD_NETWORK_HEADER, 7, 1, NFT_REG_1);
+	x_cmp(&rb, NFT_REG_1, NFT_CMP_EQ, &hl, 1);
+	x_verdict(&rb, NFT_RETURN, NULL);
+	rule_end(b, &rb, NULL, t);
+}
+
+/* A later fragment carries no ports: it may pass on an address-level rule
+ * only (no ports: the port field of the element spans 0-65535, so port 0
+ * stands for "any"), never on a port rule. */
+static void rule_allow_frag(struct batch *b, const char *chain, int fam, bool src, const char *set,
+			    struct tag t)
+{
+	static const uint8_t zero[2] = { 0 };
+	struct rb rb = rule_start(chain);
+
+	x_later_frag(&rb, fam);
+	x_addr(&rb, fam, src);
+	x_meta(&rb, NFT_META_L4PROTO, fam == 4 ? NFT_REG32_01 : NFT_REG32_04);
+	x_imm(&rb, fam == 4 ? NFT_REG32_02 : NFT_REG32_05, zero, 2);
+	x_lookup(&rb, NFT_REG32_00, set, false);
+	x_verdict(&rb, NFT_RETURN, NULL);
+	rule_end(b, &rb, NULL, t);
+}
+
 static void policy_chain(struct batch *b, const struct cg_policy_spec *p, uint16_t pi, bool out)
 {
 	char chain[96], set[96], comment[128];
@@ -881,6 +1112,12 @@ static void policy_chain(struct batch *b, const struct cg_policy_spec *p, uint16
 	}
 	if (p->action == CG_ACTION_ALLOW)
 		return;
+	if (!out) {
+		/* out: the same guards ran in prerouting (lrn_<policy>) */
+		rule_guard(b, chain, G_LSRR, p->action, p->name, out, t);
+		rule_guard(b, chain, G_SSRR, p->action, p->name, out, t);
+		rule_guard(b, chain, G_RPF, p->action, p->name, out, t);
+	}
 	rule_addr_set(b, chain, 4, !out, "enclave4", NFT_RETURN, NULL, false, NULL, t);
 	rule_addr_set(b, chain, 6, !out, "enclave6", NFT_RETURN, NULL, false, NULL, t);
 	for (int fam = 4; fam <= 6; fam += 2) {
@@ -888,12 +1125,16 @@ static void policy_chain(struct batch *b, const struct cg_policy_spec *p, uint16
 			snprintf(set, sizeof(set), "%s_to%d", p->name, fam);
 			/* to: out dport, in sport */
 			rule_allow(b, chain, fam, !out, !out, set, t);
+			rule_allow_frag(b, chain, fam, !out, set, t);
 		}
 		if (count_allow(p, fam, CG_RULE_FROM)) {
 			snprintf(set, sizeof(set), "%s_from%d", p->name, fam);
 			rule_allow(b, chain, fam, !out, out, set, t);
+			rule_allow_frag(b, chain, fam, !out, set, t);
 		}
 	}
+	rule_guard(b, chain, G_FRAG4, p->action, p->name, out, t);
+	rule_guard(b, chain, G_FRAG6, p->action, p->name, out, t);
 	rule_tail(b, chain, p->action, p->name, out);
 }
 
@@ -942,6 +1183,92 @@ static void rule_iface(struct batch *b, const char *chain, uint32_t key, const c
 	x_lookup(&rb, NFT_REG_1, "cam_ifaces", false);
 	x_verdict(&rb, NFT_JUMP, target);
 	rule_end(b, &rb, NULL, (struct tag){ .kind = TAG_RULE });
+}
+
+/* ether saddr into reg (after the address in a concatenation) */
+static void x_ether_saddr_to(struct rb *rb, uint32_t reg)
+{
+	uint16_t ether = ARPHRD_ETHER;
+
+	/* a register the address and the MAC do not use */
+	x_meta(rb, NFT_META_IIFTYPE, NFT_REG32_15);
+	x_cmp(rb, NFT_REG32_15, NFT_CMP_EQ, &ether, sizeof(ether));
+	x_payload(rb, NFT_PAYLOAD_LL_HEADER, 6, 6, reg);
+}
+
+/*
+ * lrn_<policy>, in prerouting for every frame from a camera interface: the
+ * source guards (the nftables layer alone must stop reflection through the
+ * recorder and TTL-1 tricks, which never reach the forward hook), then the
+ * learning. An address is bound to the first MAC that claimed it
+ * (owned4/6, pair4/6, refreshed with the policy's learned set): a claim by
+ * another MAC is evidence of spoofing, counted and logged, and moves
+ * nothing until the binding ages out.
+ */
+static void learn_chain(struct batch *b, const char *chain, const struct cg_policy_spec *p, struct tag t)
+{
+	char set[96], comment[128];
+
+	if (p->action != CG_ACTION_ALLOW) {
+		rule_guard(b, chain, G_LSRR, p->action, p->name, true, t);
+		rule_guard(b, chain, G_SSRR, p->action, p->name, true, t);
+		link_local_returns(b, chain, t);
+		rule_guard(b, chain, G_SRC4, p->action, p->name, true, t);
+		rule_guard(b, chain, G_SRC6, p->action, p->name, true, t);
+		rule_guard(b, chain, G_SRC_LOCAL, p->action, p->name, true, t);
+	}
+	for (int fam = 4; fam <= 6; fam += 2) {
+		uint32_t mac_reg = fam == 4 ? NFT_REG32_01 : NFT_REG32_04;
+		const char *owned = fam == 4 ? "owned4" : "owned6", *pair = fam == 4 ? "pair4" : "pair6";
+
+		for (int r = 0; r < 2; r++) {
+			struct rb rb = rule_start(chain);
+
+			x_addr(&rb, fam, true);
+			x_lookup(&rb, NFT_REG32_00, owned, false);
+			x_ether_saddr_to(&rb, mac_reg);
+			x_lookup_inv(&rb, NFT_REG32_00, pair);
+			if (r == 0) {
+				snprintf(comment, sizeof(comment), "camguard: address conflict (%s): ", p->name);
+				x_log_limited(&rb, comment);
+				rule_end(b, &rb, NULL, t);
+			} else {
+				/* one word: not a "<policy> <dir> <reason>" counter */
+				snprintf(comment, sizeof(comment), "address_conflict:%s", p->name);
+				x_counter(&rb);
+				x_verdict(&rb, NFT_RETURN, NULL);
+				rule_end(b, &rb, comment, t);
+			}
+		}
+
+		struct rb rb = rule_start(chain);
+
+		snprintf(set, sizeof(set), "%s_a%d", p->name, fam);
+		x_addr(&rb, fam, true);
+		x_dynset(&rb, NFT_REG32_00, owned);
+		x_dynset(&rb, NFT_REG32_00, set);
+		x_ether_saddr_to(&rb, mac_reg);
+		x_dynset(&rb, NFT_REG32_00, pair);
+		rule_end(b, &rb, NULL, t);
+	}
+}
+
+/* The in chain tries the learned sets strictest first: isolate, monitor,
+ * allow, and within one action the policy with fewer allow rules first, so
+ * that an address in two sets (a binding that aged out and was claimed
+ * again) gets the stricter treatment, whatever the file order. */
+static const struct cg_model *order_model;
+
+static int strictness_cmp(const void *a, const void *b)
+{
+	const struct cg_policy_spec *x = &order_model->policies[*(const size_t *)a];
+	const struct cg_policy_spec *y = &order_model->policies[*(const size_t *)b];
+
+	if (x->action != y->action)
+		return x->action < y->action ? -1 : 1;
+	if (x->nrules != y->nrules)
+		return x->nrules < y->nrules ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
 static int build(struct batch *b, const struct cg_model *m)
@@ -993,6 +1320,10 @@ static int build(struct batch *b, const struct cg_model *m)
 	add_set(b, "cam_ifaces", SK_PLAIN, NFT_TYPE_IFNAME, 16, NULL, 0);
 	add_set(b, "enclave4", SK_INTERVAL, NFT_TYPE_IPADDR, 4, NULL, 0);
 	add_set(b, "enclave6", SK_INTERVAL, NFT_TYPE_IP6ADDR, 16, NULL, 0);
+	add_set(b, "owned4", SK_LEARN, NFT_TYPE_IPADDR, 4, NULL, 0);
+	add_set(b, "owned6", SK_LEARN, NFT_TYPE_IP6ADDR, 16, NULL, 0);
+	add_set(b, "pair4", SK_LEARN, (NFT_TYPE_IPADDR << NFT_TYPE_BITS) | NFT_TYPE_ETHERADDR, 4 + 8, NULL, 0);
+	add_set(b, "pair6", SK_LEARN, (NFT_TYPE_IP6ADDR << NFT_TYPE_BITS) | NFT_TYPE_ETHERADDR, 16 + 8, NULL, 0);
 	for (int s = 0; s < 2; s++) {
 		const char *suf = s ? "lrn" : "out";
 
@@ -1120,12 +1451,19 @@ static int build(struct batch *b, const struct cg_model *m)
 	classify_rules(b, "out", "out", name);
 
 	/* in: by learned address, strictest policy first */
-	for (int a = CG_ACTION_ISOLATE; a < CG_ACTION_MAX; a++)
-		for (size_t i = 0; i < m->npolicies; i++) {
+	{
+		size_t *order = calloc(m->npolicies, sizeof(*order));
+
+		if (!order)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->npolicies; i++)
+			order[i] = i;
+		order_model = m;
+		qsort(order, m->npolicies, sizeof(*order), strictness_cmp);
+		for (size_t k = 0; k < m->npolicies; k++) {
+			size_t i = order[k];
 			const struct cg_policy_spec *p = &m->policies[i];
 
-			if (p->action != a)
-				continue;
 			pname(name2, sizeof(name2), "in_%s", p);
 			for (int fam = 4; fam <= 6; fam += 2) {
 				snprintf(name, sizeof(name), "%s_a%d", p->name, fam);
@@ -1133,7 +1471,14 @@ static int build(struct batch *b, const struct cg_model *m)
 					      (struct tag){ .kind = TAG_RULE, .pol = (uint16_t)i });
 			}
 		}
+		free(order);
+	}
 	if (strictest != CG_ACTION_ALLOW) {
+		struct tag t = { .kind = TAG_RULE };
+
+		rule_guard(b, "in", G_LSRR, strictest, CG_NFT_UNLEARNED, false, t);
+		rule_guard(b, "in", G_SSRR, strictest, CG_NFT_UNLEARNED, false, t);
+		rule_guard(b, "in", G_RPF, strictest, CG_NFT_UNLEARNED, false, t);
 		rule_addr_set(b, "in", 4, true, "enclave4", NFT_RETURN, NULL, false, NULL, (struct tag){ .kind = TAG_RULE });
 		rule_addr_set(b, "in", 6, true, "enclave6", NFT_RETURN, NULL, false, NULL, (struct tag){ .kind = TAG_RULE });
 		rule_tail(b, "in", strictest, CG_NFT_UNLEARNED, false);
@@ -1144,14 +1489,7 @@ static int build(struct batch *b, const struct cg_model *m)
 		struct tag t = { .kind = TAG_RULE, .pol = (uint16_t)i };
 
 		pname(name, sizeof(name), "lrn_%s", p);
-		for (int fam = 4; fam <= 6; fam += 2) {
-			struct rb rb = rule_start(name);
-
-			snprintf(name2, sizeof(name2), "%s_a%d", p->name, fam);
-			x_addr(&rb, fam, true);
-			x_dynset(&rb, NFT_REG32_00, name2);
-			rule_end(b, &rb, NULL, t);
-		}
+		learn_chain(b, name, p, t);
 		policy_chain(b, p, (uint16_t)i, true);
 		policy_chain(b, p, (uint16_t)i, false);
 	}

@@ -150,6 +150,7 @@ void fixture_model(struct cg_model *m, char variant)
 	rule(p, CG_RULE_TO, NTP6 "/128", IPPROTO_UDP, 123, 123);
 	rule(p, CG_RULE_FROM, MGMT4 "/32", IPPROTO_TCP, 443, 443);
 	rule(p, CG_RULE_TO, "198.51.100.32/27", IPPROTO_TCP, 8000, 8010);
+	rule(p, CG_RULE_TO, HOST4 "/32", IPPROTO_UDP, -1, -1);   /* address level: no ports */
 	if (b)
 		rule(p, CG_RULE_TO, CLOUD4 "/32", IPPROTO_TCP, 8666, 8666);
 	deny(p, DENY4 "/32");

@@ -50,6 +50,7 @@ enum {
 #define NTP4     "198.51.100.10"      /* P_HIK: to udp/123 */
 #define MGMT4    "203.0.113.7"        /* P_HIK: from tcp/443 */
 #define RNG4     "198.51.100.40"      /* P_HIK: to 198.51.100.32/27 tcp/8000-8010 */
+#define HOST4    "198.51.100.77"      /* P_HIK: to udp, no ports (address level) */
 #define DENY4    "198.51.100.66"      /* deny list of P_HIK, P_DAHUA, P_AXIS */
 #define DENYENC4 "192.0.2.250"        /* P_HIK deny list, inside the enclave */
 #define CLOUD4   "203.0.113.99"       /* B: P_HIK to tcp/8666 */

@@ -181,7 +181,7 @@ int frame_build(const struct frame *f, uint8_t *buf)
 		p += 28;
 	} else if (f->l3 == FR_V4) {
 		uint8_t *ip = p;
-		int ihl = f->ihl ? (f->ihl & 0x0f) : 5;   /* 0x10: a literal 0 */
+		int ihl = f->ihl ? (f->ihl & 0x0f) : 5 + (f->nopt + 3) / 4;   /* 0x10: a literal 0 */
 		int hlen = ihl < 5 ? 20 : ihl * 4;
 		uint32_t pseudo;
 
@@ -196,6 +196,10 @@ int frame_build(const struct frame *f, uint8_t *buf)
 			return rc;
 		for (int i = 20; i < hlen; i++)
 			ip[i] = i == hlen - 1 ? 0 : 1;    /* NOPs, then end of list */
+		if (f->nopt) {
+			memset(ip + 20, 0, hlen - 20);
+			memcpy(ip + 20, f->opt, f->nopt < hlen - 20 ? f->nopt : hlen - 20);
+		}
 		pseudo = csum_add(0, ip + 12, 8) + f->proto;
 		p = ip + hlen;
 		/* A later fragment carries payload, not an L4 header. */
@@ -233,7 +237,7 @@ int frame_build(const struct frame *f, uint8_t *buf)
 		} else {
 			p += build_l4(f, p, pseudo, 1);
 		}
-		put16(ip + 4, (uint16_t)(p - ip - IP6));
+		put16(ip + 4, f->plen > 0 ? (uint16_t)f->plen : (uint16_t)(p - ip - IP6));
 	}
 
 	int len = (int)(p - buf);

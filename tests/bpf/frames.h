@@ -60,6 +60,9 @@ struct frame {
 	uint8_t ihl;              /* 0: 5; >5 adds NOP options; <5 writes a bogus ihl; 0x10: ihl 0 */
 	uint8_t version;          /* 0: 4 or 6; anything else writes a bogus version */
 	int totlen;               /* >0: IPv4 total length override */
+	int plen;                 /* >0: IPv6 payload length override */
+	uint8_t opt[40];          /* IPv4 options (ihl grows to hold them, END-padded) */
+	uint8_t nopt;
 	uint16_t frag;            /* F4_* / F6_* (IPv6: needs IPPROTO_FRAGMENT in ext) */
 
 	uint8_t ext[12];          /* IPv6 extension headers, in order */
@@ -69,10 +72,13 @@ struct frame {
 	uint16_t arpop;          /* 0: request */
 	uint16_t payload;         /* L4 payload bytes (raw: after the EtherType) */
 	int cut;                  /* >0: keep only the first cut bytes */
+	uint8_t iif;              /* not built: the harness's ingress interface for IN runs */
 };
 
 /* Convenience: the extension chain from a list of protocol numbers. */
 #define EXT(...) .ext = { __VA_ARGS__ }, .next = sizeof((uint8_t[]){ __VA_ARGS__ })
+/* IPv4 option bytes. */
+#define OPT(...) .opt = { __VA_ARGS__ }, .nopt = sizeof((uint8_t[]){ __VA_ARGS__ })
 /* VLAN tags: TAGS(tpid, vid, tpid, vid, ...) is spelled per tag. */
 #define TAG1(t0, v0) .ntags = 1, .tpid = { t0 }, .vid = { v0 }
 #define TAG2(t0, v0, t1, v1) .ntags = 2, .tpid = { t0, t1 }, .vid = { v0, v1 }

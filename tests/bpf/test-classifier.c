@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
@@ -78,6 +79,11 @@
 
 #define BCAST "255.255.255.255"
 
+/* The interface an IN frame arrived on (skb->ingress_ifindex), for the
+ * reverse-path check: none (the recorder sent it), or one of the dummy
+ * interfaces setup_routes() makes in the test's own network namespace. */
+enum { IIF_LOCAL = 0, IIF_UP, IIF_CAM, IIF_MAX };
+
 struct tcase {
 	const char *name;
 	uint8_t dir;
@@ -86,6 +92,15 @@ struct tcase {
 	uint8_t verdict;
 	uint8_t reason;
 };
+
+/* Routes of setup_routes(): the uplink has 198.51.100.0/24, 2001:db8:5::/64
+ * and the default routes; the camera side the enclave. A site server inside
+ * the enclave prefixes sits behind the uplink (SITE4/SITE6, host routes). */
+#define SITE4  "192.0.2.200"
+#define SITE6  "2001:db8:c::200"
+#define CAMX4  "192.0.2.77"           /* another camera's address */
+#define CAMX6  "2001:db8:c::77"
+#define LSRR(a, b, c, d) OPT(0x83, 7, 4, a, b, c, d)
 
 static const struct tcase cases[] = {
 	/* ---- isolate (P_HIK): the enclave, rules, outside --------------------------------------- */
@@ -153,7 +168,7 @@ static const struct tcase cases[] = {
 	{ "v4 later fragment to outside",    OUT, udp4(HIK, CAM4, OUT4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v4 last fragment to outside",     OUT, udp4(HIK, CAM4, OUT4, 0, 0, .frag = F4_LAST), P_HIK, DROP, R(FRAGMENT) },
 	{ "v4 later fragment to enclave",    OUT, udp4(HIK, CAM4, REC4, 0, 0, .frag = F4_LATER), P_HIK, PASS, R(ENCLAVE) },
-	{ "v4 later udp fragment, udp rule", OUT, udp4(HIK, CAM4, NTP4, 0, 0, .frag = F4_LATER), P_HIK, PASS, R(RULE) },
+	{ "v4 later udp fragment, udp rule", OUT, udp4(HIK, CAM4, NTP4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v4 later tcp fragment, udp rule", OUT, tcp4(HIK, CAM4, NTP4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v4 later fragment to deny host",  OUT, udp4(HIK, CAM4, DENY4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(DENY_LIST) },
 	{ "v4 later fragment to 224.0.0.251",OUT, udp4(HIK, CAM4, "224.0.0.251", 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
@@ -227,7 +242,7 @@ static const struct tcase cases[] = {
 	{ "v6 first fragment to enclave",    OUT, udp6(HIK, CAM6, REC6, 40000, 554, EXT(FRG), .frag = F6_FIRST), P_HIK, PASS, R(ENCLAVE) },
 	{ "v6 later fragment to outside",    OUT, udp6(HIK, CAM6, OUT6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v6 later fragment to enclave",    OUT, udp6(HIK, CAM6, REC6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, PASS, R(ENCLAVE) },
-	{ "v6 later udp fragment, udp rule", OUT, udp6(HIK, CAM6, NTP6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, PASS, R(RULE) },
+	{ "v6 later udp fragment, udp rule", OUT, udp6(HIK, CAM6, NTP6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v6 later tcp fragment, udp rule", OUT, tcp6(HIK, CAM6, NTP6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v6 later fragment after hbh",     OUT, udp6(HIK, CAM6, OUT6, 0, 0, EXT(HBH, FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "v6 later fragment to ff02::1",    OUT, icmp6(HIK, CAM6, "ff02::1", 134, EXT(FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
@@ -305,7 +320,7 @@ static const struct tcase cases[] = {
 	{ "in: v6 ntp reply",                IN,  udp6(HIK, NTP6, CAM6, 123, 40000),            P_HIK, PASS, R(RULE) },
 	{ "in: v4 later fragment, outside",  IN,  udp4(HIK, OUT4, CAM4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "in: v4 later fragment, enclave",  IN,  udp4(HIK, REC4, CAM4, 0, 0, .frag = F4_LATER), P_HIK, PASS, R(ENCLAVE) },
-	{ "in: v6 later fragment, ntp host", IN,  udp6(HIK, NTP6, CAM6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, PASS, R(RULE) },
+	{ "in: v6 later fragment, ntp host", IN,  udp6(HIK, NTP6, CAM6, 0, 0, EXT(FRG), .frag = F6_LATER), P_HIK, DROP, R(FRAGMENT) },
 	{ "in: truncated udp",               IN,  udp4(HIK, REC4, CAM4, 1, 2, .cut = ETH + IP4 + 3), P_HIK, DROP, R(MALFORMED) },
 	{ "in: non-ip",                      IN,  raw(HIK, 0x8033),                             P_HIK, DROP, R(NON_IP) },
 	{ "in: three tags",                  IN,  udp4(HIK, REC4, CAM4, 1, 2, TAG3(AD, 1, Q, 2, Q, 3)), P_HIK, DROP, R(VLAN) },
@@ -317,12 +332,70 @@ static const struct tcase cases[] = {
 	{ "in: to a group MAC -> default",   IN,  udp4("01:00:5e:7f:ff:fa", OUT4, "239.255.255.250", 1900, 1900), P_DEFAULT, DROP, R(INGRESS) },
 	{ "in: unknown MAC -> default",      IN,  tcp4(UNK, OUT4, CAM4, 50000, 80),             P_DEFAULT, DROP, R(INGRESS) },
 	{ "in: LAA MAC -> default",          IN,  tcp4(LAA, REC4, CAM4, 50000, 80),             P_DEFAULT, PASS, R(ENCLAVE) },
+	/* ---- issue 12 (1): IPv4 options that change the destination --------------------------- */
+	{ "v4 LSRR via the recorder",        OUT, udp4(HIK, CAM4, REC4, 40000, 554, LSRR(203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 SSRR via the recorder",        OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(0x89, 7, 4, 203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 NOP, NOP, LSRR",               OUT, icmp4(HIK, CAM4, REC4, 8, OPT(1, 1, 0x83, 7, 4, 203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 router alert, then LSRR",      OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(0x94, 4, 0, 0, 0x83, 7, 4, 203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 LSRR to the ntp rule host",    OUT, udp4(HIK, CAM4, NTP4, 40000, 123, LSRR(203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 LSRR later fragment",          OUT, udp4(HIK, CAM4, REC4, 0, 0, .frag = F4_LATER, LSRR(203, 0, 113, 5)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 router alert (igmp) passes",   OUT, ip4(HIK, CAM4, "239.1.2.3", 2, OPT(0x94, 4, 0, 0)), P_HIK, PASS, R(LINK_LOCAL) },
+	{ "v4 record route to enclave",      OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(7, 7, 4, 0, 0, 0, 0)), P_HIK, PASS, R(ENCLAVE) },
+	{ "v4 timestamp holding 0x83 bytes", OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(68, 8, 5, 0, 0x83, 0x89, 7, 4)), P_HIK, PASS, R(ENCLAVE) },
+	{ "v4 option length 1",              OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(7, 1, 0, 0)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 option past the header",       OUT, udp4(HIK, CAM4, REC4, 40000, 554, OPT(1, 1, 7, 9)), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 40 bytes of NOPs",             OUT, udp4(HIK, CAM4, REC4, 40000, 554, .ihl = 15), P_HIK, PASS, R(ENCLAVE) },
+	{ "monitor: LSRR",                   OUT, udp4(DAH, CAM4, REC4, 40000, 554, LSRR(203, 0, 113, 5)), P_DAHUA, PASS, R(MONITOR) },
+	{ "in: LSRR from outside",           IN,  udp4(HIK, OUT4, CAM4, 40000, 554, LSRR(192, 0, 2, 51)), P_HIK, DROP, R(MALFORMED) },
+	{ "in: LSRR from the recorder",      IN,  udp4(HIK, REC4, CAM4, 40000, 554, LSRR(192, 0, 2, 51)), P_HIK, DROP, R(MALFORMED) },
+	/* ---- (3) later fragments never match a port rule ---------------------------------------- */
+	{ "v4 later fragment, addr-level rule", OUT, udp4(HIK, CAM4, HOST4, 0, 0, .frag = F4_LATER), P_HIK, PASS, R(RULE) },
+	{ "v4 later tcp frag, addr-level udp",  OUT, tcp4(HIK, CAM4, HOST4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
+	{ "v4 later fragment, port rule /27",   OUT, tcp4(HIK, CAM4, RNG4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
+	{ "v4 first fragment, port rule",       OUT, udp4(HIK, CAM4, NTP4, 40000, 124, .frag = F4_FIRST), P_HIK, DROP, R(PORT) },
+	{ "in: v4 later fragment, port rule",   IN,  udp4(HIK, NTP4, CAM4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
+	{ "in: v4 later frag, from-rule host",  IN,  tcp4(HIK, MGMT4, CAM4, 0, 0, .frag = F4_LATER), P_HIK, DROP, R(FRAGMENT) },
+	{ "in: v4 later fragment, addr-level",  IN,  udp4(HIK, HOST4, CAM4, 0, 0, .frag = F4_LATER), P_HIK, PASS, R(RULE) },
+	/* ---- (4) L4 reads bounded by the IP length --------------------------------------------- */
+	{ "v4 len=20, ports in the padding",  OUT, udp4(HIK, CAM4, NTP4, 40000, 123, .totlen = 20), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 len=22, half the ports",        OUT, udp4(HIK, CAM4, NTP4, 40000, 123, .totlen = 22), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 len=24, ports complete",        OUT, udp4(HIK, CAM4, NTP4, 40000, 123, .totlen = 24), P_HIK, PASS, R(RULE) },
+	{ "v4 len=20 tcp to the /27 rule",    OUT, tcp4(HIK, CAM4, RNG4, 40000, 8005, .totlen = 20), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 len=20 icmp",                   OUT, icmp4(HIK, CAM4, REC4, 8, .totlen = 20), P_HIK, DROP, R(MALFORMED) },
+	{ "v4 options, len ends in them",     OUT, udp4(HIK, CAM4, NTP4, 40000, 123, .ihl = 6, .totlen = 24), P_HIK, DROP, R(MALFORMED) },
+	{ "v6 plen=2, ports in the padding",  OUT, udp6(HIK, CAM6, NTP6, 40000, 123, .plen = 2), P_HIK, DROP, R(MALFORMED) },
+	{ "v6 plen ends inside hbh",          OUT, udp6(HIK, CAM6, NTP6, 40000, 123, EXT(HBH), .plen = 4), P_HIK, DROP, R(MALFORMED) },
+	{ "v6 plen ends after hbh",           OUT, udp6(HIK, CAM6, NTP6, 40000, 123, EXT(HBH), .plen = 8), P_HIK, DROP, R(MALFORMED) },
+	{ "v6 plen=4, ports complete",        OUT, udp6(HIK, CAM6, NTP6, 40000, 123, .plen = 4), P_HIK, PASS, R(RULE) },
+	{ "v6 plen=2 icmpv6",                 OUT, icmp6(HIK, CAM6, REC6, 128, .plen = 2), P_HIK, DROP, R(MALFORMED) },
+	{ "in: v4 len=20, padding sport 123", IN,  udp4(HIK, NTP4, CAM4, 123, 40000, .totlen = 20), P_HIK, DROP, R(MALFORMED) },
+	{ "in: v6 plen=2, padding sport 123", IN,  udp6(HIK, NTP6, CAM6, 123, 40000, .plen = 2), P_HIK, DROP, R(MALFORMED) },
+	/* ---- (2) IN: strict reverse path for forwarded frames ---------------------------------- */
+	{ "rpf: outside via uplink",          IN,  tcp4(HIK, OUT4, CAM4, 50000, 80, .iif = IIF_UP),  P_HIK, DROP, R(INGRESS) },
+	{ "rpf: ntp reply via uplink",        IN,  udp4(HIK, NTP4, CAM4, 123, 40000, .iif = IIF_UP), P_HIK, PASS, R(RULE) },
+	{ "rpf: camera address via uplink",   IN,  udp4(HIK, CAMX4, CAM4, 40000, 554, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: tcp syn, camera addr, uplink",IN,  tcp4(HIK, CAMX4, CAM4, 40000, 80, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: recorder address via uplink", IN,  udp4(HIK, REC4, CAM4, 40000, 554, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: site server behind uplink",   IN,  udp4(HIK, SITE4, CAM4, 123, 40000, .iif = IIF_UP), P_HIK, PASS, R(ENCLAVE) },
+	{ "rpf: camera via camera iface",     IN,  udp4(HIK, CAMX4, CAM4, 40000, 554, .iif = IIF_CAM), P_HIK, PASS, R(ENCLAVE) },
+	{ "rpf: outside via camera iface",    IN,  udp4(HIK, OUT4, CAM4, 40000, 554, .iif = IIF_CAM), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: recorder itself sends",       IN,  udp4(HIK, REC4, CAM4, 40000, 554, .iif = IIF_LOCAL), P_HIK, PASS, R(ENCLAVE) },
+	{ "rpf: v6 camera address via uplink",IN,  udp6(HIK, CAMX6, CAM6, 40000, 554, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: v6 recorder addr via uplink", IN,  udp6(HIK, REC6, CAM6, 40000, 554, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: v6 outside via uplink",       IN,  tcp6(HIK, OUT6, CAM6, 50000, 80, .iif = IIF_UP),  P_HIK, DROP, R(INGRESS) },
+	{ "rpf: v6 ntp reply via uplink",     IN,  udp6(HIK, NTP6, CAM6, 123, 40000, .iif = IIF_UP), P_HIK, PASS, R(RULE) },
+	{ "rpf: v6 site server behind uplink",IN,  udp6(HIK, SITE6, CAM6, 123, 40000, .iif = IIF_UP), P_HIK, PASS, R(ENCLAVE) },
+	{ "rpf: v6 later fragment, spoofed",  IN,  udp6(HIK, CAMX6, CAM6, 0, 0, EXT(FRG), .frag = F6_LATER, .iif = IIF_UP), P_HIK, DROP, R(SPOOF) },
+	{ "rpf: monitor, spoofed source",     IN,  udp4(DAH, CAMX4, CAM4, 40000, 554, .iif = IIF_UP), P_DAHUA, PASS, R(MONITOR) },
+	{ "rpf: allow, spoofed source",       IN,  udp4(AXIS, CAMX4, CAM4, 40000, 554, .iif = IIF_UP), P_AXIS, PASS, R(ALLOW_POLICY) },
+	{ "rpf: deny host via uplink",        IN,  udp4(HIK, DENY4, CAM4, 123, 40000, .iif = IIF_UP), P_HIK, DROP, R(DENY_LIST) },
 };
 
 /* ---- harness -------------------------------------------------------------- */
 
 static struct cg_dataplane *dp;
 static int ntests, npassed, nfailed;
+static int iif_index[IIF_MAX];   /* 0: not set up (the RPF rows are skipped) */
 static struct cg_counter before[CG_POLSTAT_ENTRIES], after[CG_POLSTAT_ENTRIES];
 
 struct entry {
@@ -394,7 +467,8 @@ static int mac_of(const char *s, uint8_t mac[6])
  * Returns 1 if all held. `ret_st` (optional) receives the device state after.
  */
 static int run_one(const char *name, const struct entry *e, const struct frame *spec,
-		   uint16_t policy, uint8_t verdict, uint8_t reason, struct cg_dev_stats *ret_st)
+		   uint16_t policy, uint8_t verdict, uint8_t reason, struct cg_dev_stats *ret_st,
+		   uint8_t iif)
 {
 	struct frame f = *spec;
 	uint8_t buf[FRAME_MAX], mac[6];
@@ -429,8 +503,17 @@ static int run_one(const char *name, const struct entry *e, const struct frame *
 		return 0;
 	}
 
+	if (iif && !iif_index[iif]) {
+		skip(name, e->prog, "no test interfaces (setup_routes failed)");
+		return 1;
+	}
+	struct __sk_buff ctx = { .ingress_ifindex = (uint32_t)iif_index[iif] };
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = buf, .data_size_in = (uint32_t)len,
 		    .repeat = 1);
+	if (iif) {
+		t.ctx_in = &ctx;
+		t.ctx_size_in = sizeof(ctx);
+	}
 	rc = bpf_prog_test_run_opts(dataplane_prog_fd(dp, e->prog), &t);
 	if (rc && errno == EINVAL && e->pass_rc == TC_ACT_OK && short_ip(&f, len)) {
 		/* The kernel's skb test_run refuses an IP EtherType without a
@@ -502,7 +585,8 @@ static void run_case(const struct tcase *c)
 {
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
 		if (entries[i].dir == c->dir)
-			run_one(c->name, &entries[i], &c->f, c->policy, c->verdict, c->reason, NULL);
+			run_one(c->name, &entries[i], &c->f, c->policy, c->verdict, c->reason, NULL,
+				c->f.iif);
 }
 
 static int apply(char variant)
@@ -573,11 +657,53 @@ static void run_flips(void)
 					run_one(name, &entries[e], &fl->f,
 						b ? fl->policy_b : fl->policy_a,
 						b ? fl->verdict_b : fl->verdict_a,
-						b ? fl->reason_b : fl->reason_a, NULL);
+						b ? fl->reason_b : fl->reason_a, NULL, 0);
 				}
 			}
 		}
 	}
+}
+
+/*
+ * The reverse-path rows need routes: the test runs in a network namespace
+ * of its own (unshare), with two veth interfaces standing for the uplink
+ * and a camera NIC. The FIB lookup of the data plane then sees these.
+ */
+static int setup_routes(void)
+{
+	static const char *const cmds[] = {
+		"ip link add cgt-up type veth peer name cgt-up-p",
+		"ip link add cgt-cam type veth peer name cgt-cam-p",
+		"ip link set lo up",
+		"ip link set cgt-up up",
+		"ip link set cgt-up-p up",
+		"ip link set cgt-cam up",
+		"ip link set cgt-cam-p up",
+		"sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1",
+		"ip addr add 198.51.100.1/24 dev cgt-up",
+		"ip addr add 2001:db8:5::1/64 dev cgt-up nodad",
+		"ip addr add " REC4 "/24 dev cgt-cam",
+		"ip addr add " REC6 "/64 dev cgt-cam nodad",
+		"ip route add default via 198.51.100.2 dev cgt-up",
+		"ip -6 route add default via 2001:db8:5::2 dev cgt-up",
+		"ip route add " SITE4 "/32 via 198.51.100.3 dev cgt-up",
+		"ip -6 route add " SITE6 "/128 via 2001:db8:5::3 dev cgt-up",
+	};
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "%s >/dev/null 2>&1", cmds[i]);
+		if (system(cmd) != 0) {
+			fprintf(stderr, "setup_routes: '%s' failed\n", cmds[i]);
+			return -EIO;
+		}
+	}
+	iif_index[IIF_UP] = (int)if_nametoindex("cgt-up");
+	iif_index[IIF_CAM] = (int)if_nametoindex("cgt-cam");
+	return iif_index[IIF_UP] && iif_index[IIF_CAM] ? 0 : -ENODEV;
 }
 
 static int pin_cpu(int cpu)
@@ -637,6 +763,10 @@ int main(void)
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP BPF_PROG_TEST_RUN needs root (CAP_BPF, CAP_NET_ADMIN)\n");
 		return 77;
+	}
+	if (setup_routes() < 0) {
+		printf("# no test network namespace: the reverse-path rows are skipped\n");
+		iif_index[IIF_UP] = iif_index[IIF_CAM] = 0;
 	}
 	rc = dataplane_load(&opts, &dp);
 	if (rc) {

@@ -135,15 +135,29 @@ check_eq "cameras: vulnerable count" 2 "$(json_get "$WORK/cameras.json" 'd["vuln
 check_eq "no advisory policy yet: hik stays in hikvision" hikvision "$(field "$HIK" policy)"
 
 ctl cameras > "$WORK/cameras.txt"
-check_grep "cameras: '*' after the affected firmware" "$HIK_FW_OLD \*" "$WORK/cameras.txt"
+# 80 columns (stdout is no terminal): the firmware column is left out, so
+# the '*' goes after the MAC, which every width shows.
+check_grep "cameras: '*' after the affected device's MAC" "^$HIK \*  " "$WORK/cameras.txt"
+check_grep "cameras: no '*' for hik2" "^$HIK2  " "$WORK/cameras.txt"
+check_eq "cameras: table within 80 columns" 0 "$(awk 'length > 80' "$WORK/cameras.txt" | wc -l)"
 check_grep "cameras: footer" "2 devices run firmware with a known vulnerability" "$WORK/cameras.txt"
-ctl cameras --vulnerable > "$WORK/vuln.txt"
-check_grep "cameras --vulnerable: CVE, confidence, KEV, fixed" \
+ctl cameras --vulnerable > "$WORK/vuln80.txt"
+check_grep "cameras --vulnerable, 80 columns: CVE, confidence" "^$HIK .*CVE-2017-7921  *exact" "$WORK/vuln80.txt"
+check_eq "cameras --vulnerable: table within 80 columns" 0 "$(awk 'length > 80' "$WORK/vuln80.txt" | wc -l)"
+ctl cameras --vulnerable --wide > "$WORK/vuln.txt"
+check_grep "cameras --vulnerable --wide: CVE, confidence, KEV, fixed" \
 	"^$HIK  *DS-2CD2142F-I  *$HIK_FW_OLD  *CVE-2017-7921  *exact  *yes  *$HIK_FW_FIXED" "$WORK/vuln.txt"
 check_grep "cameras --vulnerable: the Dahua camera" "^$DAHUA .*CVE-2099-0002  *exact" "$WORK/vuln.txt"
 if grep -q "$HIK2" "$WORK/vuln.txt"; then fail "cameras --vulnerable: hik2 not listed"; else pass "cameras --vulnerable: hik2 not listed"; fi
 ctl --json cameras --vulnerable > "$WORK/vuln.json"
 check_eq "cameras --vulnerable --json: two devices" 2 "$(json_get "$WORK/vuln.json" 'len(d["cameras"])')"
+# --vulnerable combines with the other filters (all must hold)
+ctl --json cameras --vulnerable --vendor dahua > "$WORK/vuln-dahua.json"
+check_eq "cameras --vulnerable --vendor dahua: the Dahua camera only" "$DAHUA" \
+	"$(json_get "$WORK/vuln-dahua.json" '" ".join(c["mac"] for c in d["cameras"])')"
+ctl --json cameras --vulnerable --policy dahua > "$WORK/vuln-pol.json"
+check_eq "cameras --vulnerable --policy dahua: the Dahua camera only" "$DAHUA" \
+	"$(json_get "$WORK/vuln-pol.json" '" ".join(c["mac"] for c in d["cameras"])')"
 
 ctl stats --prometheus > "$WORK/prom.txt"
 check_grep "metric: exact" "^camguard_device_vulnerable{mac=\"$HIK\",cve=\"CVE-2017-7921\",confidence=\"exact\"} 1$" "$WORK/prom.txt"
@@ -157,7 +171,7 @@ check_eq "advisories: DS-2CD2xx2F-I entry matches 1 device exactly" 1 \
 	"$(json_get "$WORK/adv.json" '[a["devices"]["exact"] for a in d["advisories"] if "DS-2CD2??2F-I*" in a["models"]][0]')"
 check_eq "advisories: source of the ICSA entries" ICSA-17-124-01 \
 	"$(json_get "$WORK/adv.json" '[a["source"]["id"] for a in d["advisories"] if a["cve"]=="CVE-2017-7921"][0]')"
-ctl advisories > "$WORK/adv.txt"
+ctl advisories --wide > "$WORK/adv.txt"
 check_grep "advisories table" "^CVE-2099-0002  *Dahua  *IPC-HFW3241E\*  *from 2.800.0000000.0.R, before 2.800.0000000.25.R  *2.800.0000000.25.R  *no  *1  *0  *0$" "$WORK/adv.txt"
 
 # --- the policy hook: dry run first, then the reload ---------------------------------
@@ -169,7 +183,7 @@ check_eq "dry run: hik would move to exposed" "hikvision exposed advisory CVE-20
 check_eq "dry run: dahua would move to exposed" "dahua exposed" \
 	"$(json_get "$WORK/dry.json" '" ".join([(c["from"], c["to"]) for c in d["changes"] if c["mac"]=="'$DAHUA'"][0])')"
 check_eq "dry run: hik2 stays" 0 "$(json_get "$WORK/dry.json" 'len([c for c in d["changes"] if c["mac"]=="'$HIK2'"])')"
-ctl reload --dry-run > "$WORK/dry.txt"
+ctl reload --dry-run --wide > "$WORK/dry.txt"
 check_grep "dry run table: WHY" "^$HIK .*hikvision  exposed  advisory CVE-2017-7921 (exact)" "$WORK/dry.txt"
 check_eq "dry run changed nothing" 20 "$(out_flow hik)"
 
