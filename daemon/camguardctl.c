@@ -372,6 +372,9 @@ static int cameras_csv(json_object *cams)
 	return rc ? error("EPROTO", "unexpected reply from the daemon (try --json)") : 0;
 }
 
+/* long-only options: no short letter */
+enum { OPT_VULNERABLE = 0x100 };
+
 static int do_cameras(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -383,6 +386,7 @@ static int do_cameras(int argc, char **argv)
 		{ "unknown", no_argument, NULL, 'u' },
 		{ "mismatch", no_argument, NULL, 'm' },
 		{ "since", required_argument, NULL, 'i' },
+		{ "vulnerable", no_argument, NULL, OPT_VULNERABLE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cg_request req = { .command = CG_CMD_CAMERAS };
@@ -424,6 +428,9 @@ static int do_cameras(int argc, char **argv)
 		case 'C':
 			csv = true;
 			break;
+		case OPT_VULNERABLE:
+			req.vulnerable = true;
+			break;
 		default:
 			return usage_error("cameras", "cameras: unknown option");
 		}
@@ -432,7 +439,8 @@ static int do_cameras(int argc, char **argv)
 		return usage_error("cameras", "cameras: unexpected argument '%s'", argv[optind]);
 	if (csv && (json_output || req.summary))
 		return usage_error("cameras", "cameras: --csv excludes --json and --summary");
-	if (req.summary && (req.policy[0] || req.vendor[0] || req.unknown || req.mismatch || req.since))
+	if (req.summary && (req.policy[0] || req.vendor[0] || req.unknown || req.mismatch || req.since ||
+			    req.vulnerable))
 		return usage_error("cameras", "cameras: --summary counts every device and takes no filter");
 	json_object *res = call(&req);
 	if (!res)
@@ -450,6 +458,11 @@ static int do_blocked(int argc, char **argv)
 static int do_status(int argc, char **argv)
 {
 	return simple_command(CG_CMD_STATUS, argc, argv);
+}
+
+static int do_advisories(int argc, char **argv)
+{
+	return simple_command(CG_CMD_ADVISORIES, argc, argv);
 }
 
 static double now_seconds(void)
@@ -645,14 +658,15 @@ static const struct cmd cmds[] = {
 	  "  -w, --wide      every column (bytes), not cut to the terminal's width\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "cameras", do_cameras,
-	  "[--summary] [--policy P] [--vendor V] [--unknown] [--mismatch] [--since D] [--wide]\n"
-	  "       [--json | --csv]",
+	  "[--summary] [--policy P] [--vendor V] [--unknown] [--mismatch] [--since D]\n"
+	  "       [--vulnerable] [--wide] [--json | --csv]",
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
 	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
 	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
 	  "WS-Discovery, DHCP, SSDP; read passively, no camera is probed). Vendors are short\n"
 	  "brand names (--wide: the registry's). \"Hikvision !Dahua\" marks a device whose\n"
 	  "MAC is Hikvision's but that announces Dahua: a rebrand, or a spoofed MAC.\n"
+	  "'*' after the MAC marks a device a loaded advisory affects (exact or likely).\n"
 	  "\n"
 	  "  --policy P      only devices in policy P\n"
 	  "  --vendor V      only devices whose MAC vendor or announced manufacturer\n"
@@ -663,6 +677,8 @@ static const struct cmd cmds[] = {
 	  "  -S, --summary   how many devices of each vendor and model, across the host\n"
 	  "  -C, --csv       RFC 4180 CSV with a header row: host, mac, vendor, model, firmware,\n"
 	  "                  policy, addresses, first_seen, last_seen, drops (for spreadsheets)\n"
+	  "  --vulnerable    only the affected devices: CVE, confidence, KEV, fixed version\n"
+	  "                  (one row per device and advisory; combines with the filters)\n"
 	  "  -w, --wide      every column, full vendor names and times\n"
 	  "  -j, --json      the daemon's JSON result\n" },
 	{ "blocked", do_blocked, "[--wide] [--json]",
@@ -690,6 +706,15 @@ static const struct cmd cmds[] = {
 	  "                  (exit status 1 when the set is invalid)\n"
 	  "Every error of a refused set is listed (the first 50, then how many more).\n"
 	  "  -j, --json      the daemon's JSON result\n" },
+	{ "advisories", do_advisories, "[--json]",
+	  "loaded advisories and how many devices each matches",
+	  "Lists the advisories loaded from advisories.conf and advisories.d/: CVE, vendor,\n"
+	  "model patterns, affected firmware range, fixed version, whether CISA lists it as\n"
+	  "known exploited, and how many inventory devices match it exactly (model and\n"
+	  "firmware in range), likely (firmware in range, model family unknown) or with\n"
+	  "unknown confidence (no comparable firmware announced).\n"
+	  "\n"
+	  "  -j, --json      the daemon's JSON result\n" },
 	{ "help", do_help, "[COMMAND]", "show help for a command",
 	  "Without COMMAND: the list of commands and the options every command takes.\n" },
 };
@@ -710,7 +735,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
 		"Options:\n"

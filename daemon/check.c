@@ -11,6 +11,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
+#include "advisory.h"
 #include "check.h"
 #include "names.h"
 #include "load.h"
@@ -41,6 +42,12 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 	else
 		fprintf(out, "registry: %s (%s), not read: no policy names vendors\n",
 			m->registry_used[0] ? m->registry_used : "-", m->registry_date[0] ? m->registry_date : "-");
+	size_t kev = 0;
+	for (size_t i = 0; i < m->nadvisories; i++)
+		kev += m->advisories[i].kev;
+	fprintf(out, "advisories: %zu entries (%zu on CISA KEV) from %s%s\n", m->nadvisories, kev,
+		c->advisories[0] ? c->advisories : "(none: advisories = \"\")",
+		c->advisories[0] ? " and advisories.d/" : "");
 	fprintf(out, "policy_dir: %s\n", c->policy_dir);
 	fprintf(out, "default policy: %s\n", c->default_policy);
 	fprintf(out, "policies: %zu\n", m->npolicies);
@@ -54,6 +61,14 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 			p->name, p->id, cg_action_to_string(p->action), p->nouis, p->nouis - nvend, nvend,
 			p->nvendors, p->ndevices, p->nrules, p->ndeny, p->ndeny_lists,
 			i == m->default_index ? " (default)" : "", p->origin.file);
+		if (p->vulnerable || p->nadvisories) {
+			fprintf(out, "  %-16s takes devices affected by", "");
+			if (p->vulnerable)
+				fprintf(out, " any advisory");
+			for (size_t j = 0; j < p->nadvisories; j++)
+				fprintf(out, "%s %s", j || p->vulnerable ? "," : "", p->advisories[j]);
+			fprintf(out, " (exact or likely)\n");
+		}
 	}
 }
 

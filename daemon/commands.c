@@ -16,9 +16,11 @@
 
 #include <json-c/printbuf.h>
 
+#include "advisory.h"
 #include "commands.h"
 #include "daemon.h"
 #include "filehash.h"
+#include "exposure.h"
 #include "inventory.h"
 #include "metrics.h"
 #include "names.h"
@@ -375,6 +377,34 @@ static int stats_prometheus(struct cg_daemon *d, const struct cg_request *req, j
 	return 0;
 }
 
+/* One entry per device and advisory it matches, any confidence: for
+ * camguard_device_vulnerable{mac,cve,confidence} 1. */
+static json_object *device_vulnerable(struct cg_daemon *d, const struct cg_request *req)
+{
+	json_object *arr = json_object_new_array();
+	char mac[18];
+
+	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
+	     v = inventory_next(d->inv, v)) {
+		if ((req->has_device && memcmp(v->mac, req->device, 6)) ||
+		    (req->policy[0] && strcmp(v->policy, req->policy)))
+			continue;
+		for (uint8_t i = 0; i < v->nadv; i++) {
+			json_object *e = json_object_new_object();
+			if (v->adv[i].advisory >= d->model.nadvisories) {
+				json_object_put(e);
+				continue;
+			}
+			format_mac(v->mac, mac);
+			add_str(e, "mac", mac);
+			add_str(e, "cve", d->model.advisories[v->adv[i].advisory].cve);
+			add_str(e, "confidence", advisory_confidence_to_string(v->adv[i].confidence));
+			json_object_array_add(arr, e);
+		}
+	}
+	return arr;
+}
+
 static int64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -488,6 +518,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	}
 	json_object_object_add(res, "devices", rows_json(&x.rows));
 	json_object_object_add(res, "device_info", device_info(d, req));
+	json_object_object_add(res, "device_vulnerable", device_vulnerable(d, req));
 tail:
 	nft = d->nft ? nft_status(d->nft) : NULL;
 	if (d->nft && !nft) {
@@ -584,11 +615,39 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	return 0;
 }
 
+/* "advisories":[{"cve","confidence","severity","kev","fixed","source"}] and
+ * "vulnerable": an advisory affects it (exact or likely). */
+static void add_advisories(struct cg_daemon *d, json_object *o, const struct cg_inv_device *v)
+{
+	json_object *arr = json_object_new_array();
+
+	for (uint8_t i = 0; i < v->nadv; i++) {
+		const struct cg_advisory *a;
+		json_object *e;
+
+		if (v->adv[i].advisory >= d->model.nadvisories)
+			continue;
+		a = &d->model.advisories[v->adv[i].advisory];
+		e = json_object_new_object();
+		add_str(e, "cve", a->cve);
+		add_str(e, "confidence", advisory_confidence_to_string(v->adv[i].confidence));
+		add_str(e, "severity", advisory_severity_to_string(a->severity));
+		json_object_object_add(e, "kev", json_object_new_boolean(a->kev));
+		add_str(e, "fixed", a->fixed);
+		add_str(e, "source", a->source_id);
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "advisories", arr);
+	json_object_object_add(o, "vulnerable", json_object_new_boolean(exposure_worst(v) >= CG_ADV_LIKELY));
+}
+
 /* cameras filters: every one given must hold. The vendor matches any part
  * of the MAC's vendor or of the announced manufacturer, in any case. */
 static bool camera_selected(const struct cg_inv_device *v, const struct cg_request *req,
 			    int64_t now)
 {
+	if (req->vulnerable && exposure_worst(v) < CG_ADV_LIKELY)
+		return false;
 	if (req->policy[0] && strcmp(v->policy, req->policy))
 		return false;
 	if (req->unknown && v->vendor[0])
@@ -605,7 +664,7 @@ static int cmd_cameras(struct cg_daemon *d, const struct cg_request *req, json_o
 		       struct cg_proto_error *err)
 {
 	json_object *res, *arr;
-	uint64_t mismatched = 0;
+	uint64_t mismatched = 0, vulnerable = 0;
 	int64_t now = time(NULL);
 
 	if (req->summary)
@@ -618,14 +677,20 @@ static int cmd_cameras(struct cg_daemon *d, const struct cg_request *req, json_o
 		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
 		     v = inventory_next(d->inv, v)) {
 			mismatched += inventory_mismatch(v);
-			if (camera_selected(v, req, now))
-				json_object_array_add(arr, inventory_device_to_json(v));
+			vulnerable += exposure_worst(v) >= CG_ADV_LIKELY;
+			if (!camera_selected(v, req, now))
+				continue;
+			json_object *o = inventory_device_to_json(v);
+			add_advisories(d, o, v);
+			json_object_array_add(arr, o);
 		}
 	json_object_array_sort(arr, by_mac);
 	json_object_object_add(res, "cameras", arr);
 	add_u64(res, "count", d->inv ? inventory_count(d->inv) : 0);
 	add_u64(res, "evicted", d->inv ? inventory_evicted(d->inv) : 0);
 	add_u64(res, "mismatched", mismatched);
+	add_u64(res, "vulnerable", vulnerable);
+	json_object_object_add(res, "only_vulnerable", json_object_new_boolean(req->vulnerable));
 	*ret = res;
 	return 0;
 }
@@ -925,6 +990,17 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	json_object_object_add(res, "inventory", o);
 
 	o = json_object_new_object();
+	uint64_t affected = 0;
+	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
+	     v = inventory_next(d->inv, v))
+		affected += exposure_worst(v) >= CG_ADV_LIKELY;
+	add_u64(o, "entries", m->nadvisories);
+	add_str(o, "file", m->config.advisories);
+	add_u64(o, "affected_devices", affected);
+	add_u64(o, "moved_devices", d->nmoved);
+	json_object_object_add(res, "advisories", o);
+
+	o = json_object_new_object();
 	add_u64(o, "seen", d->events_seen);
 	add_u64(o, "drop_samples", d->drop_samples);
 	add_u64(o, "lost", misc[CG_MISC_EVENTS_LOST]);
@@ -973,6 +1049,61 @@ static int cmd_reload(struct cg_daemon *d, const struct cg_request *req, json_ob
 	return 0;
 }
 
+/* ---- advisories -------------------------------------------------------- */
+
+/* {"advisories":[{"cve","vendor","models":[],"affected","fixed","severity","kev",
+ *   "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
+ *  "count":N,"affected_devices":N} */
+static int cmd_advisories(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+			  struct cg_proto_error *err)
+{
+	const struct cg_model *m = &d->model;
+	uint64_t (*count)[CG_ADV_EXACT + 1] = calloc(m->nadvisories + 1, sizeof(*count));
+	uint64_t affected = 0;
+
+	if (!count)
+		return protocol_error(err, "ENOMEM", "out of memory");
+	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
+	     v = inventory_next(d->inv, v)) {
+		affected += exposure_worst(v) >= CG_ADV_LIKELY;
+		for (uint8_t i = 0; i < v->nadv; i++)
+			if (v->adv[i].advisory < m->nadvisories && v->adv[i].confidence <= CG_ADV_EXACT)
+				count[v->adv[i].advisory][v->adv[i].confidence]++;
+	}
+	json_object *res = json_object_new_object(), *arr = json_object_new_array();
+	for (size_t i = 0; i < m->nadvisories; i++) {
+		const struct cg_advisory *a = &m->advisories[i];
+		json_object *o = json_object_new_object(), *models = json_object_new_array();
+		json_object *src = json_object_new_object(), *dev = json_object_new_object();
+
+		add_str(o, "cve", a->cve);
+		add_str(o, "vendor", a->vendor);
+		for (size_t j = 0; j < a->nmodels; j++)
+			json_object_array_add(models, json_object_new_string(a->models[j]));
+		json_object_object_add(o, "models", models);
+		add_str(o, "affected", a->range);
+		add_str(o, "fixed", a->fixed);
+		add_str(o, "severity", advisory_severity_to_string(a->severity));
+		json_object_object_add(o, "kev", json_object_new_boolean(a->kev));
+		add_str(src, "id", a->source_id);
+		add_str(src, "url", a->source_url);
+		json_object_object_add(o, "source", src);
+		add_str(o, "note", a->note);
+		add_str(o, "file", a->origin.file);
+		add_u64(o, "line", (uint64_t)a->origin.line);
+		for (int c = CG_ADV_UNKNOWN; c <= CG_ADV_EXACT; c++)
+			add_u64(dev, advisory_confidence_to_string(c), count[i][c]);
+		json_object_object_add(o, "devices", dev);
+		json_object_array_add(arr, o);
+	}
+	free(count);
+	json_object_object_add(res, "advisories", arr);
+	add_u64(res, "count", m->nadvisories);
+	add_u64(res, "affected_devices", affected);
+	*ret = res;
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const struct {
@@ -985,6 +1116,7 @@ static const struct {
 	{ CG_CMD_BLOCKED, cmd_blocked },
 	{ CG_CMD_STATUS, cmd_status },
 	{ CG_CMD_RELOAD, cmd_reload },
+	{ CG_CMD_ADVISORIES, cmd_advisories },
 };
 
 int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,

@@ -16,14 +16,22 @@
  *   cameras {"cameras":[{"mac","vendor","policy","ipv4":[],"ipv6":[],"vlan","interface",
  *            "first_seen","last_seen","model","firmware","serial","name","manufacturer","url",
  *            "sources":{"<source>":time},"facts":{"<field>":{"value","source","time"}},
- *            "mismatch":bool}], "count":N, "evicted":N, "mismatched":N}
+ *            "mismatch":bool, "advisories":[{"cve","confidence","severity","kev","fixed",
+ *            "source"}], "vulnerable":bool}], "count":N, "evicted":N, "mismatched":N,
+ *            "vulnerable":N, "only_vulnerable":bool}   ({"vulnerable":true}: affected only)
  *   cameras {"summary":true} -> {"summary":[{"vendor","model","count"}],"devices":N,
  *            "mismatched":N}
  *   blocked {"devices":[{"mac","vendor","policy","blocked":[{"address","port","proto",
  *            "direction","reason","count","last","would"}]}],
  *            "policies":[{"name","blocked":[{..., "devices":N}]}]}
  *   status  see commands_status() in commands.c
- *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to"}],
+ *   advisories {"advisories":[{"cve","vendor","models":[],"affected","fixed","severity","kev",
+ *            "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
+ *            "count":N,"affected_devices":N}
+ *   stats with "devices" also has "device_vulnerable":[{"mac","cve","confidence"}]; status has
+ *            "advisories":{"entries","file","affected_devices","moved_devices"}
+ *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to",
+ *            "reason" (advisory moves only)}],
  *            "message":"...", invalid: "errors":["FILE:LINE: ..."] (first 50),"errors_total":N}
  *           a refused reload (not a dry run) is an error reply with the same two members
  */

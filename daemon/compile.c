@@ -436,6 +436,23 @@ int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, 
 				rc = compile_facts(&c, &ix, p, &facts, err, errlen);
 		}
 	}
+	/* Devices the advisories moved (issue 18): exact-MAC entries of the
+	 * stricter policy. A MAC an admin listed explicitly keeps that policy. */
+	for (size_t i = 0; i < m->nmoved && !rc; i++) {
+		const struct cg_moved_device *mv = &m->moved[i];
+		struct cg_mac_key k = {};
+		bool listed = false;
+
+		if (mv->policy >= m->npolicies)
+			continue;
+		for (size_t j = 0; j < m->npolicies && !listed; j++)
+			for (size_t x = 0; x < m->policies[j].ndevices && !listed; x++)
+				listed = !memcmp(m->policies[j].devices[x].mac, mv->mac, 6);
+		if (listed)
+			continue;
+		memcpy(k.addr, mv->mac, 6);
+		rc = TABLE_PUSH(&c.devs, k, ((struct cg_device){ .policy = m->policies[mv->policy].id }));
+	}
 	if (!rc && c.devs.n > CG_MAX_DEVICES)
 		rc = errf(err, errlen, -E2BIG, "%zu devices, at most %d", c.devs.n, CG_MAX_DEVICES);
 	if (!rc && c.ouis.n > CG_MAX_OUIS)

@@ -13,7 +13,8 @@
 
 static const char *const top_keys[] = {
 	"interfaces", "enclave", "default_policy", "policy_dir", "nftables", "on_exit",
-	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", NULL
+	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", "advisories",
+	NULL
 };
 static const char *const iface_keys[] = { "name", "mode", NULL };
 static const char *const control_keys[] = { "socket", "group", NULL };
@@ -316,6 +317,18 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 	if (cfg_get_int(root, "", "max_devices", file, d, 1024, CG_MAX_DEV_STATS, &v, NULL) == 0)
 		c->max_devices = (uint32_t)v;
 	parse_metrics(root, c, file, d);
+
+	/* advisories: a file (relative to this one), "" for none; by default
+	 * advisories.conf beside camguard.conf, read only if it exists. */
+	char adv[CG_PATH_MAX];
+	r = cfg_get_string(root, "", "advisories", file, d, adv, sizeof(adv), &line);
+	c->advisories_set = r == 0;
+	if (r == -ENOENT)
+		snprintf(adv, sizeof(adv), "%s", CG_DEFAULT_ADVISORIES);
+	if (r == 0 && !adv[0])
+		c->advisories[0] = 0;
+	else if (r != -EINVAL && config_resolve_path(file, adv, c->advisories, sizeof(c->advisories)) < 0)
+		diag_error(d, file, line, "'advisories' is too long");
 
 	cfgfile_close(&f);
 	if (d->oom)

@@ -4,7 +4,7 @@
  *
  * Keys (DESIGN.md §3): interfaces, enclave, default_policy, policy_dir,
  * nftables, on_exit, control { socket, group }, pin_dir, state_dir,
- * oui_registry, max_devices. Anything else is an error. Relative
+ * oui_registry, max_devices, advisories. Anything else is an error. Relative
  * policy_dir and oui_registry are taken relative to the directory of
  * camguard.conf; the run-time paths (control.socket, pin_dir, state_dir)
  * must be absolute.
@@ -21,6 +21,7 @@
 #define CG_DEFAULT_PIN_DIR    "/sys/fs/bpf/camguard"
 #define CG_DEFAULT_STATE_DIR  "/var/lib/camguard"
 #define CG_DEFAULT_POLICY     "unknown"
+#define CG_DEFAULT_ADVISORIES "advisories.conf"   /* beside camguard.conf */
 
 /* Fill c with the defaults of every key. */
 void config_defaults(struct cg_config *c);

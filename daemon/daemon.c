@@ -53,6 +53,7 @@
 #include "daemon.h"
 #include "diag.h"
 #include "discovery.h"
+#include "exposure.h"
 #include "filehash.h"
 #include "inventory.h"
 #include "load.h"
@@ -82,6 +83,7 @@ int log_verbose;
 static struct cg_watch sig_watch, timer_watch, rb_watch, nl_watch;
 static struct ring_buffer *ringbuf;
 static uint64_t ticks;
+static bool advisories_dirty;   /* a device's advisory matches changed (on_event) */
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -422,6 +424,136 @@ static void ifaces_detach(struct cg_daemon *d)
 	}
 }
 
+/* ---- advisories (issue 18) ------------------------------------------------ */
+
+/* Why an advisory policy took or released a device, beside the move's own
+ * line and count (daemon_move_devices). */
+static void log_advisory_moves(struct cg_daemon *d, const struct cg_moved_device *old, size_t nold)
+{
+	char mac[18];
+
+	for (size_t i = 0; i < d->nmoved; i++) {
+		const struct cg_moved_device *mv = &d->moved[i];
+		const struct cg_inv_device *dev = d->inv ? inventory_find(d->inv, mv->mac) : NULL;
+		const struct cg_advisory *a;
+
+		if (exposure_find_move(old, nold, mv->mac) || mv->advisory < 0 ||
+		    (size_t)mv->advisory >= d->model.nadvisories || mv->policy >= d->model.npolicies)
+			continue;
+		a = &d->model.advisories[mv->advisory];
+		format_mac(mv->mac, mac);
+		log_notice("Device %s goes under policy %s: %s (%s), firmware \"%s\", fixed in %s", mac,
+			   d->model.policies[mv->policy].name, a->cve,
+			   advisory_confidence_to_string(mv->confidence),
+			   dev ? dev->facts[CG_INV_FIRMWARE].value : "", a->fixed[0] ? a->fixed : "(see advisory)");
+	}
+	for (size_t i = 0; i < nold; i++) {
+		const struct cg_inv_device *dev = d->inv ? inventory_find(d->inv, old[i].mac) : NULL;
+
+		if (exposure_find_move(d->moved, d->nmoved, old[i].mac))
+			continue;
+		format_mac(old[i].mac, mac);
+		log_notice("Device %s leaves its advisory policy: firmware \"%s\" is no longer in an advisory's range",
+			   mac, dev ? dev->facts[CG_INV_FIRMWARE].value : "");
+	}
+}
+
+/* "reason" on the reload reply's changes that an advisory policy makes. */
+static void add_reasons(json_object *changes, const struct cg_model *m)
+{
+	for (size_t i = 0; changes && i < json_object_array_length(changes); i++) {
+		json_object *o = json_object_array_get_idx(changes, i), *v;
+		uint8_t mac[6];
+
+		if (!json_object_object_get_ex(o, "mac", &v) || parse_mac(json_object_get_string(v), mac))
+			continue;
+		const struct cg_moved_device *mv = exposure_find_move(m->moved, m->nmoved, mac);
+		if (!mv || mv->advisory < 0 || (size_t)mv->advisory >= m->nadvisories)
+			continue;
+		char why[96];
+		snprintf(why, sizeof(why), "advisory %s (%s)", m->advisories[mv->advisory].cve,
+			 advisory_confidence_to_string(mv->confidence));
+		json_object_object_add(o, "reason", json_object_new_string(why));
+	}
+}
+
+/* A device's advisory matches, logged when they rise to likely or exact. */
+static bool match_device(struct cg_daemon *d, struct cg_inv_device *dev)
+{
+	int before = exposure_worst(dev);
+
+	if (!exposure_match_device(&d->model, dev))
+		return false;
+	if (exposure_worst(dev) >= CG_ADV_LIKELY && exposure_worst(dev) != before) {
+		char mac[18];
+		format_mac(dev->mac, mac);
+		for (uint8_t i = 0; i < dev->nadv && dev->adv[i].confidence >= CG_ADV_LIKELY; i++) {
+			const struct cg_advisory *a = &d->model.advisories[dev->adv[i].advisory];
+			log_notice("Device %s (%s, firmware \"%s\") is affected by %s (%s%s, %s), fixed in %s",
+				   mac, dev->facts[CG_INV_MODEL].value[0] ? dev->facts[CG_INV_MODEL].value : "model unknown",
+				   dev->facts[CG_INV_FIRMWARE].value, a->cve,
+				   advisory_confidence_to_string(dev->adv[i].confidence),
+				   a->kev ? ", CISA KEV" : "", a->source_id,
+				   a->fixed[0] ? a->fixed : "(see advisory)");
+		}
+	}
+	return true;
+}
+
+/* The advisory policies' device set, recomputed after an inventory change;
+ * a new set is compiled into a new generation (BPF and nftables). */
+static void advisories_refresh(struct cg_daemon *d)
+{
+	struct cg_moved_device *v, *old;
+	struct cg_compiled c;
+	size_t n, nold;
+	char err[512];
+	int rc;
+
+	if (exposure_moves(&d->model, d->inv, &v, &n) < 0) {
+		log_err("Failed to match the inventory against the advisories: out of memory");
+		return;
+	}
+	if (n == d->nmoved && (!n || !memcmp(v, d->moved, n * sizeof(*v)))) {
+		free(v);
+		return;
+	}
+	d->model.moved = v;
+	d->model.nmoved = n;
+	rc = compile_model(&d->model, &c, err, sizeof(err));
+	if (!rc) {
+		uint32_t old_slot = d->dp->slot;
+
+		rc = dataplane_apply(d->dp, &c);
+		if (rc)
+			snprintf(err, sizeof(err), "writing the BPF maps failed: %s", strerror(-rc));
+		else if (d->nft && d->model.config.nftables &&
+			 (rc = nft_apply(d->nft, &d->model, err, sizeof(err))))
+			dataplane_flip_to(d->dp, old_slot);
+		if (rc)
+			compiled_free(&c);
+	}
+	if (rc) {
+		log_err("Failed to apply the advisory policy moves, the previous set stays: %s", err);
+		d->model.moved = d->moved;
+		d->model.nmoved = d->nmoved;
+		free(v);
+		return;
+	}
+	old = d->moved;
+	nold = d->nmoved;
+	d->moved = v;
+	d->nmoved = n;
+	log_advisory_moves(d, old, nold);
+	compiled_sort_devices(&c);
+	if (daemon_move_devices(d, &c, "advisory", NULL))
+		log_err("Failed to move devices to their advisory policies: out of memory");
+	compiled_free(&c);
+	free(old);
+	log_info("Advisory policies hold %zu device%s (generation %u)", n, n == 1 ? "" : "s",
+		 d->dp->gen);
+}
+
 /* ---- events from the data plane ----------------------------------------- */
 
 static void describe_device(struct cg_daemon *d, struct cg_inv_device *dev,
@@ -456,9 +588,11 @@ static int on_event(void *ctx, void *data, size_t len)
 	format_mac(e->mac, mac);
 	if (created || e->type == CG_EV_DEVICE)
 		describe_device(d, dev, e, created);
-	if (created)
+	if (created) {
 		log_info("New device %s (%s) on %s, policy %s", mac,
 			 dev->vendor[0] ? dev->vendor : "unknown vendor", dev->ifname, dev->policy);
+		match_device(d, dev);
+	}
 
 	if (e->type == CG_EV_DISCOVERY) {
 		struct cg_disc_info info;
@@ -479,6 +613,11 @@ static int on_event(void *ctx, void *data, size_t len)
 			if (!was && inventory_mismatch(dev))
 				log_notice("Device %s announces manufacturer \"%s\" but its MAC belongs to \"%s\"",
 					   mac, dev->facts[CG_INV_MANUFACTURER].value, dev->vendor);
+			/* Applied after the ring buffer is drained (on_ringbuf):
+			 * the move consumes it, which must not happen from
+			 * inside its own callback. */
+			if (match_device(d, dev))
+				advisories_dirty = true;
 		}
 	}
 
@@ -526,6 +665,10 @@ static int on_event(void *ctx, void *data, size_t len)
 static void on_ringbuf(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 {
 	ring_buffer__consume(ringbuf);
+	if (advisories_dirty) {
+		advisories_dirty = false;
+		advisories_refresh(d);
+	}
 }
 
 /* ---- periodic work ------------------------------------------------------ */
@@ -732,6 +875,8 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 {
 	struct cg_model next = {};
 	struct cg_compiled c = {};
+	struct cg_moved_device *moved = NULL, *old_moved;
+	size_t nmoved = 0, nold_moved;
 	struct cg_diag diag;
 	int rc;
 
@@ -763,6 +908,12 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	rc = model_assign_ids(&next, &d->model);
 	next.protected = d->protected;
 	next.nprotected = d->nprotected;
+	/* The advisory policies of the new set take their devices in the
+	 * same generation (and the dry run lists those moves). */
+	if (!rc && exposure_moves(&next, d->inv, &moved, &nmoved) < 0)
+		rc = -ENOMEM;
+	next.moved = moved;
+	next.nmoved = nmoved;
 	if (!rc)
 		rc = compile_model(&next, &c, err, errlen);
 	if (rc) {
@@ -777,11 +928,14 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	compiled_sort_devices(&c);
 	if (dry_run) {
 		struct cg_moves mv = {};
-		if (ret_changes && moves_compute(d->inv, &c, &next, &mv) == 0)
+		if (ret_changes && moves_compute(d->inv, &c, &next, &mv) == 0) {
 			*ret_changes = moves_to_json(&mv);
+			add_reasons(*ret_changes, &next);
+		}
 		moves_free(&mv);
 		snprintf(err, errlen, "valid: %zu policies", next.npolicies);
 		compiled_free(&c);
+		free(moved);
 		model_free(&next);
 		diag_free(&diag);
 		return 0;
@@ -806,6 +960,15 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	reset_reassigned(d, &d->model, &next);
 	model_free(&d->model);
 	d->model = next;
+	old_moved = d->moved;
+	nold_moved = d->nmoved;
+	d->moved = moved;
+	d->nmoved = nmoved;
+	for (struct cg_inv_device *dev = d->inv ? inventory_first(d->inv) : NULL; dev;
+	     dev = inventory_next(d->inv, dev))
+		match_device(d, dev);
+	log_advisory_moves(d, old_moved, nold_moved);
+	free(old_moved);
 	ids_save(&d->model);
 	hash_files(d);
 	/* Before the reply: from the moment the reload returns, every device
@@ -813,6 +976,8 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	rc = daemon_move_devices(d, &c, "reload", ret_changes);
 	if (rc)
 		log_err("Failed to move devices to their new policies: %s", strerror(-rc));
+	else if (ret_changes)
+		add_reasons(*ret_changes, &d->model);
 	compiled_free(&c);
 	diag_free(&diag);
 	d->reloads_ok++;
@@ -831,6 +996,7 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 
 fail:
 	compiled_free(&c);
+	free(moved);
 	model_free(&next);
 	diag_free(&diag);
 	if (dry_run)
@@ -1089,6 +1255,9 @@ int daemon_main(const char *conf_path)
 	}
 	if (ifaces_setup(&d))
 		goto out;
+	for (struct cg_inv_device *dev = inventory_first(d.inv); dev; dev = inventory_next(d.inv, dev))
+		match_device(&d, dev);
+	advisories_refresh(&d);
 
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
 	sig_watch = (struct cg_watch){ .fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK),
@@ -1168,6 +1337,7 @@ out:
 	dataplane_free(d.dp);
 	free(d.ifaces);
 	free(d.protected);
+	free(d.moved);
 	free(d.file_hashes);
 	model_free(&d.model);
 	if (d.epfd >= 0)

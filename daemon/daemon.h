@@ -97,6 +97,9 @@ struct cg_daemon {
 
 	struct cg_prefix *protected;  /* the recorder's own addresses (host prefixes) */
 	size_t nprotected;
+
+	struct cg_moved_device *moved;  /* devices advisories moved (model.moved points here) */
+	size_t nmoved;
 };
 
 /* The whole daemon: returns the process exit code. */

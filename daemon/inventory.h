@@ -56,6 +56,15 @@ struct cg_inv_fact {
 	int64_t time;                  /* unix seconds of the last announcement */
 };
 
+/* An advisory the device matches (issue 18): index into the live model's
+ * advisories and the confidence (enum cg_adv_confidence). Recomputed from
+ * the facts on every announcement and reload, never saved. */
+#define CG_INV_ADV 8
+struct cg_inv_adv {
+	uint16_t advisory;
+	uint8_t confidence;
+};
+
 struct cg_inv_device {
 	uint8_t mac[6];
 	uint16_t vlan;
@@ -72,6 +81,8 @@ struct cg_inv_device {
 	struct cg_inv_blocked blocked[CG_INV_BLOCKED];
 	struct cg_inv_fact facts[CG_INV_FIELDS];
 	int64_t announced[CG_DISC_SRC_MAX];   /* last announcement per source; 0 = never */
+	struct cg_inv_adv adv[CG_INV_ADV];    /* strongest first */
+	uint8_t nadv;
 
 	/* bookkeeping */
 	int32_t hnext, lprev, lnext;

@@ -22,6 +22,7 @@
 
 #include "inventory.h"
 #include "log.h"
+#include "advisory.h"
 #include "metrics.h"
 #include "names.h"
 
@@ -270,6 +271,21 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 		kv[j] = NULL;
 		series(pb, "camguard_device_info", kv, 1);
 	}
+	/* Issue 18: one series per device and advisory it matches (any confidence;
+	 * the alert rule selects exact and likely). */
+	family(pb, "camguard_device_vulnerable", "gauge",
+	       "The device matches a loaded advisory (advisories.conf): by CVE and confidence "
+	       "(exact, likely, unknown). Always 1.");
+	for (size_t i = 0; i < shown; i++)
+		for (uint8_t a = 0; a < v[i]->nadv; a++) {
+			if (v[i]->adv[a].advisory >= m->nadvisories)
+				continue;
+			series(pb, "camguard_device_vulnerable",
+			       (const char *[]){ "mac", macs[i], "cve", m->advisories[v[i]->adv[a].advisory].cve,
+						 "confidence",
+						 advisory_confidence_to_string(v[i]->adv[a].confidence), NULL },
+			       1);
+		}
 	for (int last = 0; last < 2; last++) {
 		const char *name = last ? "camguard_device_last_seen_seconds"
 					: "camguard_device_first_seen_seconds";

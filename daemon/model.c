@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "advisory.h"
 #include "config.h"
 #include "load.h"
 #include "model.h"
@@ -68,6 +70,9 @@ void model_free(struct cg_model *m)
 	for (size_t i = 0; i < m->nfiles; i++)
 		free(m->files[i]);
 	free(m->files);
+	for (size_t i = 0; i < m->nadvisories; i++)
+		advisory_free(&m->advisories[i]);
+	free(m->advisories);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -196,6 +201,57 @@ static int load_registry(struct cg_model *m, struct cg_diag *d)
 	return r == -ENOMEM ? r : 0;
 }
 
+/*
+ * The advisory file named by camguard.conf (default: advisories.conf beside
+ * it; read only if it exists unless the key was given), then every
+ * advisories.d/ *.conf beside that file in name order. Then each policy's
+ * match.advisory ids must name a loaded advisory.
+ */
+static int load_advisories(struct cg_model *m, struct cg_diag *d)
+{
+	const struct cg_config *c = &m->config;
+	char dir[CG_PATH_MAX + 16], **names = NULL;
+	size_t nnames = 0;
+	int r;
+
+	if (c->advisories[0]) {
+		bool exists = access(c->advisories, F_OK) == 0;
+
+		if (exists || c->advisories_set) {
+			r = advisory_parse_file(c->advisories, m, d);
+			if (r == -ENOMEM)
+				return r;
+		}
+		const char *slash = strrchr(c->advisories, '/');
+		snprintf(dir, sizeof(dir), "%.*s/advisories.d", slash ? (int)(slash - c->advisories) : 1,
+			 slash ? c->advisories : ".");
+		r = list_policy_files(dir, &names, &nnames);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -E2BIG)
+			diag_error(d, dir, 0, "more than %d advisory files", CG_MAX_POLICY_FILES);
+		for (size_t i = 0; i < nnames; i++) {
+			r = advisory_parse_file(names[i], m, d);
+			if (r == -ENOMEM) {
+				free_names(names, nnames);
+				return r;
+			}
+		}
+		free_names(names, nnames);
+	}
+	for (size_t i = 0; i < m->npolicies; i++) {
+		const struct cg_policy_spec *p = &m->policies[i];
+
+		for (size_t j = 0; j < p->nadvisories; j++)
+			if (advisory_find(m, p->advisories[j]) < 0)
+				diag_error(d, p->advisory_origins[j].file, p->advisory_origins[j].line,
+					   "'match.advisory': no advisory \"%s\" is loaded (%s%s)", p->advisories[j],
+					   c->advisories[0] ? c->advisories : "advisories = \"\"",
+					   c->advisories[0] ? " and advisories.d/" : "");
+	}
+	return 0;
+}
+
 int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
 		    struct cg_model *ret, struct cg_diag *d)
 {
@@ -238,6 +294,8 @@ int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
 
 	if (load_registry(&m, d) < 0)
 		goto oom;
+	if (load_advisories(&m, d) < 0)
+		goto oom;
 	if (policy_validate_all(&m, d) == -ENOMEM)
 		goto oom;
 
@@ -253,7 +311,8 @@ int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
 	for (size_t i = 0; i < m.npolicies; i++) {
 		const struct cg_policy_spec *p = &m.policies[i];
 
-		if ((int)i != idx && !p->nvendors && !p->nouis && !p->ndevices)
+		if ((int)i != idx && !p->nvendors && !p->nouis && !p->ndevices && !p->nadvisories &&
+		    !p->vulnerable)
 			diag_warning(d, p->origin.file, p->origin.line,
 				     "policy '%s' matches no device (no vendors, oui or devices) and is not the default policy",
 				     p->name);

@@ -110,6 +110,14 @@ struct cg_policy_spec {
 	struct cg_label labels[CG_MAX_POLICY_LABELS];
 	size_t nlabels;
 
+	/* match.advisory / match.vulnerable (issue 18): devices the advisories
+	 * find affected (exact or likely) are moved here while they are. */
+	char **advisories;       /* CVE ids */
+	size_t nadvisories;
+	struct cg_origin *advisory_origins;
+	bool vulnerable;
+	struct cg_origin vulnerable_origin;
+
 	struct cg_origin origin; /* the policy file */
 };
 
@@ -146,7 +154,20 @@ struct cg_config {
 	char metrics_textfile[CG_PATH_MAX]; /* "": no textfile is written */
 	uint32_t metrics_interval;        /* seconds */
 	uint32_t metrics_max_devices;     /* devices with their own series */
+	char advisories[CG_PATH_MAX];     /* advisory file; "" = none (advisories.d/ beside it) */
+	bool advisories_set;              /* given in camguard.conf: a missing file is an error */
 };
+
+/* A device the advisories move into a policy (match.advisory or
+ * match.vulnerable): compiled as an exact-MAC entry of that policy. */
+struct cg_moved_device {
+	uint8_t mac[6];
+	uint16_t policy;         /* index into cg_model.policies */
+	int advisory;            /* index into cg_model.advisories that selected it */
+	uint8_t confidence;      /* enum cg_adv_confidence */
+};
+
+struct cg_advisory;
 
 /* A whole load: the config, every policy, and the default policy's index. */
 struct cg_model {
@@ -167,6 +188,14 @@ struct cg_model {
 	 * one in ARP, is spoofing. Owned by the daemon, not freed here. */
 	const struct cg_prefix *protected;
 	size_t nprotected;
+
+	struct cg_advisory *advisories;   /* advisories.conf + advisories.d (advisory.h) */
+	size_t nadvisories;
+	/* Not from a file: devices moved by advisories (sorted by MAC), filled by
+	 * the daemon before compiling. Explicit match.devices entries win.
+	 * Owned by the daemon, not freed here. */
+	const struct cg_moved_device *moved;
+	size_t nmoved;
 };
 
 void model_free(struct cg_model *m);

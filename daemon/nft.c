@@ -1385,6 +1385,22 @@ static int build(struct batch *b, const struct cg_model *m)
 				add_elem(b, name, p->devices[j].mac, NULL, 6, 0, name2,
 					 (struct tag){ .kind = TAG_DEVICE, .pol = (uint16_t)i, .idx = (uint32_t)j });
 		}
+		/* Devices the advisories moved (issue 18), as in compile_model():
+		 * an explicitly listed MAC keeps its policy. */
+		for (size_t k = 0; k < m->nmoved; k++) {
+			const struct cg_moved_device *mv = &m->moved[k];
+			bool listed = mv->policy >= m->npolicies;
+
+			for (size_t i = 0; i < m->npolicies && !listed; i++)
+				for (size_t j = 0; j < m->policies[i].ndevices && !listed; j++)
+					listed = !memcmp(m->policies[i].devices[j].mac, mv->mac, 6);
+			if (listed)
+				continue;
+			pname(name2, sizeof(name2), fmt, &m->policies[mv->policy]);
+			snprintf(name, sizeof(name), "dev_%s", suf);
+			add_elem(b, name, mv->mac, NULL, 6, 0, name2,
+				 (struct tag){ .kind = TAG_DEVICE, .pol = mv->policy, .idx = UINT32_MAX });
+		}
 		for (int bits = 24; bits <= 36; bits += 4) {
 			if (bits == 32)
 				continue;

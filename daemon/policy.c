@@ -19,7 +19,8 @@
 
 static const char *const top_keys[] = { "name", "action", "match", "allow", "deny_lists", "labels",
 					 "devices_file", NULL };
-static const char *const match_keys[] = { "vendors", "oui", "devices", NULL };
+static const char *const match_keys[] = { "vendors", "oui", "devices", "advisory", "vulnerable",
+					  NULL };
 static const char *const device_keys[] = { "mac", "note", NULL };
 static const char *const rule_keys[] = { "to", "from", "proto", "ports", "note", NULL };
 
@@ -209,6 +210,47 @@ static void parse_devices(const config_setting_t *match, struct cg_policy_spec *
 		}
 		dev->origin = (struct cg_origin){ .file = file, .line = line };
 		p->ndevices++;
+	}
+}
+
+/* match.advisory = [ "CVE-..." ] and match.vulnerable = true (issue 18).
+ * Whether the ids exist is checked once the advisories are loaded
+ * (advisory_check_policies in model.c). */
+static void parse_advisory_match(const config_setting_t *match, struct cg_policy_spec *p,
+				 const char *file, struct cg_diag *d)
+{
+	config_setting_t *list;
+	int n, line = 0;
+	bool b;
+
+	if (cfg_get_bool(match, "match", "vulnerable", file, d, &b, &line) == 0) {
+		p->vulnerable = b;
+		p->vulnerable_origin = (struct cg_origin){ .file = file, .line = line };
+	}
+	if (cfg_get_string_list(match, "match", "advisory", file, d, &list) < 0)
+		return;
+	p->advisories = list_alloc(list, CG_MAX_POLICY_VENDORS, sizeof(*p->advisories), "advisories",
+				   file, d, &n);
+	if (!p->advisories)
+		return;
+	p->advisory_origins = calloc((size_t)n + 1, sizeof(*p->advisory_origins));
+	if (!p->advisory_origins) {
+		d->oom = true;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+		const char *s = config_setting_get_string(e);
+		char kn[32];
+
+		snprintf(kn, sizeof(kn), "match.advisory[%d]", i);
+		if (cfg_check_string(s, kn, cfg_line(e), 32, file, d) < 0)
+			continue;
+		if (!(p->advisories[p->nadvisories] = strdup(s))) {
+			d->oom = true;
+			return;
+		}
+		p->advisory_origins[p->nadvisories++] = (struct cg_origin){ .file = file, .line = cfg_line(e) };
 	}
 }
 
@@ -627,6 +669,10 @@ static void policy_spec_free(struct cg_policy_spec *p)
 	free(p->deny_lists);
 	free(p->deny);
 	free(p->deny_origins);
+	for (size_t i = 0; i < p->nadvisories; i++)
+		free(p->advisories[i]);
+	free(p->advisories);
+	free(p->advisory_origins);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -690,6 +736,7 @@ int policy_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 		parse_vendors(match, &p, file, d);
 		parse_ouis(match, &p, file, d);
 		parse_devices(match, &p, file, d);
+		parse_advisory_match(match, &p, file, d);
 	}
 	parse_devices_file(m, root, &p, file, d);
 	parse_rules(root, &p, file, d);

@@ -69,6 +69,12 @@ static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_e
 	return 0;
 }
 
+static int set_vulnerable(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->vulnerable = json_object_get_boolean(v);
+	return 0;
+}
+
 static int set_devices(struct cg_request *req, json_object *v, struct cg_proto_error *err)
 {
 	req->devices = json_object_get_boolean(v);
@@ -129,6 +135,7 @@ static const struct arg_spec cameras_args[] = {
 	{ "unknown", json_type_boolean, set_unknown },
 	{ "mismatch", json_type_boolean, set_mismatch },
 	{ "since", json_type_int, set_since },
+	{ "vulnerable", json_type_boolean, set_vulnerable },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec no_args[] = {
@@ -144,6 +151,7 @@ static const struct {
 	[CG_CMD_BLOCKED] = { "blocked", no_args },
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
+	[CG_CMD_ADVISORIES] = { "advisories", no_args },
 };
 
 const char *protocol_command_to_string(enum cg_command cmd)
@@ -512,6 +520,8 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 			json_object_object_add(a, "mismatch", json_object_new_boolean(1));
 		if (req->since)
 			json_object_object_add(a, "since", json_object_new_int64((int64_t)req->since));
+		if (req->vulnerable)
+			json_object_object_add(a, "vulnerable", json_object_new_boolean(1));
 		break;
 	default:
 		break;
@@ -1200,6 +1210,42 @@ static int render_summary(json_object *res, const struct cg_render_opts *o, FILE
 	return 0;
 }
 
+/* cameras --vulnerable: one row per device and advisory (exact or likely). */
+static int render_vulnerable(json_object *res, const struct cg_render_opts *o, FILE *out)
+{
+	json_object *cams = get_array(res, "cameras");
+	struct table t;
+	size_t rows = 0;
+	int rc;
+
+	table_init(&t, "llllllll", "DEVICE", "MODEL", "FIRMWARE", "CVE", "CONFIDENCE", "KEV",
+		   "FIXED", "POLICY");
+	/* at 80 columns: MAC, CVE, confidence, policy and the firmware (cut
+	 * first); the fixed version, the model and KEV from wider */
+	table_layout(&t, o, "96e9957" "8");
+	for (size_t i = 0; i < array_len(cams); i++) {
+		json_object *c = json_object_array_get_idx(cams, i), *advs = get_array(c, "advisories");
+
+		for (size_t j = 0; j < array_len(advs); j++) {
+			json_object *a = json_object_array_get_idx(advs, j);
+			const char *conf = get_str(a, "confidence");
+
+			if (strcmp(conf, "exact") && strcmp(conf, "likely"))
+				continue;
+			table_add(&t, get_str(c, "mac"), *get_str(c, "model") ? get_str(c, "model") : "-",
+				  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", get_str(a, "cve"),
+				  conf, get_bool(a, "kev") ? "yes" : "no",
+				  *get_str(a, "fixed") ? get_str(a, "fixed") : "-", get_str(c, "policy"));
+			rows++;
+		}
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%zu device%s affected by a known vulnerability (%zu match%s)\n",
+		array_len(cams), array_len(cams) == 1 ? "" : "s", rows, rows == 1 ? "" : "es");
+	return 0;
+}
+
 /* The first address and how many more (--wide lists all); link-local IPv6
  * addresses, which every device has, are not counted. */
 static void narrow_addresses(json_object *c, char *buf, size_t len)
@@ -1246,13 +1292,15 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 {
 	json_object *cams = get_array(res, "cameras");
 	struct table t;
-	size_t mismatched = 0;
+	size_t mismatched = 0, vulnerable = 0;
 	int rc;
 
 	if (get_array(res, "summary"))
 		return render_summary(res, o, out);
 	if (!cams)
 		return -EINVAL;
+	if (get_bool(res, "only_vulnerable"))
+		return render_vulnerable(res, o, out);
 	/* narrow: times are ages, "SEEN 5m ago" */
 	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
 		   "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
@@ -1261,7 +1309,7 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 	table_layout(&t, o, "9996423817");
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
-		char vlan[8] = "-", addrs[512], vendor[256], first[32], last[32];
+		char vlan[8] = "-", addrs[512], vendor[256], first[32], last[32], mac[32];
 		size_t off = 0;
 
 		if (get_u64(c, "vlan"))
@@ -1273,7 +1321,11 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 			narrow_addresses(c, addrs, sizeof(addrs));
 		mismatched += get_bool(c, "mismatch");
 		vendor_cell(c, o, vendor, sizeof(vendor));
-		table_add(&t, get_str(c, "mac"), vendor, get_str(c, "policy"),
+		/* '*' after the MAC, a column every width shows: an advisory
+		 * affects the device (issue 18) */
+		vulnerable += get_bool(c, "vulnerable");
+		snprintf(mac, sizeof(mac), "%s%s", get_str(c, "mac"), get_bool(c, "vulnerable") ? " *" : "");
+		table_add(&t, mac, vendor, get_str(c, "policy"),
 			  *get_str(c, "model") ? get_str(c, "model") : "-",
 			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
@@ -1293,6 +1345,50 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 		fprintf(out, "!X: %zu device%s announce%s manufacturer X, not the vendor of %s MAC\n",
 			mismatched, mismatched == 1 ? "" : "s", mismatched == 1 ? "s" : "",
 			mismatched == 1 ? "its" : "their");
+	if (vulnerable)
+		fprintf(out, "*: %zu device%s run%s firmware with a known vulnerability (see --vulnerable)\n",
+			vulnerable, vulnerable == 1 ? "" : "s", vulnerable == 1 ? "s" : "");
+	return 0;
+}
+
+/* advisories: the loaded entries and how many devices each matches. */
+static int render_advisories(json_object *res, const struct cg_render_opts *o, FILE *out)
+{
+	json_object *advs = get_array(res, "advisories");
+	struct table t;
+	int rc;
+
+	if (!advs)
+		return -EINVAL;
+	table_init(&t, "llllllrrr", "CVE", "VENDOR", "MODELS", "AFFECTED", "FIXED", "KEV", "EXACT",
+		   "LIKELY", "UNKNOWN");
+	/* at 80 columns the models and the range are cut first */
+	table_layout(&t, o, "99ee7999" "9");
+	for (size_t i = 0; i < array_len(advs); i++) {
+		json_object *a = json_object_array_get_idx(advs, i), *dev = get(a, "devices");
+		char models[256] = "", n[3][24];
+		size_t off = 0;
+
+		/* The first pattern and how many more: the full list is in --json. */
+		json_object *ml = get_array(a, "models");
+		if (array_len(ml))
+			off = (size_t)snprintf(models, sizeof(models), "%s",
+					       json_object_get_string(json_object_array_get_idx(ml, 0)));
+		if (array_len(ml) > 1)
+			snprintf(models + off, sizeof(models) - off, " (+%zu)", array_len(ml) - 1);
+		snprintf(n[0], sizeof(n[0]), "%llu", (unsigned long long)get_u64(dev, "exact"));
+		snprintf(n[1], sizeof(n[1]), "%llu", (unsigned long long)get_u64(dev, "likely"));
+		snprintf(n[2], sizeof(n[2]), "%llu", (unsigned long long)get_u64(dev, "unknown"));
+		table_add(&t, get_str(a, "cve"), get_str(a, "vendor"), models[0] ? models : "(any)",
+			  get_str(a, "affected"), *get_str(a, "fixed") ? get_str(a, "fixed") : "-",
+			  get_bool(a, "kev") ? "yes" : "no", n[0], n[1], n[2]);
+	}
+	if ((rc = table_done(&t, out)))
+		return rc;
+	fprintf(out, "\n%zu advisor%s loaded; %llu device%s affected (exact or likely)\n",
+		array_len(advs), array_len(advs) == 1 ? "y" : "ies",
+		(unsigned long long)get_u64(res, "affected_devices"),
+		get_u64(res, "affected_devices") == 1 ? "" : "s");
 	return 0;
 }
 
@@ -1437,6 +1533,12 @@ static int render_status(json_object *res, const struct cg_render_opts *o, FILE 
 		fprintf(out, ", %llu announce another manufacturer",
 			(unsigned long long)get_u64(inv, "mismatched"));
 	fputc('\n', out);
+	json_object *adv = get(res, "advisories");
+	if (adv)
+		fprintf(out, "advisories:  %llu loaded, %llu devices affected, %llu under advisory policies\n",
+			(unsigned long long)get_u64(adv, "entries"),
+			(unsigned long long)get_u64(adv, "affected_devices"),
+			(unsigned long long)get_u64(adv, "moved_devices"));
 	json_object *ann = get(inv, "announcements");
 	if (ann)
 		fprintf(out, "announced:   %llu frames copied (%llu rate-limited), %llu read, "
@@ -1550,14 +1652,22 @@ static int render_reload(json_object *res, const struct cg_render_opts *o, FILE 
 	if (!array_len(changes))
 		return 0;
 	fputc('\n', out);
-	table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
-	table_layout(&t, o, "9999");
+	/* A WHY column only when an advisory moves a device (issue 18). */
+	bool why = false;
+	for (size_t i = 0; i < array_len(changes); i++)
+		why |= *get_str(json_object_array_get_idx(changes, i), "reason") != 0;
+	if (why)
+		table_init(&t, "lllll", "DEVICE", "VENDOR", "FROM", "TO", "WHY");
+	else
+		table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
+	table_layout(&t, o, "9999e");
 	for (size_t i = 0; i < array_len(changes); i++) {
 		json_object *c = json_object_array_get_idx(changes, i);
 		char v[64];
 		table_add(&t, get_str(c, "mac"),
 			  o->wide ? get_str(c, "vendor") : protocol_short_vendor(get_str(c, "vendor"), v, sizeof(v)),
-			  get_str(c, "from"), get_str(c, "to"));
+			  get_str(c, "from"), get_str(c, "to"),
+			  *get_str(c, "reason") ? get_str(c, "reason") : "policy files");
 	}
 	return table_done(&t, out);
 }
@@ -1573,6 +1683,7 @@ int protocol_render_table_opts(enum cg_command cmd, json_object *result,
 	case CG_CMD_BLOCKED: return render_blocked(result, opts, out);
 	case CG_CMD_STATUS: return render_status(result, opts, out);
 	case CG_CMD_RELOAD: return render_reload(result, opts, out);
+	case CG_CMD_ADVISORIES: return render_advisories(result, opts, out);
 	default: return -EINVAL;
 	}
 }

@@ -37,6 +37,7 @@ enum cg_command {
 	CG_CMD_BLOCKED,
 	CG_CMD_STATUS,
 	CG_CMD_RELOAD,
+	CG_CMD_ADVISORIES,
 	CG_CMD_MAX
 };
 
@@ -55,6 +56,7 @@ struct cg_request {
 	bool unknown;                     /* devices without a vendor */
 	bool mismatch;                    /* announcing another manufacturer than the MAC's */
 	uint64_t since;                   /* seen in the last N seconds (0 = any) */
+	bool vulnerable;                  /* cameras: only devices an advisory affects */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),
