@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "names.h"
 #include "nft.h"
+#include "reasm.h"
 
 _Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
 
@@ -737,7 +738,10 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
  *  "nftables":{...}|null, "reloads":{"ok","failed","last":{"ok","time","message","generation"}},
  *  "tamper":{"events","last"}, "moves":{"total","last"},
  *  "inventory":{"devices","evicted","mismatched",
- *  "announcements":{"copies","limited","parsed","ignored","malformed"}},
+ *  "announcements":{"copies","limited","parsed","ignored","malformed",
+ *                   "fragments":{"copied","untracked","over_bounds","received","reassembled",
+ *                                "pending","timeouts","overlaps","inconsistent","oversize",
+ *                                "limited"}}},
  *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
 static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		      struct cg_proto_error *err)
@@ -854,6 +858,24 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	add_u64(ann, "parsed", ds.parsed);
 	add_u64(ann, "ignored", ds.ignored);
 	add_u64(ann, "malformed", ds.malformed);
+	struct cg_reasm_stats rs = {};
+	if (d->reasm) {
+		reasm_expire(d->reasm, (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+		reasm_stats(d->reasm, &rs);
+	}
+	json_object *fr = json_object_new_object();
+	add_u64(fr, "copied", misc[CG_MISC_DISC_FRAGS]);
+	add_u64(fr, "untracked", misc[CG_MISC_DISC_FRAG_UNTRACKED]);
+	add_u64(fr, "over_bounds", misc[CG_MISC_DISC_FRAG_OVERSIZE]);
+	add_u64(fr, "received", rs.fragments);
+	add_u64(fr, "reassembled", rs.reassembled);
+	add_u64(fr, "pending", rs.pending);
+	add_u64(fr, "timeouts", rs.timeouts);
+	add_u64(fr, "overlaps", rs.overlaps);
+	add_u64(fr, "inconsistent", rs.inconsistent);
+	add_u64(fr, "oversize", rs.oversize);
+	add_u64(fr, "limited", rs.limited);
+	json_object_object_add(ann, "fragments", fr);
 	json_object_object_add(o, "announcements", ann);
 	json_object_object_add(res, "inventory", o);
 

@@ -53,6 +53,7 @@
 #include "daemon.h"
 #include "diag.h"
 #include "discovery.h"
+#include "reasm.h"
 #include "filehash.h"
 #include "inventory.h"
 #include "load.h"
@@ -424,6 +425,8 @@ static void ifaces_detach(struct cg_daemon *d)
 
 /* ---- events from the data plane ----------------------------------------- */
 
+static uint64_t mono_ms(void);
+
 static void describe_device(struct cg_daemon *d, struct cg_inv_device *dev,
 			    const struct cg_event *e, bool created)
 {
@@ -462,8 +465,9 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	if (e->type == CG_EV_DISCOVERY) {
 		struct cg_disc_info info;
-		int rc = discovery_parse_event(data, len, &info);
-		inventory_count_discovery(d->inv, rc);
+		int rc = discovery_read_event(data, len, d->reasm, mono_ms(), &info);
+		if (rc != -EINPROGRESS)
+			inventory_count_discovery(d->inv, rc);
 		if (rc == 0) {
 			bool was = inventory_mismatch(dev);
 			if (inventory_add_discovery(d->inv, dev, &info, now_wall()))
@@ -987,6 +991,9 @@ static int start_inventory(struct cg_daemon *d)
 	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
 	if (rc)
 		return rc;
+	d->reasm = reasm_new();
+	if (!d->reasm)
+		return -ENOMEM;
 	inventory_path(d, path, sizeof(path));
 	rc = inventory_load(d->inv, path);
 	if (rc == -EINVAL)
@@ -1130,6 +1137,7 @@ out:
 	ring_buffer__free(ringbuf);
 	nft_close(d.nft);
 	inventory_free(d.inv);
+	reasm_free(d.reasm);
 	vendor_db_free(d.vendors);
 	dataplane_free(d.dp);
 	free(d.ifaces);

@@ -65,6 +65,7 @@ struct cg_daemon {
 	struct cg_iface *ifaces;
 	size_t nifaces;
 	struct cg_inventory *inv;
+	struct cg_reasm *reasm;    /* fragmented announcements being put back together */
 	struct cg_vendor_db *vendors;
 	struct cg_control *control;
 	struct cg_nft *nft;
