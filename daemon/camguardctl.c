@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "protocol.h"
@@ -407,6 +408,56 @@ static int do_stats(int argc, char **argv)
 	return rc;
 }
 
+/* Sends the probes, waits for the answers, then asks what they taught the
+ * inventory: the daemon keeps no client waiting. */
+static int do_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_OPTS,
+		{ "wait", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_request req = { .command = CG_CMD_PROBE };
+	double wait_s = 3;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jphs:w:", opts, NULL)) != -1) {
+		int k = common_opt(c);
+		if (k < 0)
+			return cmd_help("probe");
+		if (k)
+			continue;
+		char *end;
+		if (c == 'w' && (wait_s = strtod(optarg, &end), *end == 0) && wait_s >= 0 &&
+		    wait_s <= 60)
+			continue;
+		return usage_error("probe", c == 'w' ? "probe: --wait takes 0 to 60 seconds"
+						     : "probe: unknown option");
+	}
+	if (optind < argc) {
+		if (strlen(argv[optind]) >= sizeof(req.iface))
+			return usage_error("probe", "probe: interface name too long");
+		snprintf(req.iface, sizeof(req.iface), "%s", argv[optind++]);
+	}
+	if (optind < argc)
+		return usage_error("probe", "probe: unexpected argument '%s'", argv[optind]);
+	json_object *res = call(&req);
+	if (!res)
+		return EXIT_FAILURE;
+	if (!json_output)
+		print_result(CG_CMD_PROBE, res);
+	json_object_put(res);
+	struct timespec ts = { (time_t)wait_s, (long)((wait_s - (time_t)wait_s) * 1e9) };
+	nanosleep(&ts, NULL);
+	req.result = true;
+	req.iface[0] = 0;
+	if (!(res = call(&req)))
+		return EXIT_FAILURE;
+	int rc = print_result(CG_CMD_PROBE, res);
+	json_object_put(res);
+	return rc;
+}
+
 static int do_reload(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -463,7 +514,8 @@ static const struct cmd cmds[] = {
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
 	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
 	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
-	  "WS-Discovery, DHCP, SSDP; read passively, no camera is probed). '!' after the\n"
+	  "WS-Discovery, DHCP, SSDP; read passively unless probed: see probe). SOURCE says\n"
+	  "which protocol said the model and firmware. '!' after the\n"
 	  "vendor marks a device that announces another manufacturer than its MAC's vendor.\n"
 	  "\n"
 	  "  -S, --summary   how many devices of each vendor and model, across the host\n"
@@ -492,6 +544,16 @@ static const struct cmd cmds[] = {
 	  "  -n, --dry-run   validate and compile only; list devices that would change policy\n"
 	  "                  (exit status 1 when the set is invalid)\n"
 	  "  -j, --json      the daemon's JSON result\n" },
+	{ "probe", do_probe, "[--wait SECONDS] [--json] [INTERFACE]",
+	  "ask the cameras to announce themselves (WS-Discovery, SADP, DHIP, SSDP)",
+	  "Sends, on the camera interfaces only (or on INTERFACE, which must be one), from the\n"
+	  "recorder's own address: a WS-Discovery Probe (239.255.255.250 and ff02::c, port\n"
+	  "3702), a Hikvision SADP inquiry, a Dahua DHIP search and an SSDP M-SEARCH. Waits\n"
+	  "for the answers, then prints how many devices answered and which gained a model.\n"
+	  "Nothing is sent on any other interface. Needs root.\n"
+	  "\n"
+	  "  -w, --wait SECONDS  how long to wait for answers (default 3, at most 60)\n"
+	  "  -j, --json          the daemon's JSON result (of the report)\n" },
 	{ "help", do_help, "[COMMAND]", "show help for a command", "" },
 };
 

@@ -502,13 +502,15 @@ static int count_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* {"summary":[{"vendor","model","count"}],"devices":N,"mismatched":N}:
- * how many of each model across the host, largest first. */
+/* {"summary":[{"vendor","model","count"}],"devices":N,"mismatched":N,
+ *  "not_announced":N,"last_probe":time|""}: how many of each model across
+ * the host, largest first; how many devices have no model (after a probe:
+ * they did not answer it). */
 static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_proto_error *err)
 {
 	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
 	const struct cg_inv_device **v = calloc(n ? n : 1, sizeof(*v));
-	uint64_t mismatched = 0;
+	uint64_t mismatched = 0, silent = 0;
 
 	if (!v)
 		return protocol_error(err, "ENOMEM", "out of memory");
@@ -516,6 +518,7 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	     x = inventory_next(d->inv, x)) {
 		v[k++] = x;
 		mismatched += inventory_mismatch(x);
+		silent += !x->facts[CG_INV_MODEL].value[0];
 	}
 	qsort(v, k, sizeof(*v), summary_cmp);
 	json_object *res = json_object_new_object(), *arr = json_object_new_array();
@@ -535,6 +538,11 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	json_object_object_add(res, "summary", arr);
 	add_u64(res, "devices", k);
 	add_u64(res, "mismatched", mismatched);
+	add_u64(res, "not_announced", silent);
+	if (d->probe_started)
+		add_time(res, "last_probe", d->probe_started);
+	else
+		add_str(res, "last_probe", "");
 	*ret = res;
 	return 0;
 }
@@ -921,6 +929,70 @@ static int cmd_reload(struct cg_daemon *d, const struct cg_request *req, json_ob
 	return 0;
 }
 
+/* ---- probe ---------------------------------------------------------------- */
+
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+/* Sent: {"started","interfaces":[{"name","sent","error"}]}.
+ * Result of the last probe: {"started","answered":[mac],"gained":[{"mac",
+ * "model","firmware","source"}],"not_announced":N}: who announced anything
+ * since it started, who has a model now and had none then. */
+static int cmd_probe(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		     struct cg_proto_error *err)
+{
+	json_object *res, *a, *g;
+	char mac[18];
+
+	if (!req->result) {
+		a = json_object_new_array();
+		int rc = daemon_probe(d, req->iface[0] ? req->iface : NULL, a);
+		if (rc) {
+			json_object_put(a);
+			return protocol_error(err, "ENODEV", "%s is not a camera interface", req->iface);
+		}
+		res = json_object_new_object();
+		add_time(res, "started", d->probe_started);
+		json_object_object_add(res, "interfaces", a);
+		*ret = res;
+		return 0;
+	}
+	if (!d->probe_started)
+		return protocol_error(err, "ENOENT", "no probe was sent yet");
+	qsort(d->probe_known, d->nprobe_known, 6, mac_cmp);
+	res = json_object_new_object();
+	a = json_object_new_array();
+	g = json_object_new_array();
+	uint64_t silent = 0;
+	for (const struct cg_inv_device *v = inventory_first(d->inv); v; v = inventory_next(d->inv, v)) {
+		const struct cg_inv_fact *m = &v->facts[CG_INV_MODEL];
+		bool answered = false;
+		for (int s = 0; s < CG_DISC_SRC_MAX; s++)
+			answered |= v->announced[s] >= d->probe_started;
+		silent += !m->value[0];
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0], v->mac[1],
+			 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+		if (answered)
+			json_object_array_add(a, json_object_new_string(mac));
+		if (m->value[0] && !bsearch(v->mac, d->probe_known, d->nprobe_known, 6, mac_cmp)) {
+			json_object *o = json_object_new_object();
+			add_str(o, "mac", mac);
+			add_str(o, "model", m->value);
+			add_str(o, "firmware", v->facts[CG_INV_FIRMWARE].value);
+			add_str(o, "source", discovery_source_to_string(m->source));
+			json_object_array_add(g, o);
+		}
+	}
+	add_time(res, "started", d->probe_started);
+	json_object_object_add(res, "answered", a);
+	json_object_object_add(res, "gained", g);
+	add_u64(res, "not_announced", silent);
+	*ret = res;
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const struct {
@@ -933,6 +1005,7 @@ static const struct {
 	{ CG_CMD_BLOCKED, cmd_blocked },
 	{ CG_CMD_STATUS, cmd_status },
 	{ CG_CMD_RELOAD, cmd_reload },
+	{ CG_CMD_PROBE, cmd_probe },
 };
 
 int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,

@@ -98,7 +98,27 @@ struct cg_daemon {
 
 	struct cg_prefix *protected;  /* the recorder's own addresses (host prefixes) */
 	size_t nprotected;
+
+	/* Active discovery (probe.h): the last probe, the devices that had a
+	 * model when it started, its sockets (closed CG_PROBE_LINGER_MS later). */
+	int64_t probe_started;     /* unix seconds; 0 = never probed */
+	uint64_t probes;           /* probe rounds sent */
+	uint8_t (*probe_known)[6];
+	size_t nprobe_known;
+	int *probe_fds;
+	size_t nprobe_fds;
+	uint64_t probe_close_ms;
+	uint64_t next_probe_ms;
 };
+
+#define CG_PROBE_LINGER_MS 10000
+
+struct json_object;
+
+/* Sends a probe round on iface (NULL: every camera interface), one entry
+ * per interface in ifaces_out (when not NULL): {"name","sent","error"}.
+ * 0, or -ENODEV when iface is not a camera interface. */
+int daemon_probe(struct cg_daemon *d, const char *iface, struct json_object *ifaces_out);
 
 /* The whole daemon: returns the process exit code. */
 int daemon_main(const char *conf_path);

@@ -146,6 +146,7 @@ struct cg_config {
 	char metrics_textfile[CG_PATH_MAX]; /* "": no textfile is written */
 	uint32_t metrics_interval;        /* seconds */
 	uint32_t metrics_max_devices;     /* devices with their own series */
+	uint32_t probe_interval_s;        /* discovery.probe_interval; 0 = off */
 };
 
 /* A whole load: the config, every policy, and the default policy's index. */

@@ -68,6 +68,23 @@ static int set_summary(struct cg_request *req, json_object *v, struct cg_proto_e
 	return 0;
 }
 
+static int set_interface(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+
+	if (n == 0 || n >= sizeof(req->iface) || strlen(s) != n || strchr(s, '/'))
+		return protocol_error(err, "EINVAL", "argument \"interface\": not an interface name");
+	memcpy(req->iface, s, n + 1);
+	return 0;
+}
+
+static int set_result(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->result = json_object_get_boolean(v);
+	return 0;
+}
+
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
@@ -80,6 +97,11 @@ static const struct arg_spec reload_args[] = {
 };
 static const struct arg_spec cameras_args[] = {
 	{ "summary", json_type_boolean, set_summary },
+	{ NULL, 0, NULL },
+};
+static const struct arg_spec probe_args[] = {
+	{ "interface", json_type_string, set_interface },
+	{ "result", json_type_boolean, set_result },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec no_args[] = {
@@ -95,6 +117,7 @@ static const struct {
 	[CG_CMD_BLOCKED] = { "blocked", no_args },
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
+	[CG_CMD_PROBE]   = { "probe", probe_args },
 };
 
 const char *protocol_command_to_string(enum cg_command cmd)
@@ -114,7 +137,8 @@ bool protocol_command_needs_root(const struct cg_request *req)
 {
 	/* A dry run changes nothing but reads every policy file and compiles
 	 * the set: as costly as a reload, so it is root's too. */
-	return req->command == CG_CMD_RELOAD;
+	/* A probe sends datagrams on the camera interfaces: root's decision. */
+	return req->command == CG_CMD_RELOAD || req->command == CG_CMD_PROBE;
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -440,6 +464,12 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 	case CG_CMD_CAMERAS:
 		if (req->summary)
 			json_object_object_add(a, "summary", json_object_new_boolean(1));
+		break;
+	case CG_CMD_PROBE:
+		if (req->iface[0])
+			json_object_object_add(a, "interface", json_object_new_string(req->iface));
+		if (req->result)
+			json_object_object_add(a, "result", json_object_new_boolean(1));
 		break;
 	default:
 		break;
@@ -811,6 +841,9 @@ static int render_summary(json_object *res, FILE *out)
 		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
 			(unsigned long long)get_u64(res, "mismatched"));
 	fputc('\n', out);
+	if (get_u64(res, "not_announced") && *get_str(res, "last_probe"))
+		fprintf(out, "%llu not announced: no model after the probe of %s\n",
+			(unsigned long long)get_u64(res, "not_announced"), get_str(res, "last_probe"));
 	return 0;
 }
 
@@ -825,8 +858,8 @@ static int render_cameras(json_object *res, FILE *out)
 		return render_summary(res, out);
 	if (!cams)
 		return -EINVAL;
-	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
-		   "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
+	table_init(&t, "llllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "SOURCE",
+		   "VLAN", "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
 		char vlan[8] = "-", addrs[512], vendor[128];
@@ -843,9 +876,22 @@ static int render_cameras(json_object *res, FILE *out)
 		mismatched += mm;
 		snprintf(vendor, sizeof(vendor), "%s%s", get_str(c, "vendor"),
 			 mm ? (*get_str(c, "vendor") ? " !" : "!") : "");
+		/* Which protocol said the model and the firmware: "sadp", or
+		 * "onvif/dhcp" when they came from two. */
+		char src[32] = "-";
+		json_object *facts = NULL, *fm = NULL, *ff = NULL;
+		if (json_object_object_get_ex(c, "facts", &facts)) {
+			json_object_object_get_ex(facts, "model", &fm);
+			json_object_object_get_ex(facts, "firmware", &ff);
+		}
+		const char *sm = fm ? get_str(fm, "source") : "", *sf = ff ? get_str(ff, "source") : "";
+		if (*sm || *sf)
+			snprintf(src, sizeof(src), "%s%s%s", *sm ? sm : sf,
+				 *sm && *sf && strcmp(sm, sf) ? "/" : "",
+				 *sm && *sf && strcmp(sm, sf) ? sf : "");
 		table_add(&t, get_str(c, "mac"), vendor, get_str(c, "policy"),
 			  *get_str(c, "model") ? get_str(c, "model") : "-",
-			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", vlan,
+			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", src, vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
 			  addrs[0] ? addrs : "-", get_str(c, "first_seen"), get_str(c, "last_seen"));
 	}
@@ -1073,6 +1119,41 @@ static int render_reload(json_object *res, FILE *out)
 	return table_done(&t, out);
 }
 
+/* probe: {"started","interfaces":[{"name","sent","error"}]} when sent;
+ * {"started","answered":[mac],"gained":[{"mac","model","firmware","source"}],
+ *  "not_announced":N} for the result. */
+static int render_probe(json_object *res, FILE *out)
+{
+	json_object *ifs = get_array(res, "interfaces"), *ans = get_array(res, "answered");
+	json_object *gained = get_array(res, "gained");
+
+	if (ifs) {
+		for (size_t i = 0; i < array_len(ifs); i++) {
+			json_object *f = json_object_array_get_idx(ifs, i);
+			if (*get_str(f, "error"))
+				fprintf(out, "%s: not probed: %s\n", get_str(f, "name"), get_str(f, "error"));
+			else
+				fprintf(out, "%s: %llu probes sent\n", get_str(f, "name"),
+					(unsigned long long)get_u64(f, "sent"));
+		}
+		return 0;
+	}
+	if (!ans)
+		return -EINVAL;
+	fprintf(out, "%zu device%s answered, %zu gained a model\n", array_len(ans),
+		array_len(ans) == 1 ? "" : "s", array_len(gained));
+	for (size_t i = 0; i < array_len(gained); i++) {
+		json_object *g = json_object_array_get_idx(gained, i);
+		fprintf(out, "  %s  %s%s%s  (%s)\n", get_str(g, "mac"), get_str(g, "model"),
+			*get_str(g, "firmware") ? " " : "", get_str(g, "firmware"), get_str(g, "source"));
+	}
+	if (get_u64(res, "not_announced"))
+		fprintf(out, "%llu device%s still not announced a model\n",
+			(unsigned long long)get_u64(res, "not_announced"),
+			get_u64(res, "not_announced") == 1 ? " has" : "s have");
+	return 0;
+}
+
 int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
 {
 	if (!result || !json_object_is_type(result, json_type_object))
@@ -1083,6 +1164,7 @@ int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
 	case CG_CMD_BLOCKED: return render_blocked(result, out);
 	case CG_CMD_STATUS: return render_status(result, out);
 	case CG_CMD_RELOAD: return render_reload(result, out);
+	case CG_CMD_PROBE: return render_probe(result, out);
 	default: return -EINVAL;
 	}
 }

@@ -37,6 +37,7 @@ enum cg_command {
 	CG_CMD_BLOCKED,
 	CG_CMD_STATUS,
 	CG_CMD_RELOAD,
+	CG_CMD_PROBE,
 	CG_CMD_MAX
 };
 
@@ -49,6 +50,8 @@ struct cg_request {
 	bool dry_run;                     /* reload */
 	bool summary;                     /* cameras: counts by vendor and model */
 	bool prometheus;                  /* stats: {"exposition": text format 0.0.4} */
+	char iface[16];                   /* probe: "" = every camera interface */
+	bool result;                      /* probe: report on the last probe, send nothing */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),
