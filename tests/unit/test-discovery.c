@@ -810,15 +810,17 @@ static void test_render(void)
 		"{\"cameras\":[{\"mac\":\"00:40:8c:00:00:03\",\"vendor\":\"Axis Communications AB\","
 		"\"policy\":\"axis\",\"model\":\"DS-2CD2143G0-I\",\"firmware\":\"V5.5.82build 190909\","
 		"\"mismatch\":true,\"ipv4\":[\"192.0.2.13\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
+		"\"facts\":{\"model\":{\"value\":\"DS-2CD2143G0-I\",\"source\":\"sadp\"},"
+		"\"firmware\":{\"value\":\"V5.5.82build 190909\",\"source\":\"onvif\"}},"
 		"\"first_seen\":\"a\",\"last_seen\":\"b\"},"
 		"{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hikvision\",\"policy\":\"hikvision\","
 		"\"model\":\"\",\"firmware\":\"\",\"mismatch\":false,\"ipv4\":[],\"ipv6\":[],\"vlan\":0,"
 		"\"interface\":\"cam0\",\"first_seen\":\"a\",\"last_seen\":\"b\"}],\"count\":2,\"evicted\":0}",
 		&rc);
 	CHECK(rc == 0 &&
-	      strstr(s, "DEVICE             VENDOR                    POLICY     MODEL           FIRMWARE             VLAN  INTERFACE  ADDRESSES   FIRST SEEN  LAST SEEN\n"
-			"00:40:8c:00:00:03  Axis Communications AB !  axis       DS-2CD2143G0-I  V5.5.82build 190909     -  cam0       192.0.2.13  a           b\n"
-			"44:19:b6:00:00:01  Hikvision                 hikvision  -               -                       -  cam0       -           a           b\n") &&
+	      strstr(s, "DEVICE             VENDOR                    POLICY     MODEL           FIRMWARE             SOURCE      VLAN  INTERFACE  ADDRESSES   FIRST SEEN  LAST SEEN\n"
+			"00:40:8c:00:00:03  Axis Communications AB !  axis       DS-2CD2143G0-I  V5.5.82build 190909  sadp/onvif     -  cam0       192.0.2.13  a           b\n"
+			"44:19:b6:00:00:01  Hikvision                 hikvision  -               -                    -              -  cam0       -           a           b\n") &&
 	      strstr(s, "! 1 device announces another manufacturer than the vendor of its MAC\n"),
 	      "cameras table:\n%s", s);
 	free(s);

@@ -363,9 +363,9 @@ static void test_render(void)
 		  "\"vlan\":0,\"interface\":\"\",\"first_seen\":\"x\",\"last_seen\":\"y\"}],\"count\":2,\"evicted\":3}",
 		  &rc);
 	/* No announced model/firmware (an inventory from before issue 8): "-". */
-	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
-				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -           20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
-				   "00:00:5e:00:53:01             unknown    -      -            -  -          -                          x                     y\n") &&
+	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  SOURCE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
+				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -         -         20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
+				   "00:00:5e:00:53:01             unknown    -      -         -          -  -          -                          x                     y\n") &&
 	      strstr(s, "2 devices, 3 evicted"), "cameras table:\n%s", s);
 	free(s);
 
