@@ -94,6 +94,16 @@ static void test_parse(void)
 	CHECK(protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD }) &&
 	      protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true }) &&
 	      !protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_STATS }), "root");
+	/* probe: sends on the camera interfaces, and its report: root's. */
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"cam0\"}}", &req, &err) == 0 &&
+	      req.command == CG_CMD_PROBE && !strcmp(req.iface, "cam0") && !req.result &&
+	      protocol_command_needs_root(&req), "probe: %s", err.message);
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"result\":true}}", &req, &err) == 0 &&
+	      req.result && !req.iface[0] && protocol_command_needs_root(&req), "probe result: %s", err.message);
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"../x\"}}", &req, &err) < 0 &&
+	      parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"a-name-far-too-long\"}}", &req, &err) < 0 &&
+	      parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"\"}}", &req, &err) < 0,
+	      "probe: bad interface names refused");
 
 	/* malformed */
 	expect_error("", "EINVAL", "empty");
@@ -202,6 +212,14 @@ static void test_build(void)
 	      "request: %s", line);
 	CHECK(protocol_parse_request(line, len - 1, &out, &err) == 0 &&
 	      memcmp(&in, &out, sizeof(in)) == 0, "round trip: %s", err.message);
+	free(line);
+	in = (struct cg_request){ .command = CG_CMD_PROBE, .result = true };
+	snprintf(in.iface, sizeof(in.iface), "cam0");
+	line = protocol_build_request(&in, &len);
+	CHECK(strcmp(line, "{\"command\":\"probe\",\"arguments\":{\"interface\":\"cam0\",\"result\":true}}\n") == 0,
+	      "%s", line);
+	CHECK(protocol_parse_request(line, len - 1, &out, &err) == 0 && memcmp(&in, &out, sizeof(in)) == 0,
+	      "probe round trip: %s", err.message);
 	free(line);
 	in = (struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true };
 	line = protocol_build_request(&in, &len);
