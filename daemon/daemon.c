@@ -466,7 +466,7 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	if (e->type == CG_EV_DISCOVERY) {
 		struct cg_disc_info info;
-		int rc = discovery_read_event(data, len, d->reasm, mono_ms(), &info);
+		int rc = reasm_read_event(data, len, d->reasm, mono_ms(), &info);
 		if (rc != -EINPROGRESS)
 			inventory_count_discovery(d->inv, rc);
 		if (rc == 0) {

@@ -18,7 +18,6 @@
 
 #include "camguard.h"
 #include "discovery.h"
-#include "reasm.h"
 
 static const char *const source_names[CG_DISC_SRC_MAX] = {
 	[CG_DISC_SRC_SADP] = "sadp",
@@ -938,7 +937,7 @@ int discovery_parse_frame(const uint8_t *f, size_t len, struct cg_disc_info *ret
 }
 
 /* The frame of a ring buffer record, bounded by caplen and the record. */
-static int event_frame(const void *rec, size_t len, const uint8_t **ret, size_t *ret_len)
+int discovery_event_frame(const void *rec, size_t len, const uint8_t **ret, size_t *ret_len)
 {
 	const struct cg_disc_event *e = rec;
 
@@ -960,39 +959,6 @@ int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret)
 	size_t n;
 
 	info_init(ret, CG_DISC_SRC_MAX);
-	int rc = event_frame(rec, len, &f, &n);
+	int rc = discovery_event_frame(rec, len, &f, &n);
 	return rc < 0 ? rc : discovery_parse_frame(f, n, ret);
-}
-
-int discovery_read_event(const void *rec, size_t len, struct cg_reasm *r, uint64_t now_ms,
-			 struct cg_disc_info *ret)
-{
-	const struct cg_disc_event *e = rec;
-	struct cg_disc_l3 l3;
-	const uint8_t *f, *whole;
-	size_t n, wlen;
-
-	info_init(ret, CG_DISC_SRC_MAX);
-	int rc = event_frame(rec, len, &f, &n);
-	if (rc < 0)
-		return rc;
-	rc = discovery_frame_l3(f, n, &l3);
-	if (rc < 0 || !l3.frag)
-		return discovery_parse_frame(f, n, ret);
-	if (l3.proto != 17)
-		return -ENOMSG;
-	/* A fragment cut by the copy cannot be put back whole. */
-	if (l3.cut)
-		return -EBADMSG;
-	struct cg_reasm_frag fr = {
-		.family = l3.family, .proto = l3.proto, .id = l3.id, .offset = l3.offset,
-		.more = l3.more, .data = l3.data, .len = l3.len,
-	};
-	memcpy(fr.mac, e->hdr.mac, 6);
-	memcpy(fr.src, l3.src, 16);
-	memcpy(fr.dst, l3.dst, 16);
-	rc = reasm_add(r, &fr, now_ms, &whole, &wlen);
-	if (rc <= 0)
-		return -EINPROGRESS;   /* held, or dropped and counted by the reassembly */
-	return discovery_parse_udp(whole, wlen, ret);
 }

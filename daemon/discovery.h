@@ -54,8 +54,6 @@ struct cg_disc_info {
 	uint8_t mac[6];
 };
 
-struct cg_reasm;
-
 /* Where a copied frame's datagram is: the EtherType; for IPv4/IPv6 the
  * addresses, the upper-layer protocol and the fragment fields, and data/len
  * the L4 part (a fragment's data for a fragment), bounded by the IP length
@@ -93,11 +91,10 @@ int discovery_parse_frame(const uint8_t *frame, size_t len, struct cg_disc_info 
  * bytes): checks the type, the record length and caplen, then parses the
  * frame. -EINVAL for a record that is not a discovery event. */
 int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret);
-/* The same, putting fragments back together in r (reasm.h): -EINPROGRESS
- * for a fragment that completed nothing (held, or dropped and counted in
- * r's statistics); a completed datagram is parsed whole. */
-int discovery_read_event(const void *rec, size_t len, struct cg_reasm *r, uint64_t now_ms,
-			 struct cg_disc_info *ret);
+/* The frame in such a record, bounded by caplen and the record: 0, -EINVAL. */
+int discovery_event_frame(const void *rec, size_t len, const uint8_t **ret, size_t *ret_len);
+/* reasm_read_event() (reasm.h) is discovery_parse_event() with fragments put
+ * back together. */
 
 /* The payload parsers, by UDP destination port / EtherType; same returns. */
 int discovery_parse_sadp_xml(const uint8_t *buf, size_t len, struct cg_disc_info *ret);

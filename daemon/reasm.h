@@ -69,4 +69,12 @@ int reasm_add(struct cg_reasm *r, const struct cg_reasm_frag *f, uint64_t now_ms
 void reasm_expire(struct cg_reasm *r, uint64_t now_ms);
 void reasm_stats(const struct cg_reasm *r, struct cg_reasm_stats *ret);
 
+struct cg_disc_info;
+/* A ring buffer record of type CG_EV_DISCOVERY, as discovery_parse_event()
+ * reads it, with fragments put back together in r: -EINPROGRESS for a
+ * fragment that completed nothing (held, or dropped and counted in r's
+ * statistics); a completed datagram is parsed whole. */
+int reasm_read_event(const void *rec, size_t len, struct cg_reasm *r, uint64_t now_ms,
+		     struct cg_disc_info *ret);
+
 #endif

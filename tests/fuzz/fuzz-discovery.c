@@ -90,7 +90,7 @@ static void fragmented(const uint8_t *d, size_t n, size_t step, bool reverse)
 	for (size_t k = 0; k < nfr; k++) {
 		size_t i = reverse ? nfr - 1 - k : k, off = i * step;
 		size_t len = n - off < step ? n - off : step;
-		rc = discovery_read_event(&ev, frag_record(d, off, len, i + 1 < nfr, id), reasm,
+		rc = reasm_read_event(&ev, frag_record(d, off, len, i + 1 < nfr, id), reasm,
 					 clock_ms, &info);
 		if (k + 1 < nfr && rc != -EINPROGRESS)
 			abort();
@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ev.hdr.type = CG_EV_DISCOVERY;
 		memcpy(ev.data, data + 1, n);
 		ev.caplen = ev.len = (uint16_t)n;
-		int rc = discovery_read_event(&ev, offsetof(struct cg_disc_event, data) + n, reasm,
+		int rc = reasm_read_event(&ev, offsetof(struct cg_disc_event, data) + n, reasm,
 					      clock_ms, &info);
 		if (rc != 0 && rc != -ENOMSG && rc != -EBADMSG && rc != -EINPROGRESS)
 			abort();

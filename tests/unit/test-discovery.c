@@ -953,7 +953,7 @@ static int send_frags(struct cg_reasm *r, struct cg_disc_event *e, const uint8_t
 	for (size_t off = 0; off < len; off += step) {
 		size_t n = len - off < step ? len - off : step;
 		size_t rl = frag_event(e, mac, v6, id, d, off, n, off + n < len);
-		rc = discovery_read_event(e, rl, r, 1000, i);
+		rc = reasm_read_event(e, rl, r, 1000, i);
 	}
 	return rc;
 }
@@ -997,9 +997,9 @@ static void test_real_shapes(void)
 	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III"), "v6 fragments: %d", rc);
 	/* Out of order: last first. */
 	size_t rl = frag_event(e, mac, false, 7, u, 1480, ul - 1480, false);
-	CHECK(discovery_read_event(e, rl, r, 1000, &i) == -EINPROGRESS, "last first held");
+	CHECK(reasm_read_event(e, rl, r, 1000, &i) == -EINPROGRESS, "last first held");
 	rl = frag_event(e, mac, false, 7, u, 0, 1480, true);
-	rc = discovery_read_event(e, rl, r, 1000, &i);
+	rc = reasm_read_event(e, rl, r, 1000, &i);
 	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III"), "out of order: %d", rc);
 
 	/* A 1.6 KB SADP reply in two fragments, from 37020 to 37020. */
