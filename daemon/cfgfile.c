@@ -60,15 +60,55 @@ int cfgfile_slurp(const char *path, char **ret_buf, size_t *ret_len)
 	return 0;
 }
 
-/* What libconfig must not see: NUL bytes, unbounded nesting, @include. */
+size_t cfgfile_bom(const char *buf, size_t len)
+{
+	return len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
+int cfgfile_check_encoding(const char *buf, size_t len, const char *path, struct cg_diag *d)
+{
+	if (len >= 2 && ((unsigned char)buf[0] == 0xff || (unsigned char)buf[0] == 0xfe) &&
+	    ((unsigned char)buf[1] ^ (unsigned char)buf[0]) == 0x01) {
+		diag_error(d, path, 1, "the file is UTF-16 text (byte order mark %02X %02X): save it as UTF-8",
+			   (unsigned char)buf[0], (unsigned char)buf[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * What libconfig must not see: NUL bytes, unbounded nesting, @include. And
+ * two strings with nothing between them inside a list: libconfig joins
+ * adjacent strings into one ("04:03:12" "04:EE:CD" is one OUI
+ * "04:03:1204:EE:CD"), which in a list is a missing comma, so it is named
+ * as that (every one, not just the first).
+ */
 static int prescan(const char *buf, size_t len, const char *path, struct cg_diag *d)
 {
 	enum { CODE, STRING, LINE_COMMENT, BLOCK_COMMENT } st = CODE;
-	int line = 1, depth = 0;
-	bool line_start = true;
+	int line = 1, depth = 0, rc = 0, str_line = 0, prev_line = 0;
+	bool line_start = true, after_string = false;
+	char brackets[CG_NEST_MAX + 1];
+	size_t str_start = 0, prev_start = 0, prev_end = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
+
+		if (st == CODE && after_string && c == '"' && depth > 0 && brackets[depth - 1] != '{') {
+			size_t end = i + 1;
+			while (end < len && end - i < 40 && buf[end] != '"' && buf[end] != '\n')
+				end++;
+			/* the line where the comma is missing */
+			diag_error(d, path, prev_line,
+				   "%.*s %.*s: two values without a comma? (libconfig would join them into one string)",
+				   (int)(prev_end - prev_start < 40 ? prev_end - prev_start : 40),
+				   buf + prev_start, (int)(end < len && buf[end] == '"' ? end + 1 - i : end - i),
+				   buf + i);
+			rc = -EINVAL;
+		}
+		if (st == CODE && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '#' &&
+		    !(c == '/' && i + 1 < len && (buf[i + 1] == '/' || buf[i + 1] == '*')))
+			after_string = false;
 
 		if (c == 0) {
 			diag_error(d, path, line, "binary data (NUL byte) in file");
@@ -90,6 +130,8 @@ static int prescan(const char *buf, size_t len, const char *path, struct cg_diag
 				i++;
 			} else if (c == '"') {
 				st = STRING;
+				str_start = i;
+				str_line = line;
 			} else if (c == '@' && line_start) {
 				diag_error(d, path, line, "@include and other directives are not supported");
 				return -EINVAL;
@@ -98,15 +140,22 @@ static int prescan(const char *buf, size_t len, const char *path, struct cg_diag
 					diag_error(d, path, line, "nesting deeper than %d levels", CG_NEST_MAX);
 					return -EINVAL;
 				}
+				brackets[depth - 1] = c;
 			} else if (c == '}' || c == ']' || c == ')') {
-				depth--;
+				if (depth > 0)
+					depth--;
 			}
 			break;
 		case STRING:
 			if (c == '\\' && i + 1 < len && buf[i + 1] != '\n')
 				i++;
-			else if (c == '"')
+			else if (c == '"') {
 				st = CODE;
+				after_string = true;
+				prev_start = str_start;
+				prev_line = str_line;
+				prev_end = i + 1;
+			}
 			break;
 		case BLOCK_COMMENT:
 			if (c == '*' && i + 1 < len && buf[i + 1] == '/') {
@@ -120,7 +169,7 @@ static int prescan(const char *buf, size_t len, const char *path, struct cg_diag
 		if (c != ' ' && c != '\t' && c != '\r')
 			line_start = false;
 	}
-	return 0;
+	return rc;
 }
 
 int cfgfile_open(struct cfgfile *f, const char *path, struct cg_diag *d)
@@ -144,14 +193,20 @@ int cfgfile_open(struct cfgfile *f, const char *path, struct cg_diag *d)
 		diag_error(d, path, 0, "cannot read: %s", strerror(-r));
 		return r;
 	}
-	r = prescan(buf, len, path, d);
+	/* A UTF-8 byte order mark (Windows editors write one) is not text:
+	 * libconfig would call it a syntax error on line 1. CRLF line ends
+	 * are white space to libconfig already. */
+	size_t bom = cfgfile_bom(buf, len);
+	r = cfgfile_check_encoding(buf, len, path, d);
+	if (!r)
+		r = prescan(buf + bom, len - bom, path, d);
 	if (r < 0) {
 		free(buf);
 		return r;
 	}
 	config_init(&f->cf);
 	f->inited = true;
-	if (!config_read_string(&f->cf, buf)) {
+	if (!config_read_string(&f->cf, buf + bom)) {
 		diag_error(d, path, config_error_line(&f->cf), "%s",
 			   config_error_text(&f->cf) ? config_error_text(&f->cf) : "syntax error");
 		free(buf);

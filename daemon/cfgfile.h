@@ -42,6 +42,13 @@ void cfgfile_close(struct cfgfile *f);
  * non-regular files and files over CG_FILE_MAX. -errno, nothing recorded. */
 int cfgfile_slurp(const char *path, char **ret_buf, size_t *ret_len);
 
+/* The length of a UTF-8 byte order mark at the start of buf (3 or 0): files
+ * from Windows editors begin with one; it is skipped, not an error. */
+size_t cfgfile_bom(const char *buf, size_t len);
+/* A UTF-16 file (byte order mark FF FE or FE FF) is named as that instead of
+ * "binary data". 0 or -EINVAL (recorded). */
+int cfgfile_check_encoding(const char *buf, size_t len, const char *path, struct cg_diag *d);
+
 /* Unknown keys: report every member of group not in allowed (NULL-ended). */
 void cfg_check_keys(const config_setting_t *group, const char *ctx, const char *const *allowed,
 		    const char *file, struct cg_diag *d);

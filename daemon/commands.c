@@ -376,6 +376,53 @@ static int stats_prometheus(struct cg_daemon *d, const struct cg_request *req, j
 	return 0;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Devices per policy (ndev[npolicies] = in no policy): one walk of the
+ * inventory, whose entries lie far apart in memory — 10,000 of them were
+ * most of a `stats` (a cache and TLB miss each). A monitoring system asks
+ * every few seconds, a `--watch` every second: the counts are reused for up
+ * to a second within one generation and inventory size.
+ */
+#define DEVICE_COUNTS_MAX_AGE_MS 1000
+static void policy_device_counts(struct cg_daemon *d, uint64_t *ndev)
+{
+	static struct {
+		int64_t at;
+		uint64_t gen;
+		size_t npolicies, ndevices;
+		uint64_t n[CG_MAX_POLICIES + 1];
+	} cache = { .at = -DEVICE_COUNTS_MAX_AGE_MS };
+	const struct cg_model *m = &d->model;
+	size_t count = d->inv ? inventory_count(d->inv) : 0;
+	int64_t now = mono_ms();
+
+	if (m->npolicies <= CG_MAX_POLICIES && now - cache.at < DEVICE_COUNTS_MAX_AGE_MS &&
+	    cache.gen == d->dp->gen && cache.npolicies == m->npolicies && cache.ndevices == count) {
+		memcpy(ndev, cache.n, (m->npolicies + 1) * sizeof(*ndev));
+		return;
+	}
+	if (d->inv)
+		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
+		     v = inventory_next(d->inv, v)) {
+			int i = model_find_policy(m, v->policy);
+			ndev[i < 0 ? m->npolicies : (size_t)i]++;
+		}
+	if (m->npolicies <= CG_MAX_POLICIES) {
+		cache.at = now;
+		cache.gen = d->dp->gen;
+		cache.npolicies = m->npolicies;
+		cache.ndevices = count;
+		memcpy(cache.n, ndev, (m->npolicies + 1) * sizeof(*ndev));
+	}
+}
+
 static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		     struct cg_proto_error *err)
 {
@@ -402,12 +449,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 				    strerror(-rc));
 		goto out;
 	}
-	if (d->inv)
-		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
-		     v = inventory_next(d->inv, v)) {
-			int i = model_find_policy(m, v->policy);
-			ndev[i < 0 ? m->npolicies : (size_t)i]++;
-		}
+	policy_device_counts(d, ndev);
 
 	res = json_object_new_object();
 	pols = json_object_new_array();
@@ -418,6 +460,10 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	}
 	json_object_object_add(res, "policies", pols);
 
+	/* Device rows only when asked: the default reply stays a few kB at
+	 * any device count (10,000 devices were 3.5 MB a request). */
+	if (!req->devices && !req->has_device)
+		goto tail;
 	rc = dataplane_foreach_device(d->dp, device_cb, &x);
 	if (rc < 0) {
 		free(x.rows.v);
@@ -443,7 +489,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	}
 	json_object_object_add(res, "devices", rows_json(&x.rows));
 	json_object_object_add(res, "device_info", device_info(d, req));
-
+tail:
 	nft = d->nft ? nft_status(d->nft) : NULL;
 	if (d->nft && !nft) {
 		nft = json_object_new_object();
@@ -547,21 +593,42 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	return 0;
 }
 
+/* cameras filters: every one given must hold. The vendor matches any part
+ * of the MAC's vendor or of the announced manufacturer, in any case. */
+static bool camera_selected(const struct cg_inv_device *v, const struct cg_request *req,
+			    int64_t now)
+{
+	if (req->policy[0] && strcmp(v->policy, req->policy))
+		return false;
+	if (req->unknown && v->vendor[0])
+		return false;
+	if (req->mismatch && !inventory_mismatch(v))
+		return false;
+	if (req->since && v->last_seen < now - (int64_t)req->since)
+		return false;
+	return !req->vendor[0] || strcasestr(v->vendor, req->vendor) ||
+	       strcasestr(v->facts[CG_INV_MANUFACTURER].value, req->vendor);
+}
+
 static int cmd_cameras(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		       struct cg_proto_error *err)
 {
 	json_object *res, *arr;
 	uint64_t mismatched = 0;
+	int64_t now = time(NULL);
 
 	if (req->summary)
 		return cameras_summary(d, ret, err);
+	if (req->policy[0] && model_find_policy(&d->model, req->policy) < 0)
+		return protocol_error(err, "ENOENT", "no policy \"%s\"", req->policy);
 	res = json_object_new_object();
 	arr = json_object_new_array();
 	if (d->inv)
 		for (const struct cg_inv_device *v = inventory_first(d->inv); v;
 		     v = inventory_next(d->inv, v)) {
-			json_object_array_add(arr, inventory_device_to_json(v));
 			mismatched += inventory_mismatch(v);
+			if (camera_selected(v, req, now))
+				json_object_array_add(arr, inventory_device_to_json(v));
 		}
 	json_object_array_sort(arr, by_mac);
 	json_object_object_add(res, "cameras", arr);
@@ -903,13 +970,15 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 static int cmd_reload(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		      struct cg_proto_error *err)
 {
-	json_object *changes = NULL, *res;
+	json_object *changes = NULL, *errors = NULL, *res;
 	char msg[512] = "";
 	int rc;
 
-	rc = daemon_reload(d, req->dry_run, &changes, msg, sizeof(msg));
+	rc = daemon_reload(d, req->dry_run, &changes, &errors, msg, sizeof(msg));
 	if (rc < 0 && !req->dry_run) {
 		json_object_put(changes);
+		/* the error reply carries the list (control.c adds it) */
+		*ret = errors;
 		return protocol_error(err, protocol_errno_name(rc), "reload failed, the running policy is unchanged: %s",
 				      msg[0] ? msg : strerror(-rc));
 	}
@@ -921,10 +990,15 @@ static int cmd_reload(struct cg_daemon *d, const struct cg_request *req, json_ob
 		json_object_put(changes);
 		changes = NULL;
 		add_str(res, "message", msg[0] ? msg : strerror(-rc));
+		if (errors) {
+			json_object_object_foreach(errors, key, val)
+				json_object_object_add(res, key, json_object_get(val));
+		}
 	} else {
 		add_str(res, "message", msg);
 	}
 	json_object_object_add(res, "changes", changes ? changes : json_object_new_array());
+	json_object_put(errors);
 	*ret = res;
 	return 0;
 }

@@ -24,7 +24,8 @@
  *            "policies":[{"name","blocked":[{..., "devices":N}]}]}
  *   status  see commands_status() in commands.c
  *   reload  {"dry_run":bool,"valid":bool,"generation":N,"changes":[{"mac","vendor","from","to"}],
- *            "message":"..."}
+ *            "message":"...", invalid: "errors":["FILE:LINE: ..."] (first 50),"errors_total":N}
+ *           a refused reload (not a dry run) is an error reply with the same two members
  */
 #ifndef CAMGUARD_COMMANDS_H
 #define CAMGUARD_COMMANDS_H
@@ -37,7 +38,9 @@ struct cg_daemon;
 
 #define CG_BLOCKED_TOP 10   /* destinations listed per policy */
 
-/* 0 with *ret_result (a new reference), or -errno with err filled. */
+/* 0 with *ret_result (a new reference), or -errno with err filled and
+ * *ret_result NULL or an object of members for the error reply (a refused
+ * reload's "errors" and "errors_total"). */
 int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,
 		 struct cg_proto_error *err);
 

@@ -197,7 +197,8 @@ static void parse_enclave(const config_setting_t *root, struct cg_config *c, con
 			continue;
 		}
 		if (r < 0) {
-			diag_error(d, file, cfg_line(e), "'%s': invalid prefix \"%s\"", kn, s);
+			diag_error(d, file, cfg_line(e), "'%s': invalid prefix \"%s\"%s", kn, s,
+				   syntax_prefix_hint(s, fmt, sizeof(fmt)));
 			continue;
 		}
 		for (size_t j = 0; j < c->nenclave; j++)

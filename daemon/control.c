@@ -234,7 +234,8 @@ static void client_handle(struct client *cl, const char *line, size_t len)
 	if (!rc)
 		rc = commands_run(d, &req, &res, &err);
 	/* (two statements: the length is known only after the call) */
-	char *reply = rc ? protocol_reply_error(err.code, err.message, &n) : protocol_reply_ok(res, &n);
+	char *reply = rc ? protocol_reply_error_details(err.code, err.message, res, &n)
+			 : protocol_reply_ok(res, &n);
 	client_set_reply(cl, reply, n);
 	json_object_put(res);
 	cl->deadline = now_mono() + cl->ctl->idle_timeout;

@@ -517,9 +517,11 @@ static int on_event(void *ctx, void *data, size_t len)
 		d->drop_samples++;
 		if (!known) {
 			format_addr(e->family, e->peer_addr, addr, sizeof(addr));
-			log_notice("%s %s %s %s:%u (%s, policy %s)",
+			/* "[2001:db8::1]:443": an IPv6 address takes brackets before a port */
+			log_notice("%s %s %s %s%s%s:%u (%s, policy %s)",
 				   b.would ? "Would drop" : "Dropped", mac,
-				   e->dir == CG_DIR_OUT ? "->" : "<-", addr, e->peer_port,
+				   e->dir == CG_DIR_OUT ? "->" : "<-", e->family == 6 ? "[" : "", addr,
+				   e->family == 6 ? "]" : "", e->peer_port,
 				   cg_reason_to_string(e->reason), dev->policy);
 		}
 	}
@@ -775,8 +777,32 @@ int daemon_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const 
 	return 0;
 }
 
+/* Every error of a refused load for the client that asked (bounded: a
+ * broken 100,000-line file must not make a 100,000-line reply). */
+static json_object *reload_errors(const struct cg_diag *diag, const char *single)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	char line[CG_DIAG_MSG_MAX + CG_PATH_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < diag->nentries; i++) {
+		if (diag->entries[i].severity != CG_DIAG_ERROR)
+			continue;
+		if (n++ < CG_RELOAD_ERRORS_MAX) {
+			diag_format(&diag->entries[i], line, sizeof(line));
+			json_object_array_add(a, json_object_new_string(line));
+		}
+	}
+	if (!n && single[0])
+		json_object_array_add(a, json_object_new_string(single));
+	json_object_object_add(o, "errors", a);
+	json_object_object_add(o, "errors_total",
+			       json_object_new_uint64(diag->nerrors > n ? diag->nerrors : n ? n : 1));
+	return o;
+}
+
 int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
-		  char *err, size_t errlen)
+		  json_object **ret_errors, char *err, size_t errlen)
 {
 	struct cg_model next = {};
 	struct cg_compiled c = {};
@@ -791,15 +817,21 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	rc = model_load(d->conf_path, &next, &diag);
 	if (rc) {
 		char line[CG_DIAG_MSG_MAX + CG_PATH_MAX];
+		bool first = true;
 		for (size_t i = 0; i < diag.nentries; i++) {
 			diag_format(&diag.entries[i], line, sizeof(line));
 			if (!dry_run)
 				log_err("Reload rejected: %s", line);
-			if (i == 0)
+			/* the first error, not a warning before it */
+			if (first && diag.entries[i].severity == CG_DIAG_ERROR) {
 				snprintf(err, errlen, "%s", line);
+				first = false;
+			}
 		}
 		if (!diag.nentries)
 			snprintf(err, errlen, "%s", strerror(-rc));
+		if (ret_errors)
+			*ret_errors = reload_errors(&diag, err);
 		goto fail;
 	}
 	rc = model_assign_ids(&next, &d->model);
@@ -810,6 +842,8 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 	if (rc) {
 		if (!dry_run)
 			log_err("Reload rejected: %s", err);
+		if (ret_errors)
+			*ret_errors = reload_errors(&diag, err);
 		goto fail;
 	}
 	/* A few binary searches per inventory device, not a scan of the
@@ -893,7 +927,7 @@ static void on_signal(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGHUP:
-			daemon_reload(d, false, NULL, err, sizeof(err));
+			daemon_reload(d, false, NULL, NULL, err, sizeof(err));
 			break;
 		case SIGTERM:
 		case SIGINT:

@@ -130,10 +130,13 @@ int daemon_unload(const char *conf_path, bool force);
 int daemon_mount_bpffs(const char *conf_path);
 
 /* Reload from disk. dry_run: validate and compile only, fill ret_changes
- * (a JSON array of devices whose policy would change) when not NULL. */
+ * (a JSON array of devices whose policy would change) when not NULL. When
+ * the set is refused and ret_errors is not NULL: {"errors":["FILE:LINE: ..."]
+ * (the first CG_RELOAD_ERRORS_MAX), "errors_total":N}. */
+#define CG_RELOAD_ERRORS_MAX 50
 struct json_object;
 int daemon_reload(struct cg_daemon *d, bool dry_run, struct json_object **ret_changes,
-		  char *err, size_t errlen);
+		  struct json_object **ret_errors, char *err, size_t errlen);
 
 const char *daemon_policy_name(const struct cg_daemon *d, unsigned id);
 

@@ -18,7 +18,7 @@
 #include "syntax.h"
 
 static const char *const top_keys[] = { "name", "action", "match", "allow", "deny_lists", "labels",
-					 NULL };
+					 "devices_file", NULL };
 static const char *const match_keys[] = { "vendors", "oui", "devices", NULL };
 static const char *const device_keys[] = { "mac", "note", NULL };
 static const char *const rule_keys[] = { "to", "from", "proto", "ports", "note", NULL };
@@ -39,8 +39,9 @@ static void prefix_error(struct cg_diag *d, const char *file, int line, const ch
 		diag_error(d, file, line, "%s%sprefix \"%s\" has host bits set (network is %s)",
 			   kn ? "'" : "", kn ? kn : "", s, fmt);
 	} else {
-		diag_error(d, file, line, "%s%s%sinvalid prefix \"%s\"", kn ? "'" : "", kn ? kn : "",
-			   kn ? "': " : "", s);
+		char hint[96];
+		diag_error(d, file, line, "%s%s%sinvalid prefix \"%s\"%s", kn ? "'" : "", kn ? kn : "",
+			   kn ? "': " : "", s, syntax_prefix_hint(s, hint, sizeof(hint)));
 	}
 }
 
@@ -311,27 +312,37 @@ static void parse_rules(const config_setting_t *root, struct cg_policy_spec *p, 
 	}
 }
 
-/* ---- deny lists ----------------------------------------------------------- */
+/* ---- line files (deny lists, devices files) -------------------------------- */
 
-static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const char *path,
-			    const char *file, int line, const char *kn, struct cg_diag *d)
+/*
+ * Reads a list file named by key kn at file:line: the whole text (NUL-ended,
+ * malloc'ed), its path as recorded in the model (for messages and the file
+ * hashes), and where the text starts (after a UTF-8 byte order mark). NULL
+ * when it cannot be used, with the reason recorded: unreadable, UTF-16,
+ * binary.
+ */
+static char *read_list_file(struct cg_model *m, const char *path, const char *file, int line,
+			    const char *kn, const char *what, struct cg_diag *d, size_t *ret_len,
+			    const char **ret_df, char **ret_text)
 {
-	char *buf = NULL, *s, *next;
-	const char *df;
+	char *buf = NULL;
 	size_t len;
-	int r, ln = 0;
+	int r = cfgfile_slurp(path, &buf, &len);
 
-	r = cfgfile_slurp(path, &buf, &len);
 	if (r < 0) {
-		diag_error(d, file, line, "'%s': cannot read deny list \"%s\": %s", kn, path,
+		diag_error(d, file, line, "'%s': cannot read %s \"%s\": %s", kn, what, path,
 			   r == -EFBIG ? "file too large" : r == -EBADFD ? "not a regular file" : strerror(-r));
-		return;
+		return NULL;
 	}
-	df = model_add_file(m, path);
-	if (!df) {
+	*ret_df = model_add_file(m, path);
+	if (!*ret_df) {
 		d->oom = true;
 		free(buf);
-		return;
+		return NULL;
+	}
+	if (cfgfile_check_encoding(buf, len, *ret_df, d) < 0) {
+		free(buf);
+		return NULL;
 	}
 	if (memchr(buf, 0, len)) {
 		const char *nul = memchr(buf, 0, len);
@@ -339,11 +350,29 @@ static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const 
 
 		for (const char *c = buf; c < nul; c++)
 			nl += *c == '\n';
-		diag_error(d, df, nl, "binary data (NUL byte) in deny list");
+		diag_error(d, *ret_df, nl, "binary data (NUL byte) in %s", what);
 		free(buf);
-		return;
+		return NULL;
 	}
-	for (s = buf; s && *s; s = next) {
+	*ret_len = len;
+	*ret_text = buf + cfgfile_bom(buf, len);
+	return buf;
+}
+
+/* ---- deny lists ----------------------------------------------------------- */
+
+static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const char *path,
+			    const char *file, int line, const char *kn, struct cg_diag *d)
+{
+	char *buf, *s, *next;
+	const char *df;
+	size_t len;
+	int r, ln = 0;
+
+	buf = read_list_file(m, path, file, line, kn, "deny list", d, &len, &df, &s);
+	if (!buf)
+		return;
+	for (; s && *s; s = next) {
 		struct cg_prefix pf;
 		char *hash, *end;
 
@@ -476,6 +505,110 @@ static void parse_labels(const config_setting_t *root, struct cg_policy_spec *p,
 	}
 }
 
+/* ---- devices_file ------------------------------------------------------------ */
+
+/* A device's MAC as a policy may pin it: 0, or -EINVAL with why set. */
+static int device_mac(const char *s, uint8_t mac[6], const char **why)
+{
+	if (syntax_parse_mac(s, mac) < 0)
+		*why = "invalid MAC address (expected \"44:19:b6:00:00:01\")";
+	else if (mac[0] & 0x01)
+		*why = "a group (multicast) address, not a device";
+	else if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		*why = "the all-zero MAC is not a device";
+	else
+		return 0;
+	return -EINVAL;
+}
+
+/*
+ * devices_file = "hikvision.macs": the cameras of a policy as a plain list,
+ * one per line, "MAC [note]", '#' starts a comment, blank lines are fine,
+ * CRLF and a UTF-8 byte order mark too (files exported from spreadsheets).
+ * Written by hand, not through libconfig: 100,000 lines are a few
+ * milliseconds, and every bad line is reported with its own line number.
+ */
+static void parse_devices_file(struct cg_model *m, const config_setting_t *root,
+			       struct cg_policy_spec *p, const char *file, struct cg_diag *d)
+{
+	char name[CG_PATH_MAX], path[CG_PATH_MAX], *buf, *text, *s, *next;
+	const char *df;
+	size_t len, lines = 1, limit;
+	int line = 0, r, ln = 0;
+
+	r = cfg_get_string(root, "", "devices_file", file, d, name, sizeof(name), &line);
+	if (r < 0)
+		return;
+	if (!name[0] || config_resolve_path(file, name, path, sizeof(path)) < 0) {
+		diag_error(d, file, line, "'devices_file': invalid file name \"%s\"", name);
+		return;
+	}
+	buf = read_list_file(m, path, file, line, "devices_file", "devices file", d, &len, &df, &text);
+	if (!buf)
+		return;
+	for (const char *c = buf; (c = memchr(c, '\n', len - (size_t)(c - buf))); c++)
+		lines++;
+	/* one allocation for the list and the file together */
+	limit = CG_MAX_DEVICES + 1 - (p->ndevices < CG_MAX_DEVICES ? p->ndevices : CG_MAX_DEVICES);
+	struct cg_device_spec *v = realloc(p->devices, (p->ndevices + (lines < limit ? lines : limit) + 1) *
+							  sizeof(*v));
+	if (!v) {
+		d->oom = true;
+		free(buf);
+		return;
+	}
+	p->devices = v;
+	for (s = text; s && *s; s = next) {
+		struct cg_device_spec *dev = &p->devices[p->ndevices];
+		const char *why;
+		char *mac, *note, *end;
+
+		ln++;
+		next = strchr(s, '\n');
+		if (next)
+			*next++ = 0;
+		end = strchr(s, '#');
+		if (!end)
+			end = s + strlen(s);
+		while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			end--;
+		*end = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			continue;
+		mac = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		note = s;
+		if (*s)
+			*note++ = 0;
+		while (*note == ' ' || *note == '\t')
+			note++;
+		if (device_mac(mac, dev->mac, &why) < 0) {
+			diag_error(d, df, ln, "\"%.40s\": %s", mac, why);
+			continue;
+		}
+		if (strlen(note) >= CG_NOTE_MAX || !syntax_valid_utf8(note)) {
+			diag_error(d, df, ln, "%s: the note is %s", mac,
+				   strlen(note) >= CG_NOTE_MAX ? "longer than 127 bytes" : "not UTF-8 text");
+			continue;
+		}
+		if (p->ndevices + 1 > CG_MAX_DEVICES) {
+			diag_error(d, df, ln, "too many devices (max %d)", CG_MAX_DEVICES);
+			break;
+		}
+		dev->note = NULL;
+		if (note[0] && !(dev->note = strdup(note))) {
+			d->oom = true;
+			break;
+		}
+		dev->origin = (struct cg_origin){ .file = df, .line = ln };
+		p->ndevices++;
+	}
+	free(buf);
+}
+
 /* ---- one file --------------------------------------------------------------- */
 
 static void policy_spec_free(struct cg_policy_spec *p)
@@ -558,6 +691,7 @@ int policy_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 		parse_ouis(match, &p, file, d);
 		parse_devices(match, &p, file, d);
 	}
+	parse_devices_file(m, root, &p, file, d);
 	parse_rules(root, &p, file, d);
 	parse_deny_lists(m, root, &p, file, d);
 	parse_labels(root, &p, file, d);
@@ -756,6 +890,8 @@ static int check_devices(struct cg_model *m, struct cg_diag *d, size_t total)
 			for (size_t j = 0; j < p->ndevices; j++)
 				if (!(p->devices[j].mac[0] & 0x01))
 					p->devices[w++] = p->devices[j];
+				else
+					free(p->devices[j].note);
 			p->ndevices = w;
 		}
 	return 0;
@@ -849,16 +985,75 @@ static int check_ouis(struct cg_model *m, struct cg_diag *d, size_t total)
 	return 0;
 }
 
+/* The same match (vendors, prefixes, devices), entry for entry: what a
+ * copied file has. Two policies that match nothing are not copies. */
+static bool same_match(const struct cg_policy_spec *a, const struct cg_policy_spec *b)
+{
+	if (a->nvendors != b->nvendors || a->nouis != b->nouis || a->ndevices != b->ndevices ||
+	    a->nvendors + a->nouis + a->ndevices == 0)
+		return false;
+	for (size_t i = 0; i < a->nvendors; i++)
+		if (strcasecmp(a->vendors[i], b->vendors[i]))
+			return false;
+	for (size_t i = 0; i < a->nouis; i++)
+		if (a->ouis[i].bits != b->ouis[i].bits || memcmp(a->ouis[i].bytes, b->ouis[i].bytes, 5))
+			return false;
+	for (size_t i = 0; i < a->ndevices; i++)
+		if (memcmp(a->devices[i].mac, b->devices[i].mac, 6))
+			return false;
+	return true;
+}
+
+/* Is p in the file its name says (NAME.conf)? */
+static bool in_own_file(const struct cg_policy_spec *p)
+{
+	const char *base = strrchr(p->origin.file, '/');
+	base = base ? base + 1 : p->origin.file;
+	size_t n = strlen(p->name);
+	return !strncmp(base, p->name, n) && !strcmp(base + n, ".conf");
+}
+
+/*
+ * A policy file copied next to its original (dahua.conf -> dahua-old.conf)
+ * claims every camera of the original a second time: one error that says
+ * so, instead of one per prefix and device (and a "duplicate name" pointing
+ * at what looks like the same file). The copy is the one not in NAME.conf,
+ * else the later one; its match is emptied so that nothing else reports it,
+ * and copy[] marks it for the name check.
+ */
+static void check_copies(struct cg_model *m, struct cg_diag *d, bool *copy)
+{
+	for (size_t j = 0; j < m->npolicies; j++)
+		for (size_t i = 0; i < j; i++) {
+			struct cg_policy_spec *a = &m->policies[i], *b = &m->policies[j];
+			if (copy[i] || copy[j] || !same_match(a, b))
+				continue;
+			size_t c = in_own_file(b) && !in_own_file(a) ? i : j, o = c == i ? j : i;
+			struct cg_policy_spec *cp = &m->policies[c], *orig = &m->policies[o];
+			diag_error(d, cp->origin.file, cp->origin.line,
+				   "policy '%s' has the same devices as %s (policy '%s'): a copy? A camera belongs to one policy: remove or rename this file (policy_dir reads every *.conf)",
+				   cp->name, orig->origin.file, orig->name);
+			copy[c] = true;
+			for (size_t k = 0; k < cp->ndevices; k++)
+				free(cp->devices[k].note);
+			cp->nouis = cp->ndevices = 0;
+		}
+}
+
 int policy_validate_all(struct cg_model *m, struct cg_diag *d)
 {
 	size_t errs = diag_errors(d), ndev = 0, noui = 0, ndeny = 0;
+	bool *copy = calloc(m->npolicies + 1, sizeof(*copy));
 	int r;
 
+	if (!copy)
+		return -ENOMEM;
+	check_copies(m, d, copy);
 	for (size_t i = 0; i < m->npolicies; i++) {
 		struct cg_policy_spec *p = &m->policies[i];
 
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(m->policies[j].name, p->name)) {
+			if (!copy[i] && !copy[j] && !strcmp(m->policies[j].name, p->name)) {
 				diag_error(d, p->origin.file, p->origin.line,
 					   "duplicate policy name '%s' (also defined at %s:%d)", p->name,
 					   m->policies[j].origin.file, m->policies[j].origin.line);
@@ -872,6 +1067,7 @@ int policy_validate_all(struct cg_model *m, struct cg_diag *d)
 		diag_error(d, m->policies[CG_MAX_POLICIES].origin.file, 0,
 			   "too many policies (%zu, max %d)", m->npolicies, CG_MAX_POLICIES);
 
+	free(copy);
 	r = check_devices(m, d, ndev);
 	if (r < 0)
 		return r;

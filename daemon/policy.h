@@ -4,8 +4,11 @@
  * the checks that need every policy at once.
  *
  * Keys: name, action, match { vendors, oui, devices ( { mac, note } ) },
- * allow ( { to | from, proto, ports, note } ), deny_lists. Deny-list paths
- * that are not absolute are relative to the policy file's directory.
+ * allow ( { to | from, proto, ports, note } ), deny_lists, devices_file.
+ * Deny-list and devices-file paths that are not absolute are relative to
+ * the policy file's directory. A devices file is "MAC [note]" per line, '#'
+ * comments, read without libconfig (100,000 lines in milliseconds); its
+ * devices join match.devices.
  *
  * Conflicts between policies (policy_validate_all):
  *  - the same policy name twice: error;

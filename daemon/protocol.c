@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "protocol.h"
 
@@ -85,10 +86,53 @@ static int set_result(struct cg_request *req, json_object *v, struct cg_proto_er
 	return 0;
 }
 
+static int set_devices(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->devices = json_object_get_boolean(v);
+	return 0;
+}
+
+static int set_unknown(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->unknown = json_object_get_boolean(v);
+	return 0;
+}
+
+static int set_mismatch(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->mismatch = json_object_get_boolean(v);
+	return 0;
+}
+
+static int set_vendor(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+
+	if (n == 0 || n >= sizeof(req->vendor) || strlen(s) != n)
+		return protocol_error(err, "EINVAL", "argument \"vendor\": must be 1 to %zu characters",
+				      sizeof(req->vendor) - 1);
+	memcpy(req->vendor, s, n + 1);
+	return 0;
+}
+
+static int set_since(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	int64_t n = json_object_get_int64(v);
+
+	/* ten years: anything longer is a typo, not a filter */
+	if (n <= 0 || n > 10 * 366 * 86400LL)
+		return protocol_error(err, "EINVAL", "argument \"since\": seconds from 1 to %lld",
+				      10 * 366 * 86400LL);
+	req->since = (uint64_t)n;
+	return 0;
+}
+
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
 	{ "prometheus", json_type_boolean, set_prometheus },
+	{ "devices", json_type_boolean, set_devices },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec reload_args[] = {
@@ -97,6 +141,11 @@ static const struct arg_spec reload_args[] = {
 };
 static const struct arg_spec cameras_args[] = {
 	{ "summary", json_type_boolean, set_summary },
+	{ "policy", json_type_string, set_policy },
+	{ "vendor", json_type_string, set_vendor },
+	{ "unknown", json_type_boolean, set_unknown },
+	{ "mismatch", json_type_boolean, set_mismatch },
+	{ "since", json_type_int, set_since },
 	{ NULL, 0, NULL },
 };
 static const struct arg_spec probe_args[] = {
@@ -419,6 +468,12 @@ char *protocol_reply_ok(json_object *result, size_t *ret_len)
 
 char *protocol_reply_error(const char *code, const char *message, size_t *ret_len)
 {
+	return protocol_reply_error_details(code, message, NULL, ret_len);
+}
+
+char *protocol_reply_error_details(const char *code, const char *message, json_object *details,
+				   size_t *ret_len)
+{
 	json_object *o = json_object_new_object(), *e = json_object_new_object();
 
 	if (!o || !e) {
@@ -428,6 +483,11 @@ char *protocol_reply_error(const char *code, const char *message, size_t *ret_le
 	}
 	json_object_object_add(e, "code", json_object_new_string(code));
 	json_object_object_add(e, "message", json_object_new_string(message));
+	if (details && json_object_is_type(details, json_type_object)) {
+		json_object_object_foreach(details, key, val)
+			if (strcmp(key, "code") && strcmp(key, "message"))
+				json_object_object_add(e, key, json_object_get(val));
+	}
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", e);
 	return to_line(o, ret_len);
@@ -449,6 +509,8 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 	case CG_CMD_STATS:
 		if (req->policy[0])
 			json_object_object_add(a, "policy", json_object_new_string(req->policy));
+		if (req->devices)
+			json_object_object_add(a, "devices", json_object_new_boolean(1));
 		if (req->has_device) {
 			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", req->device[0],
 				 req->device[1], req->device[2], req->device[3], req->device[4],
@@ -464,6 +526,16 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 	case CG_CMD_CAMERAS:
 		if (req->summary)
 			json_object_object_add(a, "summary", json_object_new_boolean(1));
+		if (req->policy[0])
+			json_object_object_add(a, "policy", json_object_new_string(req->policy));
+		if (req->vendor[0])
+			json_object_object_add(a, "vendor", json_object_new_string(req->vendor));
+		if (req->unknown)
+			json_object_object_add(a, "unknown", json_object_new_boolean(1));
+		if (req->mismatch)
+			json_object_object_add(a, "mismatch", json_object_new_boolean(1));
+		if (req->since)
+			json_object_object_add(a, "since", json_object_new_int64((int64_t)req->since));
 		break;
 	case CG_CMD_PROBE:
 		if (req->iface[0])
@@ -591,6 +663,78 @@ static size_t array_len(json_object *a)
 	return a ? json_object_array_length(a) : 0;
 }
 
+/* ---- short vendor names --------------------------------------------------- */
+
+/*
+ * IEEE organisation names are long ("Hangzhou Hikvision Digital Technology
+ * Co.,Ltd." is 44 characters) and a table of cameras is read by brand. The
+ * camera makers camguard ships policies for, and their OEM and registry
+ * spellings, get their brand name; anything else its first word that is not
+ * a place, a company form or a generic word.
+ */
+static const struct {
+	const char *word;       /* matched case-insensitively as a word prefix */
+	const char *name;
+} short_vendors[] = {
+	{ "hikvision", "Hikvision" },   { "hikrobot", "Hikrobot" },    { "ezviz", "EZVIZ" },
+	{ "dahua", "Dahua" },           { "huacheng", "Dahua" },       { "amcrest", "Amcrest" },
+	{ "lorex", "Lorex" },           { "axis", "Axis" },            { "hanwha", "Hanwha" },
+	{ "samsung techwin", "Hanwha" }, { "bosch", "Bosch" },         { "vcs video", "Bosch" },
+	{ "uniview", "Uniview" },       { "tiandy", "Tiandy" },        { "lt security", "LTS" },
+	{ "vivotek", "Vivotek" },       { "mobotix", "Mobotix" },      { "avigilon", "Avigilon" },
+	{ "pelco", "Pelco" },           { "panasonic", "Panasonic" },  { "sony", "Sony" },
+	{ "honeywell", "Honeywell" },   { "reolink", "Reolink" },      { "milesight", "Milesight" },
+	{ "tp-link", "TP-Link" },       { "foscam", "Foscam" },        { "grandstream", "Grandstream" },
+	{ "ubiquiti", "Ubiquiti" },     { "hanwha", "Hanwha" },
+};
+
+static const char *const vendor_filler[] = {
+	"hangzhou", "zhejiang", "shenzhen", "beijing", "shanghai", "guangzhou", "prama", "the",
+	"co", "ltd", "inc", "corp", "corporation", "company", "technology", "technologies",
+	"digital", "gmbh", "ab", "llc", "limited", "electronics", "systems", "security",
+};
+
+static bool word_start(const char *s, size_t i)
+{
+	return i == 0 || !((s[i - 1] >= 'a' && s[i - 1] <= 'z') || (s[i - 1] >= 'A' && s[i - 1] <= 'Z'));
+}
+
+const char *protocol_short_vendor(const char *org, char *buf, size_t len)
+{
+	if (!len)
+		return buf;
+	buf[0] = 0;
+	if (!org || !*org)
+		return buf;
+	for (size_t k = 0; k < sizeof(short_vendors) / sizeof(short_vendors[0]); k++) {
+		size_t wl = strlen(short_vendors[k].word);
+		for (size_t i = 0; org[i]; i++)
+			if (word_start(org, i) && strncasecmp(org + i, short_vendors[k].word, wl) == 0) {
+				snprintf(buf, len, "%s", short_vendors[k].name);
+				return buf;
+			}
+	}
+	/* The first word that says which company: letters, digits, '-', '&'. */
+	for (const char *p = org; *p;) {
+		while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			       (*p >= '0' && *p <= '9') || (unsigned char)*p >= 0x80))
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != ',' && *p != '.' && *p != '(' && *p != ')' && *p != '"')
+			p++;
+		size_t n = (size_t)(p - w);
+		bool filler = n == 0;
+		for (size_t k = 0; !filler && k < sizeof(vendor_filler) / sizeof(vendor_filler[0]); k++)
+			filler = strlen(vendor_filler[k]) == n && strncasecmp(w, vendor_filler[k], n) == 0;
+		if (!filler) {
+			snprintf(buf, len, "%.*s", (int)(n > 16 ? 16 : n), w);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%.16s", org);
+	return buf;
+}
+
 /* ---- aligned tables ---------------------------------------------------- */
 
 #define TABLE_MAX_COLS 12
@@ -599,8 +743,12 @@ struct table {
 	int ncols;
 	const char *head[TABLE_MAX_COLS];
 	bool right[TABLE_MAX_COLS];
+	/* '9' always shown, lower digits left out first when the width is
+	 * short, 'e' always shown but shortened first, '-' never shown */
+	char prio[TABLE_MAX_COLS];
 	char **cells;            /* nrows * ncols */
 	size_t nrows, cap;
+	unsigned width;          /* 0: unlimited */
 	bool oom;
 };
 
@@ -614,8 +762,18 @@ static void table_init(struct table *t, const char *align, ...)
 	for (int i = 0; i < t->ncols; i++) {
 		t->head[i] = va_arg(ap, const char *);
 		t->right[i] = align[i] == 'r';
+		t->prio[i] = '9';
 	}
 	va_end(ap);
+}
+
+/* The layout: prio holds one digit per column (see struct table); wide
+ * keeps every column. */
+static void table_layout(struct table *t, const struct cg_render_opts *o, const char *prio)
+{
+	t->width = o->wide ? 0 : o->width;
+	for (int i = 0; i < t->ncols && prio[i]; i++)
+		t->prio[i] = prio[i];
 }
 
 static void table_add(struct table *t, ...)
@@ -658,38 +816,131 @@ static size_t width(const char *s)
 	return w;
 }
 
+/* Writes s in w cells; a longer s is cut and ends in '~'. */
 static void cell(FILE *out, const char *s, size_t w, bool right, bool last)
 {
-	size_t pad = w - width(s);
+	size_t sw = width(s);
+
+	if (sw > w) {
+		size_t cells = 0, i = 0;
+		for (; s[i]; i++) {
+			if (((unsigned char)s[i] & 0xc0) != 0x80 && ++cells > w - 1)
+				break;
+		}
+		fwrite(s, 1, i, out);
+		fputc('~', out);
+		return;
+	}
 	if (right)
-		fprintf(out, "%*s", (int)pad, "");
+		fprintf(out, "%*s", (int)(w - sw), "");
 	fputs(s, out);
 	if (!right && !last)
-		fprintf(out, "%*s", (int)pad, "");
+		fprintf(out, "%*s", (int)(w - sw), "");
+}
+
+static size_t row_width(const size_t *w, const bool *shown, int n)
+{
+	size_t total = 0;
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (shown[i])
+			total += w[i] + (k++ ? 2 : 0);
+	return total;
+}
+
+static bool table_shrink(struct table *t, size_t *w, const bool *shown, bool elastic_only)
+{
+	size_t total = row_width(w, shown, t->ncols);
+	int cut = -1;
+
+	if (total <= t->width)
+		return false;
+	for (int i = 1; i < t->ncols; i++) {
+		size_t min = width(t->head[i]) > 8 ? width(t->head[i]) : 8;
+		if (shown[i] && !t->right[i] && w[i] > min && (!elastic_only || t->prio[i] == 'e') &&
+		    (cut < 0 || w[i] > w[cut]))
+			cut = i;
+	}
+	if (cut < 0)
+		return false;
+	size_t min = width(t->head[cut]) > 8 ? width(t->head[cut]) : 8;
+	w[cut] = w[cut] - min > total - t->width ? w[cut] - (total - t->width) : min;
+	return true;
+}
+
+/* Leaves out the column of lowest priority below limit (the rightmost of
+ * equals); false when there is none. */
+static bool table_drop(struct table *t, const size_t *w, bool *shown, char limit)
+{
+	int drop = -1;
+
+	if (row_width(w, shown, t->ncols) <= t->width)
+		return false;
+	for (int i = 0; i < t->ncols; i++)
+		if (shown[i] && t->prio[i] < limit && (drop < 0 || t->prio[i] <= t->prio[drop]))
+			drop = i;
+	if (drop < 0)
+		return false;
+	shown[drop] = false;
+	return true;
+}
+
+/* Fits the table into t->width: leaves out the minor columns (priority
+ * below 5), shortens the free-text column marked 'e' (addresses, reasons),
+ * leaves out the other optional columns, then shortens the widest
+ * left-aligned column. Nothing is shortened below its heading or 8 cells. */
+static void table_fit(struct table *t, size_t *w, bool *shown)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (t->prio[i] == '-')
+			shown[i] = false;
+	if (!t->width)
+		return;
+	while (table_drop(t, w, shown, '5'))
+		;
+	while (table_shrink(t, w, shown, true))
+		;
+	while (table_drop(t, w, shown, '9'))
+		;
+	while (table_shrink(t, w, shown, false))
+		;
 }
 
 static void table_print(struct table *t, FILE *out)
 {
 	size_t w[TABLE_MAX_COLS];
+	bool shown[TABLE_MAX_COLS];
+	int last = 0;
 
-	for (int i = 0; i < t->ncols; i++)
+	for (int i = 0; i < t->ncols; i++) {
 		w[i] = width(t->head[i]);
+		shown[i] = true;
+	}
 	for (size_t r = 0; r < t->nrows; r++)
 		for (int i = 0; i < t->ncols; i++) {
 			const char *s = t->cells[r * (size_t)t->ncols + (size_t)i];
 			if (s && width(s) > w[i])
 				w[i] = width(s);
 		}
-	for (int i = 0; i < t->ncols; i++) {
-		cell(out, t->head[i], w[i], t->right[i], i == t->ncols - 1);
-		fputs(i == t->ncols - 1 ? "\n" : "  ", out);
-	}
-	for (size_t r = 0; r < t->nrows; r++)
+	table_fit(t, w, shown);
+	for (int i = 0; i < t->ncols; i++)
+		if (shown[i])
+			last = i;
+	for (size_t r = 0; r <= t->nrows; r++) {
+		bool first = true;
 		for (int i = 0; i < t->ncols; i++) {
-			const char *s = t->cells[r * (size_t)t->ncols + (size_t)i];
-			cell(out, s ? s : "", w[i], t->right[i], i == t->ncols - 1);
-			fputs(i == t->ncols - 1 ? "\n" : "  ", out);
+			if (!shown[i])
+				continue;
+			const char *s = r ? t->cells[(r - 1) * (size_t)t->ncols + (size_t)i] : t->head[i];
+			if (i == last && !t->right[i] && !(s && *s))
+				break;     /* no trailing blanks */
+			if (!first)
+				fputs("  ", out);
+			cell(out, s ? s : "", w[i], t->right[i], i == last);
+			first = false;
 		}
+		fputc('\n', out);
+	}
 }
 
 static void table_free(struct table *t)
@@ -709,21 +960,81 @@ static int table_done(struct table *t, FILE *out)
 	return rc;
 }
 
+/* ---- numbers and times ------------------------------------------------------ */
+
+/* Exact decimal: a table watched with `watch -d` must show every change. */
+static const char *num(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* "2026-01-02T03:04:05Z" (as the daemon writes times) -> seconds, or -1. */
+static int64_t parse_time(const char *s)
+{
+	struct tm tm = {};
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || (*end && *end != 'Z'))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* "45s ago", "12m ago", "3h ago", "5d ago"; the time itself when it is not
+ * one the daemon wrote. */
+static const char *age(const char *when, const struct cg_render_opts *o, char *buf, size_t len)
+{
+	int64_t t = parse_time(when), now = o->now ? o->now : (int64_t)time(NULL);
+	if (t < 0 || o->wide) {
+		snprintf(buf, len, "%s", when);
+		return buf;
+	}
+	uint64_t d = now > t ? (uint64_t)(now - t) : 0;
+	if (d < 60)
+		snprintf(buf, len, "%llus ago", (unsigned long long)d);
+	else if (d < 3600)
+		snprintf(buf, len, "%llum ago", (unsigned long long)(d / 60));
+	else if (d < 86400)
+		snprintf(buf, len, "%lluh ago", (unsigned long long)(d / 3600));
+	else
+		snprintf(buf, len, "%llud ago", (unsigned long long)(d / 86400));
+	return buf;
+}
+
+int protocol_parse_duration(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || v == 0)
+		return -EINVAL;
+	uint64_t mul = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60
+		     : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400
+		     : !strcmp(end, "w") ? 7 * 86400 : 0;
+	if (!mul || v > 10ull * 366 * 86400 / mul)
+		return -EINVAL;
+	*ret = v * mul;
+	return 0;
+}
+
 /* ---- stats ------------------------------------------------------------------ */
 
 struct numstr {
-	char pp[16], pb[16], dp[16], db[16];
+	char pp[24], pb[24], dp[24], db[24];
 };
 
 static void fill_counts(json_object *o, struct numstr *n)
 {
-	protocol_human_count(get_u64(get(o, "pass"), "packets"), n->pp, sizeof(n->pp));
-	protocol_human_bytes(get_u64(get(o, "pass"), "bytes"), n->pb, sizeof(n->pb));
-	protocol_human_count(get_u64(get(o, "drop"), "packets"), n->dp, sizeof(n->dp));
-	protocol_human_bytes(get_u64(get(o, "drop"), "bytes"), n->db, sizeof(n->db));
+	num(get_u64(get(o, "pass"), "packets"), n->pp, sizeof(n->pp));
+	num(get_u64(get(o, "pass"), "bytes"), n->pb, sizeof(n->pb));
+	num(get_u64(get(o, "drop"), "packets"), n->dp, sizeof(n->dp));
+	num(get_u64(get(o, "drop"), "bytes"), n->db, sizeof(n->db));
 }
 
-/* "egress 1.2k, port 17, +2": the non-zero reasons, largest first. */
+/* "egress 1200, port 17, +2": the non-zero reasons, largest first. */
 static void top_reasons(json_object *reasons, char *buf, size_t len)
 {
 	struct {
@@ -746,50 +1057,119 @@ static void top_reasons(json_object *reasons, char *buf, size_t len)
 			r[j] = r[j - 1];
 			r[j - 1] = tmp;
 		}
-	for (size_t i = 0; i < nr && i < 3; i++) {
-		char num[16];
-		protocol_human_count(r[i].n, num, sizeof(num));
-		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s %s",
-					i ? ", " : "", r[i].name, num);
-	}
+	for (size_t i = 0; i < nr && i < 3; i++)
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s %llu",
+					i ? ", " : "", r[i].name, (unsigned long long)r[i].n);
 	if (nr > 3 && off < len)
 		snprintf(buf + off, len - off, ", +%zu", nr - 3);
 	if (nr == 0)
 		snprintf(buf, len, "-");
 }
 
-static int render_stats(json_object *res, FILE *out)
+/* Per-second rate of o.verdict.packets against the same policy in prev. */
+static const char *rate(json_object *o, json_object *prev, const char *verdict, double interval,
+			char *buf, size_t len)
+{
+	uint64_t now = get_u64(get(o, verdict), "packets"), then = get_u64(get(prev, verdict), "packets");
+	if (!prev || interval <= 0 || now < then)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f", (double)(now - then) / interval);
+	return buf;
+}
+
+static json_object *find_by(json_object *arr, const char *key, const char *value)
+{
+	for (size_t i = 0; i < array_len(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		if (strcmp(get_str(e, key), value) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static int render_stats(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *pols = get_array(res, "policies"), *devs = get_array(res, "devices");
+	json_object *prev_pols = get_array(o->prev, "policies");
+	uint64_t tot[5] = {};
 	struct table t;
 	struct numstr n;
-	char ndev[16], reasons[160];
+	char ndev[24], reasons[160], pr[24], dr[24];
 	int rc;
 
 	if (!pols)
 		return -EINVAL;
-	table_init(&t, "llrrrrrl", "POLICY", "ACTION", "DEVICES", "PASS PKTS", "PASS BYTES",
-		   "DROP PKTS", "DROP BYTES", "DROPPED FOR");
+	table_init(&t, "llrrrrrrrl", "POLICY", "ACTION", "DEVICES", "PASS PKTS", "PASS/S",
+		   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES", "DROPPED FOR");
+	/* bytes with --wide only: the default table is packets, exactly */
+	table_layout(&t, o, o->wide ? (o->prev ? "9999999999" : "9999-99-99")
+				     : (o->prev ? "99999-99-e" : "9999--9--e"));
 	for (size_t i = 0; i < array_len(pols); i++) {
 		json_object *p = json_object_array_get_idx(pols, i);
+		json_object *pp = find_by(prev_pols, "name", get_str(p, "name"));
 		fill_counts(p, &n);
-		snprintf(ndev, sizeof(ndev), "%llu", (unsigned long long)get_u64(p, "devices"));
 		top_reasons(get(p, "drop_reasons"), reasons, sizeof(reasons));
-		table_add(&t, get_str(p, "name"), get_str(p, "action"), ndev, n.pp, n.pb, n.dp, n.db,
-			  reasons);
+		table_add(&t, get_str(p, "name"), get_str(p, "action"),
+			  num(get_u64(p, "devices"), ndev, sizeof(ndev)), n.pp,
+			  rate(p, pp, "pass", o->interval, pr, sizeof(pr)), n.pb, n.dp,
+			  rate(p, pp, "drop", o->interval, dr, sizeof(dr)), n.db, reasons);
+		tot[0] += get_u64(p, "devices");
+		tot[1] += get_u64(get(p, "pass"), "packets");
+		tot[2] += get_u64(get(p, "pass"), "bytes");
+		tot[3] += get_u64(get(p, "drop"), "packets");
+		tot[4] += get_u64(get(p, "drop"), "bytes");
+	}
+	if (array_len(pols) > 1) {
+		json_object *sum = json_object_new_object(), *psum = NULL;
+		for (int v = 0; v < 2; v++) {
+			json_object *c = json_object_new_object();
+			json_object_object_add(c, "packets", json_object_new_uint64(tot[1 + 2 * v]));
+			json_object_object_add(sum, v ? "drop" : "pass", c);
+		}
+		if (prev_pols) {
+			uint64_t pt[2] = {};
+			psum = json_object_new_object();
+			for (size_t i = 0; i < array_len(prev_pols); i++)
+				for (int v = 0; v < 2; v++)
+					pt[v] += get_u64(get(json_object_array_get_idx(prev_pols, i),
+							     v ? "drop" : "pass"), "packets");
+			for (int v = 0; v < 2; v++) {
+				json_object *c = json_object_new_object();
+				json_object_object_add(c, "packets", json_object_new_uint64(pt[v]));
+				json_object_object_add(psum, v ? "drop" : "pass", c);
+			}
+		}
+		num(tot[0], ndev, sizeof(ndev));
+		num(tot[1], n.pp, sizeof(n.pp));
+		num(tot[2], n.pb, sizeof(n.pb));
+		num(tot[3], n.dp, sizeof(n.dp));
+		num(tot[4], n.db, sizeof(n.db));
+		table_add(&t, "(total)", "", ndev, n.pp, rate(sum, psum, "pass", o->interval, pr, sizeof(pr)),
+			  n.pb, n.dp, rate(sum, psum, "drop", o->interval, dr, sizeof(dr)), n.db, "");
+		json_object_put(sum);
+		json_object_put(psum);
 	}
 	if ((rc = table_done(&t, out)))
 		return rc;
 
 	if (devs && array_len(devs)) {
+		json_object *prev_devs = get_array(o->prev, "devices");
 		fputc('\n', out);
-		table_init(&t, "lllrrrr", "DEVICE", "VENDOR", "POLICY", "PASS PKTS", "PASS BYTES",
-			   "DROP PKTS", "DROP BYTES");
+		table_init(&t, "lllrrrrrr", "DEVICE", "VENDOR", "POLICY", "PASS PKTS", "PASS/S",
+			   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES");
+		table_layout(&t, o, o->wide ? (o->prev ? "999999999" : "9999-99-9")
+					     : (o->prev ? "97999-99-" : "9799--9--"));
 		for (size_t i = 0; i < array_len(devs); i++) {
 			json_object *d = json_object_array_get_idx(devs, i);
+			json_object *pd = find_by(prev_devs, "mac", get_str(d, "mac"));
+			char vendor[64];
 			fill_counts(d, &n);
-			table_add(&t, get_str(d, "mac"), get_str(d, "vendor"), get_str(d, "policy"),
-				  n.pp, n.pb, n.dp, n.db);
+			table_add(&t, get_str(d, "mac"),
+				  o->wide ? get_str(d, "vendor")
+					  : protocol_short_vendor(get_str(d, "vendor"), vendor, sizeof(vendor)),
+				  get_str(d, "policy"), n.pp, rate(d, pd, "pass", o->interval, pr, sizeof(pr)),
+				  n.pb, n.dp, rate(d, pd, "drop", o->interval, dr, sizeof(dr)), n.db);
 		}
 		if ((rc = table_done(&t, out)))
 			return rc;
@@ -801,6 +1181,8 @@ static int render_stats(json_object *res, FILE *out)
 		fprintf(out, ", nftables table inet camguard %s",
 			present && json_object_get_boolean(present) ? "present" : "MISSING");
 	}
+	if (!devs)
+		fprintf(out, "; per device: --devices");
 	fputc('\n', out);
 	return 0;
 }
@@ -819,18 +1201,22 @@ static void join_strings(json_object *a, char *buf, size_t len, size_t *off)
 static bool get_bool(json_object *o, const char *key);
 
 /* cameras --summary: {"summary":[{"vendor","model","count"}],"devices","mismatched"} */
-static int render_summary(json_object *res, FILE *out)
+static int render_summary(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *sum = get_array(res, "summary");
 	struct table t;
 	int rc;
 
 	table_init(&t, "llr", "VENDOR", "MODEL", "COUNT");
+	table_layout(&t, o, "999");
 	for (size_t i = 0; i < array_len(sum); i++) {
 		json_object *e = json_object_array_get_idx(sum, i);
 		char n[24];
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)get_u64(e, "count"));
-		table_add(&t, *get_str(e, "vendor") ? get_str(e, "vendor") : "(unknown)",
+		char v[64];
+		table_add(&t, !*get_str(e, "vendor") ? "(unknown)"
+			      : o->wide ? get_str(e, "vendor")
+					: protocol_short_vendor(get_str(e, "vendor"), v, sizeof(v)),
 			  *get_str(e, "model") ? get_str(e, "model") : "(not announced)", n);
 	}
 	if ((rc = table_done(&t, out)))
@@ -847,7 +1233,49 @@ static int render_summary(json_object *res, FILE *out)
 	return 0;
 }
 
-static int render_cameras(json_object *res, FILE *out)
+/* The first address and how many more (--wide lists all); link-local IPv6
+ * addresses, which every device has, are not counted. */
+static void narrow_addresses(json_object *c, char *buf, size_t len)
+{
+	const char *first = NULL;
+	size_t n = 0;
+
+	for (int fam = 0; fam < 2; fam++) {
+		json_object *a = get_array(c, fam ? "ipv6" : "ipv4");
+		for (size_t i = 0; i < array_len(a); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+			if (!s || !strncasecmp(s, "fe80:", 5))
+				continue;
+			if (!n++)
+				first = s;
+		}
+	}
+	if (!first)
+		return;     /* only link-local ones: leave them as they are */
+	if (n > 1)
+		snprintf(buf, len, "%s +%zu", first, n - 1);
+	else
+		snprintf(buf, len, "%s", first);
+}
+
+/* The VENDOR cell: the MAC's vendor, and for a device that announces another
+ * manufacturer (a rebrand, or a spoofed MAC) "!" and what it announced. */
+static void vendor_cell(json_object *c, const struct cg_render_opts *o, char *buf, size_t len)
+{
+	char v[64], m[64];
+	const char *vendor = get_str(c, "vendor"), *manu = get_str(c, "manufacturer");
+
+	if (!o->wide) {
+		vendor = protocol_short_vendor(vendor, v, sizeof(v));
+		manu = protocol_short_vendor(manu, m, sizeof(m));
+	}
+	if (!get_bool(c, "mismatch"))
+		snprintf(buf, len, "%s", *vendor ? vendor : "-");
+	else
+		snprintf(buf, len, "%s%s!%s", vendor, *vendor ? " " : "", *manu ? manu : "?");
+}
+
+static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *cams = get_array(res, "cameras");
 	struct table t;
@@ -855,14 +1283,21 @@ static int render_cameras(json_object *res, FILE *out)
 	int rc;
 
 	if (get_array(res, "summary"))
-		return render_summary(res, out);
+		return render_summary(res, o, out);
 	if (!cams)
 		return -EINVAL;
+	/* narrow: times are ages, "SEEN 5m ago" */
 	table_init(&t, "llllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "SOURCE",
-		   "VLAN", "INTERFACE", "ADDRESSES", "FIRST SEEN", "LAST SEEN");
+		   "VLAN", "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
+	/* at 80 columns: MAC, vendor, policy, address, last seen; the model
+	 * from about 100. SOURCE (which protocol said the model and the
+	 * firmware) only with --wide: it never fits beside the others, and a
+	 * column that comes and goes with the terminal's width would
+	 * push out the ones people look for. */
+	table_layout(&t, o, o->wide ? "99999999999" : "99964-23817");
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
-		char vlan[8] = "-", addrs[512], vendor[128];
+		char vlan[8] = "-", addrs[512], vendor[256], first[32], last[32];
 		size_t off = 0;
 
 		if (get_u64(c, "vlan"))
@@ -870,12 +1305,10 @@ static int render_cameras(json_object *res, FILE *out)
 		addrs[0] = 0;
 		join_strings(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
 		join_strings(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
-		/* '!' marks a device whose announced manufacturer is another
-		 * brand than its MAC's vendor: a rebrand, or a spoofed MAC. */
-		bool mm = get_bool(c, "mismatch");
-		mismatched += mm;
-		snprintf(vendor, sizeof(vendor), "%s%s", get_str(c, "vendor"),
-			 mm ? (*get_str(c, "vendor") ? " !" : "!") : "");
+		if (!o->wide)
+			narrow_addresses(c, addrs, sizeof(addrs));
+		mismatched += get_bool(c, "mismatch");
+		vendor_cell(c, o, vendor, sizeof(vendor));
 		/* Which protocol said the model and the firmware: "sadp", or
 		 * "onvif/dhcp" when they came from two. */
 		char src[32] = "-";
@@ -893,17 +1326,20 @@ static int render_cameras(json_object *res, FILE *out)
 			  *get_str(c, "model") ? get_str(c, "model") : "-",
 			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", src, vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
-			  addrs[0] ? addrs : "-", get_str(c, "first_seen"), get_str(c, "last_seen"));
+			  addrs[0] ? addrs : "-", age(get_str(c, "first_seen"), o, first, sizeof(first)),
+			  age(get_str(c, "last_seen"), o, last, sizeof(last)));
 	}
 	if ((rc = table_done(&t, out)))
 		return rc;
 	fprintf(out, "\n%zu devices", array_len(cams));
+	if (get_u64(res, "count") > array_len(cams))
+		fprintf(out, " of %llu (filtered)", (unsigned long long)get_u64(res, "count"));
 	if (get_u64(res, "evicted"))
 		fprintf(out, ", %llu evicted (inventory full)",
 			(unsigned long long)get_u64(res, "evicted"));
 	fputc('\n', out);
 	if (mismatched)
-		fprintf(out, "! %zu device%s announce%s another manufacturer than the vendor of %s MAC\n",
+		fprintf(out, "!X: %zu device%s announce%s manufacturer X, not the vendor of %s MAC\n",
 			mismatched, mismatched == 1 ? "" : "s", mismatched == 1 ? "s" : "",
 			mismatched == 1 ? "its" : "their");
 	return 0;
@@ -911,6 +1347,8 @@ static int render_cameras(json_object *res, FILE *out)
 
 /* ---- blocked ---------------------------------------------------------------- */
 
+/* "192.0.2.1:443", "[2001:db8::1]:443": a port after an IPv6 address needs
+ * the brackets (RFC 5952 section 6). */
 static void peer_port(json_object *b, char *buf, size_t len)
 {
 	const char *addr = get_str(b, "address");
@@ -924,43 +1362,45 @@ static void peer_port(json_object *b, char *buf, size_t len)
 		snprintf(buf, len, "%s:%llu", addr, (unsigned long long)port);
 }
 
-static int render_blocked(json_object *res, FILE *out)
+static int render_blocked(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *devs = get_array(res, "devices"), *pols = get_array(res, "policies");
 	struct table t;
-	char peer[96], count[16], reason[48];
+	char peer[96], count[24], reason[48], last[32];
 	int rc;
 
 	if (!devs || !pols)
 		return -EINVAL;
 	table_init(&t, "llllllrl", "DEVICE", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT",
 		   "LAST");
+	table_layout(&t, o, "96498795");
 	for (size_t i = 0; i < array_len(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i), *bl = get_array(d, "blocked");
 		for (size_t j = 0; j < array_len(bl); j++) {
 			json_object *b = json_object_array_get_idx(bl, j), *would = get(b, "would");
 			peer_port(b, peer, sizeof(peer));
-			protocol_human_count(get_u64(b, "count"), count, sizeof(count));
 			snprintf(reason, sizeof(reason), "%s%s", get_str(b, "reason"),
 				 would && json_object_get_boolean(would) ? " (would)" : "");
 			table_add(&t, get_str(d, "mac"), get_str(d, "policy"), get_str(b, "direction"),
-				  peer, get_str(b, "proto"), reason, count, get_str(b, "last"));
+				  peer, get_str(b, "proto"), reason, num(get_u64(b, "count"), count, sizeof(count)),
+				  age(get_str(b, "last"), o, last, sizeof(last)));
 		}
 	}
 	if ((rc = table_done(&t, out)))
 		return rc;
 	fputc('\n', out);
 	table_init(&t, "lllllrr", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT", "DEVICES");
+	table_layout(&t, o, "9598797");
 	for (size_t i = 0; i < array_len(pols); i++) {
 		json_object *p = json_object_array_get_idx(pols, i), *bl = get_array(p, "blocked");
 		for (size_t j = 0; j < array_len(bl); j++) {
 			json_object *b = json_object_array_get_idx(bl, j);
-			char ndev[16];
+			char ndev[24];
 			peer_port(b, peer, sizeof(peer));
-			protocol_human_count(get_u64(b, "count"), count, sizeof(count));
-			snprintf(ndev, sizeof(ndev), "%llu", (unsigned long long)get_u64(b, "devices"));
 			table_add(&t, get_str(p, "name"), get_str(b, "direction"), peer,
-				  get_str(b, "proto"), get_str(b, "reason"), count, ndev);
+				  get_str(b, "proto"), get_str(b, "reason"),
+				  num(get_u64(b, "count"), count, sizeof(count)),
+				  num(get_u64(b, "devices"), ndev, sizeof(ndev)));
 		}
 	}
 	return table_done(&t, out);
@@ -989,7 +1429,7 @@ static bool get_bool(json_object *o, const char *key)
 	return v && json_object_get_boolean(v);
 }
 
-static int render_status(json_object *res, FILE *out)
+static int render_status(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *ifs = get_array(res, "interfaces"), *files = get_array(res, "files");
 	json_object *reg = get(res, "registry"), *nft = get(res, "nftables");
@@ -1020,10 +1460,16 @@ static int render_status(json_object *res, FILE *out)
 			get_bool(nft, "present") ? "present" : "MISSING",
 			(unsigned long long)get_u64(nft, "chains"),
 			(unsigned long long)get_u64(nft, "rules"));
-	if (last)
-		fprintf(out, "last reload: %s at %s, generation %llu: %s\n",
-			get_bool(last, "ok") ? "ok" : "FAILED", get_str(last, "time"),
-			(unsigned long long)get_u64(last, "generation"), get_str(last, "message"));
+	if (last) {
+		/* The daemon's message of a good reload names the generation
+		 * itself ("9 policies, generation 2"): say it once. */
+		const char *msg = get_str(last, "message");
+		fprintf(out, "last reload: %s at %s", get_bool(last, "ok") ? "ok" : "FAILED",
+			get_str(last, "time"));
+		if (!strstr(msg, "generation"))
+			fprintf(out, ", generation %llu", (unsigned long long)get_u64(last, "generation"));
+		fprintf(out, ": %s\n", msg);
+	}
 	fprintf(out, "reloads:     %llu ok, %llu failed\n", (unsigned long long)get_u64(rel, "ok"),
 		(unsigned long long)get_u64(rel, "failed"));
 	fprintf(out, "tamper:      %llu events%s%s\n", (unsigned long long)get_u64(tam, "events"),
@@ -1037,7 +1483,7 @@ static int render_status(json_object *res, FILE *out)
 		(unsigned long long)get_u64(inv, "devices"),
 		(unsigned long long)get_u64(inv, "evicted"));
 	if (get(inv, "mismatched"))
-		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
+		fprintf(out, ", %llu announce another manufacturer",
 			(unsigned long long)get_u64(inv, "mismatched"));
 	fputc('\n', out);
 	json_object *ann = get(inv, "announcements");
@@ -1053,6 +1499,7 @@ static int render_status(json_object *res, FILE *out)
 	fputc('\n', out);
 	table_init(&t, "llrllrl", "INTERFACE", "MODE", "IFINDEX", "ATTACHED", "EXPECTED",
 		   "ATTACHES", "ERROR");
+	table_layout(&t, o, "994935e");
 	for (size_t i = 0; i < array_len(ifs); i++) {
 		json_object *f = json_object_array_get_idx(ifs, i), *hooks = get(f, "hooks");
 		json_object *exp = get_array(f, "expected");
@@ -1078,16 +1525,51 @@ static int render_status(json_object *res, FILE *out)
 
 	fputc('\n', out);
 	table_init(&t, "ll", "FILE", "SHA256");
+	table_layout(&t, o, "99");
 	for (size_t i = 0; i < array_len(files); i++) {
 		json_object *f = json_object_array_get_idx(files, i);
-		table_add(&t, get_str(f, "path"), get_str(f, "sha256"));
+		char h[20];
+		/* 16 hex digits tell files apart; --wide or --json for all 64. */
+		snprintf(h, sizeof(h), "%.16s", get_str(f, "sha256"));
+		table_add(&t, get_str(f, "path"), o->wide ? get_str(f, "sha256") : h);
 	}
 	return table_done(&t, out);
 }
 
 /* ---- reload ----------------------------------------------------------------- */
 
-static int render_reload(json_object *res, FILE *out)
+void protocol_render_errors(json_object *o, FILE *out)
+{
+	json_object *errs = get_array(o, "errors");
+	uint64_t total = get_u64(o, "errors_total");
+
+	for (size_t i = 0; i < array_len(errs); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(errs, i));
+		fputs("  ", out);
+		for (; s && *s; s++)
+			fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+		fputc('\n', out);
+	}
+	if (total > array_len(errs))
+		fprintf(out, "  ... and %llu more (camguardd --check lists every one)\n",
+			(unsigned long long)(total - array_len(errs)));
+}
+
+json_object *protocol_reply_error_object(const char *line, size_t len)
+{
+	struct cg_proto_error err;
+	json_object *o = parse_json(line, len, JSON_TOKENER_DEFAULT_DEPTH, &err, "reply"), *e = NULL;
+
+	if (o && json_object_is_type(o, json_type_object) && !get_bool(o, "ok") &&
+	    (e = get(o, "error")) && json_object_is_type(e, json_type_object))
+		json_object_get(e);
+	else
+		e = NULL;
+	json_object_put(o);
+	return e;
+}
+
+static int render_reload(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *changes = get_array(res, "changes");
 	bool dry = get_bool(res, "dry_run");
@@ -1096,8 +1578,15 @@ static int render_reload(json_object *res, FILE *out)
 	if (!get(res, "valid"))
 		return -EINVAL;
 	if (!get_bool(res, "valid")) {
-		fprintf(out, "%s: the policy set is invalid: %s\n", dry ? "dry run" : "reload",
-			get_str(res, "message"));
+		uint64_t n = get_u64(res, "errors_total");
+		if (n > 1) {
+			fprintf(out, "%s: the policy set is invalid: %llu errors\n",
+				dry ? "dry run" : "reload", (unsigned long long)n);
+			protocol_render_errors(res, out);
+		} else {
+			fprintf(out, "%s: the policy set is invalid: %s\n", dry ? "dry run" : "reload",
+				get_str(res, "message"));
+		}
 		return 0;
 	}
 	if (dry)
@@ -1111,10 +1600,13 @@ static int render_reload(json_object *res, FILE *out)
 		return 0;
 	fputc('\n', out);
 	table_init(&t, "llll", "DEVICE", "VENDOR", "FROM", "TO");
+	table_layout(&t, o, "9999");
 	for (size_t i = 0; i < array_len(changes); i++) {
 		json_object *c = json_object_array_get_idx(changes, i);
-		table_add(&t, get_str(c, "mac"), get_str(c, "vendor"), get_str(c, "from"),
-			  get_str(c, "to"));
+		char v[64];
+		table_add(&t, get_str(c, "mac"),
+			  o->wide ? get_str(c, "vendor") : protocol_short_vendor(get_str(c, "vendor"), v, sizeof(v)),
+			  get_str(c, "from"), get_str(c, "to"));
 	}
 	return table_done(&t, out);
 }
@@ -1154,20 +1646,28 @@ static int render_probe(json_object *res, FILE *out)
 	return 0;
 }
 
-int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
+int protocol_render_table_opts(enum cg_command cmd, json_object *result,
+			       const struct cg_render_opts *opts, FILE *out)
 {
 	if (!result || !json_object_is_type(result, json_type_object))
 		return -EINVAL;
 	switch (cmd) {
-	case CG_CMD_STATS: return render_stats(result, out);
-	case CG_CMD_CAMERAS: return render_cameras(result, out);
-	case CG_CMD_BLOCKED: return render_blocked(result, out);
-	case CG_CMD_STATUS: return render_status(result, out);
-	case CG_CMD_RELOAD: return render_reload(result, out);
+	case CG_CMD_STATS: return render_stats(result, opts, out);
+	case CG_CMD_CAMERAS: return render_cameras(result, opts, out);
+	case CG_CMD_BLOCKED: return render_blocked(result, opts, out);
+	case CG_CMD_STATUS: return render_status(result, opts, out);
+	case CG_CMD_RELOAD: return render_reload(result, opts, out);
 	case CG_CMD_PROBE: return render_probe(result, out);
 	default: return -EINVAL;
 	}
 }
+
+int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out)
+{
+	const struct cg_render_opts o = { .width = CG_RENDER_WIDTH_DEFAULT };
+	return protocol_render_table_opts(cmd, result, &o, out);
+}
+
 
 /* ---- cameras --csv ------------------------------------------------------------ */
 

@@ -44,14 +44,20 @@ enum cg_command {
 /* A validated request. */
 struct cg_request {
 	enum cg_command command;
-	char policy[CG_PROTO_NAME_MAX];   /* stats: "" = every policy */
+	char policy[CG_PROTO_NAME_MAX];   /* stats, cameras: "" = every policy */
 	bool has_device;                  /* stats: device given */
 	uint8_t device[6];
+	bool devices;                     /* stats: per-device rows too (implied by device) */
 	bool dry_run;                     /* reload */
 	bool summary;                     /* cameras: counts by vendor and model */
 	bool prometheus;                  /* stats: {"exposition": text format 0.0.4} */
 	char iface[16];                   /* probe: "" = every camera interface */
 	bool result;                      /* probe: report on the last probe, send nothing */
+	/* cameras filters: all given must hold */
+	char vendor[CG_PROTO_NAME_MAX];   /* a word of the MAC's vendor or the announced one */
+	bool unknown;                     /* devices without a vendor */
+	bool mismatch;                    /* announcing another manufacturer than the MAC's */
+	uint64_t since;                   /* seen in the last N seconds (0 = any) */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),
@@ -82,6 +88,10 @@ int protocol_parse_request(const char *line, size_t len, struct cg_request *ret,
  * allocation failure. reply_ok does not take the reference to result. */
 char *protocol_reply_ok(json_object *result, size_t *ret_len);
 char *protocol_reply_error(const char *code, const char *message, size_t *ret_len);
+/* The same with the members of details (may be NULL) added to the error
+ * object: a refused reload's {"errors":[...],"errors_total":N}. */
+char *protocol_reply_error_details(const char *code, const char *message, json_object *details,
+				   size_t *ret_len);
 char *protocol_build_request(const struct cg_request *req, size_t *ret_len);
 
 /* Client side: parses a reply line. 0 with *ret_result (a new reference) or
@@ -104,7 +114,40 @@ void protocol_human_bytes(uint64_t v, char *buf, size_t len);
  * (may be NULL: 0). host names the recorder on every line. 0 or -EINVAL. */
 int protocol_render_cameras_csv(json_object *cameras, json_object *stats, const char *host,
 				FILE *out);
-/* Aligned human-readable tables of the result of cmd. 0 or -EINVAL. */
+/* How a table is laid out. width: the columns available (0 = unlimited);
+ * columns of lower priority are left out, then the widest free-text column
+ * is shortened, until a row fits. wide: every column, nothing shortened.
+ * now: the time ages ("5m") are computed against (0 = time(NULL)).
+ * prev/interval: an earlier stats result and the seconds between the two,
+ * for per-second rates (stats --watch). */
+struct cg_render_opts {
+	unsigned width;
+	bool wide;
+	int64_t now;
+	json_object *prev;
+	double interval;
+};
+#define CG_RENDER_WIDTH_DEFAULT 80
+
+/* Aligned human-readable tables of the result of cmd: 80 columns, default
+ * options. 0 or -EINVAL. */
 int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out);
+int protocol_render_table_opts(enum cg_command cmd, json_object *result,
+			       const struct cg_render_opts *opts, FILE *out);
+
+/* A short display name for an IEEE organisation name: "Zhejiang Dahua
+ * Technology Co., Ltd." -> "Dahua" (a table of camera makers, else the first
+ * word that is not a place or a company form). Writes into buf. */
+const char *protocol_short_vendor(const char *org, char *buf, size_t len);
+
+/* The "errors" list of a refused reload (an error reply's member, or a dry
+ * run's result): one line each, then "... and N more". */
+void protocol_render_errors(json_object *o, FILE *out);
+/* The "error" object of an {"ok":false} reply line (new reference), NULL
+ * when the line is not one. */
+json_object *protocol_reply_error_object(const char *line, size_t len);
+
+/* "10m", "2h", "1d", "90s", "300" (seconds): 0 and *ret seconds, or -EINVAL. */
+int protocol_parse_duration(const char *s, uint64_t *ret);
 
 #endif

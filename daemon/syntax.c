@@ -116,6 +116,27 @@ int syntax_parse_prefix(const char *s, struct cg_prefix *ret)
 	return 0;
 }
 
+const char *syntax_prefix_hint(const char *s, char *buf, size_t size)
+{
+	const char *slash = strchr(s, '/');
+	struct in_addr mask;
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	buf[0] = 0;
+	if (!slash || !strchr(slash + 1, '.') || inet_pton(AF_INET, slash + 1, &mask) != 1)
+		return buf;
+	uint32_t m = ntohl(mask.s_addr);
+	int len = __builtin_popcount(m);
+	/* contiguous: the ones first, then only zeros */
+	if (len && (m << len) != 0 && len < 32) {
+		snprintf(buf, size, " (%s is not a contiguous netmask)", slash + 1);
+		return buf;
+	}
+	snprintf(addr, sizeof(addr), "%.*s", (int)(slash - s < (long)sizeof(addr) - 1 ? slash - s : 0), s);
+	snprintf(buf, size, " (a netmask: write \"%s/%d\")", addr, len);
+	return buf;
+}
+
 static int parse_port(const char *s, size_t n, uint16_t *ret, const char **why)
 {
 	unsigned long v = 0;

@@ -28,6 +28,11 @@ int syntax_parse_oui(const char *s, uint8_t ret_bytes[5], uint8_t *ret_bits);
  * (ret still holds the parsed value, for the "did you mean" message). */
 int syntax_parse_prefix(const char *s, struct cg_prefix *ret);
 
+/* A hint for a prefix syntax_parse_prefix() refused: for a netmask after the
+ * slash ("192.0.2.0/255.255.255.192") " (a netmask: write \"192.0.2.0/26\")";
+ * "" when there is nothing to add. Writes into buf, returns it. */
+const char *syntax_prefix_hint(const char *s, char *buf, size_t size);
+
 /* "554,8000,49152-65535" into ranges; 1..65535, lo <= hi, at most max
  * ranges. On error ret_why says what, ret_token points at the bad token
  * (into a caller buffer of tokbuf_size bytes). */

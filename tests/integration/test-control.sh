@@ -88,7 +88,7 @@ start_daemon() {
 }
 
 ctl() { "$CTL" -s "$SOCK" "$@"; }
-stats() { ctl --json stats > "$WORK/stats.json"; }
+stats() { ctl --json stats --devices > "$WORK/stats.json"; }
 # as USER CMD...: run a command as USER with USER's groups.
 as() { local u="$1"; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
 
@@ -150,15 +150,62 @@ check_eq "device bytes: $M dropped datagrams of known size" \
 ctl --json stats --device "$HIK" > "$WORK/stats-dev.json"
 check_eq "stats --device: only that device" "1 $HIK" \
 	"$(json_get "$WORK/stats-dev.json" '"%d %s" % (len(d["devices"]), d["devices"][0]["mac"])')"
-ctl --json stats --policy unknown > "$WORK/stats-pol.json"
+ctl --json stats --policy unknown --devices > "$WORK/stats-pol.json"
 check_eq "stats --policy: only that policy's devices" "$UNKNOWN" \
 	"$(json_get "$WORK/stats-pol.json" '" ".join(x["mac"] for x in d["devices"])')"
 
-# The human table has the device and the policy.
-ctl stats > "$WORK/stats.txt" 2>&1
+# The human table has the device (with --devices) and the policy.
+ctl stats --devices > "$WORK/stats.txt" 2>&1
 check_eq "stats (table) exits 0" 0 $?
 check_grep "stats table names the device" "$HIK" "$WORK/stats.txt"
 check_grep "stats table names the policy" hikvision "$WORK/stats.txt"
+check_grep "stats table: the exact pass count of the device" \
+	" $(json_get "$WORK/stats.json" 'dev(d,"'$HIK'")["pass"]["packets"]')  " "$WORK/stats.txt"
+check_eq "stats table fits 80 columns" 0 "$(awk 'length > 80' "$WORK/stats.txt" | wc -l)"
+
+# --- issue 16: the default stats is small; --devices adds the rows --------------
+ctl --json stats > "$WORK/stats-default.json"
+check_eq "default stats: no device rows in the reply" "False False" \
+	"$(json_get "$WORK/stats-default.json" '"%s %s" % ("devices" in d, "device_info" in d)')"
+check_eq "default stats: policies and their device counts are there" "1 1" \
+	"$(json_get "$WORK/stats-default.json" '"%d %d" % (policy(d,"hikvision")["devices"], policy(d,"unknown")["devices"])')"
+check_le "default stats reply is small (bytes)" 20000 "$(wc -c < "$WORK/stats-default.json")"
+check_eq "stats --devices: both devices" 2 "$(json_get "$WORK/stats.json" 'len(d["devices"])')"
+ctl stats > "$WORK/stats-default.txt"
+check_grep "default table: a total line" "^(total) " "$WORK/stats-default.txt"
+check_grep "default table: says how to get device rows" "per device: --devices" "$WORK/stats-default.txt"
+check_eq "default table has no device row" 0 "$(grep -c "$HIK" "$WORK/stats-default.txt")"
+timeout 5 "$CTL" -s "$SOCK" stats --watch 1 > "$WORK/watch.txt" 2>&1
+check_eq "stats --watch runs until stopped (timeout: 124)" 124 $?
+check_ge "stats --watch printed at least 3 tables" 3 "$(grep -c '^POLICY ' "$WORK/watch.txt")"
+check_grep "stats --watch has per-second rates" "PASS/S" "$WORK/watch.txt"
+
+# --- issue 16: cameras filters and the 80-column table ----------------------------
+cameras_macs() {
+	ctl --json cameras "$@" |
+		python3 -c 'import json,sys; print(" ".join(sorted(c["mac"] for c in json.load(sys.stdin)["cameras"])))'
+}
+check_eq "cameras: both" "$UNKNOWN $HIK" "$(cameras_macs)"
+check_eq "cameras --policy hikvision" "$HIK" "$(cameras_macs --policy hikvision)"
+check_eq "cameras --policy unknown" "$UNKNOWN" "$(cameras_macs --policy unknown)"
+check_eq "cameras --vendor hikVISION (any case)" "$HIK" "$(cameras_macs --vendor hikVISION)"
+check_eq "cameras --unknown (no registry vendor)" "$UNKNOWN" "$(cameras_macs --unknown)"
+check_eq "cameras --since 1h" "$UNKNOWN $HIK" "$(cameras_macs --since 1h)"
+check_eq "cameras --mismatch: none here" "" "$(cameras_macs --mismatch)"
+check_eq "cameras --vendor dahua --policy hikvision: none" "" \
+	"$(cameras_macs --vendor dahua --policy hikvision)"
+ctl cameras --policy nosuch > "$WORK/cam-nosuch.out" 2>&1
+check_eq "cameras --policy nosuch exits 1" 1 $?
+check_grep "cameras --policy nosuch names it" 'no policy "nosuch"' "$WORK/cam-nosuch.out"
+ctl cameras --since 5x > "$WORK/cam-since.out" 2>&1
+check_eq "cameras --since 5x is a usage error (2)" 2 $?
+ctl cameras > "$WORK/cameras.txt"
+check_eq "cameras table fits 80 columns" 0 "$(awk 'length > 80' "$WORK/cameras.txt" | wc -l)"
+check_grep "cameras table: short vendor name" "$HIK  Hikvision " "$WORK/cameras.txt"
+ctl cameras --wide > "$WORK/cameras-wide.txt"
+check_grep "cameras --wide: every column" "FIRST SEEN" "$WORK/cameras-wide.txt"
+ctl help --help > "$WORK/help-help.out" 2>&1
+check_eq "camguardctl help --help exits 0" 0 $?
 
 # --- Prometheus ----------------------------------------------------------------
 ctl stats --prometheus > "$WORK/metrics.prom" 2> "$WORK/metrics.err"
@@ -220,7 +267,7 @@ for cmd in stats cameras status; do
 	check_eq "group member: $cmd succeeds" 0 $?
 done
 check_eq "group member: stats is the same JSON shape" True \
-	"$(json_get "$WORK/in-stats.json" '"policies" in d and "devices" in d')"
+	"$(json_get "$WORK/in-stats.json" '"policies" in d and "generation" in d')"
 as "$INSIDE" "$CTL" -s "$SOCK" reload > "$WORK/in-reload.out" 2>&1
 check_eq "group member: reload exits 1" 1 $?
 check_grep "group member: reload says EPERM" "EPERM" "$WORK/in-reload.out"
@@ -240,7 +287,8 @@ for cmd in stats status; do
 	as "$OUTSIDE" "$CTL" -s "$SOCK" $cmd > "$WORK/out-$cmd.out" 2>&1
 	check_eq "outside the group: $cmd exits 1" 1 $?
 	check_grep "outside the group: $cmd says permission denied" "permission denied" "$WORK/out-$cmd.out"
-	check_grep "outside the group: $cmd names the control group" "control group" "$WORK/out-$cmd.out"
+	check_grep "outside the group: $cmd names the configured control group" "control group ($GROUP)" \
+		"$WORK/out-$cmd.out"
 	check_eq "outside the group: $cmd message is one line" 1 "$(wc -l < "$WORK/out-$cmd.out")"
 done
 # The second wall: with the socket's mode opened up, the daemon itself
@@ -303,6 +351,38 @@ check_eq "stream during the abuse: device drops rose by exactly $F" $((ud0 + F))
 	"$(json_get "$WORK/stats.json" 'dev(d,"'$UNKNOWN'")["drop"]["packets"]')"
 ctl status >/dev/null 2>&1
 check_eq "status after the abuse" 0 $?
+# --- issue 16: a refused reload lists every error -----------------------------------
+# (the missing comma stops its file before libconfig: the other two in another)
+printf '%s\n' 'name = "broken";' 'match = { oui = [ "04:03:12"' '                  "04:EE:CD" ]; };' \
+	> "$WORK/policies/broken.conf"
+printf '%s\n' 'name = "broken2";' '' '' \
+	'allow = ( { to = "198.51.100.0/255.255.255.192"; } );' 'action = "isolat";' \
+	> "$WORK/policies/broken2.conf"
+ctl reload > "$WORK/reload-bad.out" 2>&1
+check_eq "reload of a broken set exits 1" 1 $?
+check_grep "reload: the missing comma (line 2)" "broken.conf:2: .*two values without a comma" "$WORK/reload-bad.out"
+check_grep "reload: the netmask (line 4)" 'broken2.conf:4: .*a netmask: write "198.51.100.0/26"' \
+	"$WORK/reload-bad.out"
+check_grep "reload: the action (line 5)" "broken2.conf:5: 'action'" "$WORK/reload-bad.out"
+ctl reload --dry-run > "$WORK/dry-bad.out" 2>&1
+check_eq "reload --dry-run of a broken set exits 1" 1 $?
+check_grep "dry run: 3 errors" "invalid: 3 errors" "$WORK/dry-bad.out"
+check_eq "dry run: every error listed" 3 "$(grep -c 'broken2\?.conf:' "$WORK/dry-bad.out")"
+ctl --json reload > "$WORK/reload-bad.json" 2>&1
+check_eq "reload --json: errors and errors_total" "3 3" \
+	"$(json_get "$WORK/reload-bad.json" '"%d %d" % (len(d["errors"]), d["errors_total"])')"
+rm -f "$WORK/policies/broken.conf" "$WORK/policies/broken2.conf"
+# a copied policy file: one error, not one per prefix
+cp "$WORK/policies/hikvision.conf" "$WORK/policies/hikvision-old.conf"
+ctl reload --dry-run > "$WORK/dry-copy.out" 2>&1
+check_eq "dry run with a copied file exits 1" 1 $?
+check_grep "the copy is named once" \
+	"hikvision-old.conf:1: policy 'hikvision' has the same devices as .*hikvision.conf" "$WORK/dry-copy.out"
+check_eq "the copy: one line of output" 1 "$(wc -l < "$WORK/dry-copy.out")"
+rm -f "$WORK/policies/hikvision-old.conf"
+ctl reload > "$WORK/reload-good.out" 2>&1
+check_eq "reload after the fix succeeds" 0 $?
+
 if grep -qiE 'assert|segfault|AddressSanitizer|abort' "$WORK/daemon.log"; then
 	fail "daemon log has no crash report ($(grep -iE 'assert|segfault|AddressSanitizer|abort' "$WORK/daemon.log" | head -3))"
 else

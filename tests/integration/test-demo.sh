@@ -20,14 +20,19 @@ secs=$(( $(date +%s) - t0 ))
 check_eq "tools/demo exits 0" 0 $rc
 check_le "tools/demo finishes in under a minute" 60 "$secs"
 
-# The stats table: POLICY ACTION DEVICES PASS_PKTS PASS_BYTES (two words: "1.7 kB") DROP_PKTS ...
+# The stats table (80 columns): POLICY ACTION DEVICES PASS_PKTS DROP_PKTS DROPPED_FOR
 for p in hikvision dahua axis unknown; do
-	drops=$(awk -v p="$p" '$1 == p && $2 == "isolate" { print $7; exit }' "$OUT")
+	drops=$(awk -v p="$p" '$1 == p && $2 == "isolate" { print $5; exit }' "$OUT")
 	check_ge "stats: policy $p shows drops" 1 "${drops:-0}"
 done
-check_grep "cameras: the Hikvision camera with its vendor" "44:19:b6:3a:10:01  Hangzhou Hikvision" "$OUT"
-check_grep "cameras: the Dahua camera with its vendor" "08:ed:ed:5b:20:02  Zhejiang Dahua" "$OUT"
-check_grep "cameras: the Axis camera with its vendor" "00:40:8c:7c:30:03  AXIS COMMUNICATIONS" "$OUT"
+check_grep "stats: a total line" "^(total) " "$OUT"
+check_grep "cameras: the Hikvision camera with its short vendor name" "44:19:b6:3a:10:01  Hikvision " "$OUT"
+check_grep "cameras: the Dahua camera with its short vendor name" "08:ed:ed:5b:20:02  Dahua " "$OUT"
+check_grep "cameras --wide: the Hikvision camera with its registry name" "44:19:b6:3a:10:01  Hangzhou Hikvision" "$OUT"
+check_grep "cameras --wide: the Dahua camera with its registry name" "08:ed:ed:5b:20:02  Zhejiang Dahua" "$OUT"
+check_grep "cameras --wide: the Axis camera with its registry name" "00:40:8c:7c:30:03  AXIS COMMUNICATIONS" "$OUT"
+check_eq "the tables fit 80 columns (all but --wide)" 0 \
+	"$(awk '/== / { t = /== camguardctl (stats|cameras|blocked)/ && !/--wide/; next } t && length > 80' "$OUT" | wc -l)"
 check_grep "cameras: the unknown camera under the default policy" "02:1e:c0:9d:40:04 .*unknown" "$OUT"
 check_grep "cameras: the Hikvision model and firmware from SADP" "DS-2CD2143G0-I *V5.5.800 build 210628" "$OUT"
 check_grep "cameras: the Dahua model from DHIP" "IPC-HFW2431S-S-S2 *2.800" "$OUT"

@@ -111,7 +111,7 @@ PY
 shown() {
 	local label="$1" mac="$2" want="$3" cam st info
 	ctl --json cameras > "$WORK/cameras.json"
-	ctl --json stats > "$WORK/stats.json"
+	ctl --json stats --devices > "$WORK/stats.json"
 	ctl stats --prometheus > "$WORK/prom.txt"
 	read -r cam st info <<< "$(views "$mac")"
 	check_eq "$label: cameras --json" "$want" "$cam"
@@ -123,7 +123,7 @@ shown() {
 	check_ge "$label: prometheus device series exist" 1 \
 		"$(grep -c "^camguard_device_packets_total{mac=\"$mac\"," "$WORK/prom.txt")"
 	check_eq "$label: prometheus device_info" 1 \
-		"$(grep -c "^camguard_device_info{mac=\"$mac\",.*policy=\"$want\"} 1$" "$WORK/prom.txt")"
+		"$(grep -c "^camguard_device_info{mac=\"$mac\",.*policy=\"$want\"[,}].* 1$" "$WORK/prom.txt")"
 }
 
 # reload_moves LABEL WANT: dry run, then the reload; both lists of moves
@@ -174,7 +174,7 @@ for m in "$HIK1 hikvision" "$HIK2 hikvision" "$DAHUA dahua"; do
 	cg_wait_for known $m || fail "inventory: $m"
 done
 reload_moves "no change" ""
-ctl --json stats > "$WORK/stats.json"
+ctl --json stats --devices > "$WORK/stats.json"
 hik1_pass=$(devpkts "$HIK1" pass)
 hik_total=$(poltotal hikvision)
 check_ge "hik1 counted before the move" $N "$hik1_pass"
@@ -188,7 +188,7 @@ shown "devices entry, control" "$HIK2" hikvision
 check_ge "devices entry: counters keep their history" "$hik1_pass" "$(devpkts "$HIK1" pass)"
 check_ge "devices entry: the old policy keeps the traffic it decided" "$hik_total" "$(poltotal hikvision)"
 check_eq "devices entry: stats --policy quarantine lists the camera" "['$HIK1']" \
-	"$(json_get <(ctl --json stats --policy quarantine) '[x["mac"] for x in d["devices"]]')"
+	"$(json_get <(ctl --json stats --policy quarantine --devices) '[x["mac"] for x in d["devices"]]')"
 check_eq "devices entry: camguard_devices{policy=quarantine}" 1 \
 	"$(sed -n 's/^camguard_devices{policy="quarantine"} //p' "$WORK/prom.txt")"
 logged "$HIK1" hikvision quarantine reload
@@ -197,7 +197,7 @@ check_eq "status: moves" "1 $HIK1: policy hikvision → quarantine (reload, gene
 	"$(json_get "$WORK/status.json" '"%d %s" % (d["moves"]["total"], d["moves"]["last"])')"
 check_eq "devices entry: enforced, nothing arrives" 0 "$(arrives hik1)"
 check_eq "devices entry: the control still arrives" $N "$(arrives hik2)"
-ctl --json stats > "$WORK/stats.json"
+ctl --json stats --devices > "$WORK/stats.json"
 check_ge "devices entry: pass history kept under the new policy" "$hik1_pass" "$(devpkts "$HIK1" pass)"
 check_ge "devices entry: the drops are counted on the device" $N "$(devpkts "$HIK1" drop)"
 check_ge "devices entry: ... and on quarantine" $N "$(poltotal quarantine)"
@@ -226,7 +226,7 @@ logged "$DAHUA" hikvision dahua reload
 check_eq "status: moves.total" 4 "$(json_get <(ctl --json status) 'd["moves"]["total"]')"
 check_eq "back: hik1 arrives again" $N "$(arrives hik1)"
 check_eq "back: dahua does not" 0 "$(arrives dahua)"
-ctl --json stats > "$WORK/stats.json"
+ctl --json stats --devices > "$WORK/stats.json"
 check_ge "back: the device total keeps everything it sent" $((hik1_pass + N)) "$(devpkts "$HIK1" pass)"
 reload_moves "nothing left to move" ""
 ctl reload > "$WORK/reload.txt"

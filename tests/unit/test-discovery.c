@@ -789,16 +789,23 @@ static void test_inventory(void)
 
 /* ---- rendering ----------------------------------------------------------------- */
 
-static char *render_table(enum cg_command cmd, const char *json, int *rc)
+/* wide: camguardctl --wide; otherwise the 80-column default */
+static char *render_table_wide(enum cg_command cmd, const char *json, bool wide, int *rc)
 {
+	const struct cg_render_opts opts = { .width = CG_RENDER_WIDTH_DEFAULT, .wide = wide };
 	json_object *o = json_tokener_parse(json);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	*rc = protocol_render_table(cmd, o, f);
+	*rc = protocol_render_table_opts(cmd, o, &opts, f);
 	fclose(f);
 	json_object_put(o);
 	return buf;
+}
+
+static char *render_table(enum cg_command cmd, const char *json, int *rc)
+{
+	return render_table_wide(cmd, json, false, rc);
 }
 
 static void test_render(void)
@@ -806,23 +813,36 @@ static void test_render(void)
 	char *s;
 	int rc;
 
-	s = render_table(CG_CMD_CAMERAS,
+	static const char cams[] =
 		"{\"cameras\":[{\"mac\":\"00:40:8c:00:00:03\",\"vendor\":\"Axis Communications AB\","
 		"\"policy\":\"axis\",\"model\":\"DS-2CD2143G0-I\",\"firmware\":\"V5.5.82build 190909\","
+		"\"manufacturer\":\"Hikvision\","
 		"\"mismatch\":true,\"ipv4\":[\"192.0.2.13\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
 		"\"facts\":{\"model\":{\"value\":\"DS-2CD2143G0-I\",\"source\":\"sadp\"},"
 		"\"firmware\":{\"value\":\"V5.5.82build 190909\",\"source\":\"onvif\"}},"
 		"\"first_seen\":\"a\",\"last_seen\":\"b\"},"
 		"{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hikvision\",\"policy\":\"hikvision\","
 		"\"model\":\"\",\"firmware\":\"\",\"mismatch\":false,\"ipv4\":[],\"ipv6\":[],\"vlan\":0,"
-		"\"interface\":\"cam0\",\"first_seen\":\"a\",\"last_seen\":\"b\"}],\"count\":2,\"evicted\":0}",
-		&rc);
+		"\"interface\":\"cam0\",\"first_seen\":\"a\",\"last_seen\":\"b\"}],\"count\":2,\"evicted\":0}";
+
+	s = render_table(CG_CMD_CAMERAS, cams, &rc);
+	/* 80 columns: the short vendor name, and which manufacturer was announced */
 	CHECK(rc == 0 &&
-	      strstr(s, "DEVICE             VENDOR                    POLICY     MODEL           FIRMWARE             SOURCE      VLAN  INTERFACE  ADDRESSES   FIRST SEEN  LAST SEEN\n"
-			"00:40:8c:00:00:03  Axis Communications AB !  axis       DS-2CD2143G0-I  V5.5.82build 190909  sadp/onvif     -  cam0       192.0.2.13  a           b\n"
-			"44:19:b6:00:00:01  Hikvision                 hikvision  -               -                    -              -  cam0       -           a           b\n") &&
-	      strstr(s, "! 1 device announces another manufacturer than the vendor of its MAC\n"),
+	      strstr(s, "DEVICE             VENDOR           POLICY     MODEL           ADDRESSES   SEEN\n"
+			"00:40:8c:00:00:03  Axis !Hikvision  axis       DS-2CD2143G0-I  192.0.2.13  b\n"
+			"44:19:b6:00:00:01  Hikvision        hikvision  -               -           b\n") &&
+	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC\n") &&
+	      !strstr(s, "SOURCE"),
 	      "cameras table:\n%s", s);
+	free(s);
+	/* --wide: SOURCE, which protocol said the model (SADP) and the
+	 * firmware (ONVIF); "-" when nothing was announced */
+	s = render_table_wide(CG_CMD_CAMERAS, cams, true, &rc);
+	CHECK(rc == 0 &&
+	      strstr(s, "DEVICE             VENDOR                             POLICY     MODEL           FIRMWARE             SOURCE      VLAN  INTERFACE  ADDRESSES   FIRST SEEN  LAST SEEN\n"
+			"00:40:8c:00:00:03  Axis Communications AB !Hikvision  axis       DS-2CD2143G0-I  V5.5.82build 190909  sadp/onvif     -  cam0       192.0.2.13  a           b\n"
+			"44:19:b6:00:00:01  Hikvision                          hikvision  -               -                    -              -  cam0       -           a           b\n"),
+	      "cameras --wide:\n%s", s);
 	free(s);
 
 	s = render_table(CG_CMD_CAMERAS,

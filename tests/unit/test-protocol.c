@@ -53,6 +53,11 @@ static int parse(const char *s, struct cg_request *req, struct cg_proto_error *e
 	return protocol_parse_request(s, strlen(s), req, err);
 }
 
+static int parse_len(const char *s, size_t n, struct cg_request *req, struct cg_proto_error *err)
+{
+	return protocol_parse_request(s, n, req, err);
+}
+
 static void expect_error(const char *req_text, const char *code, const char *msg_part)
 {
 	struct cg_request req;
@@ -160,8 +165,51 @@ static void test_parse(void)
 		     "EINVAL", "not a MAC");
 	expect_error("{\"command\":\"stats\",\"arguments\":{\"device\":\"44:19:b6:00:00:01\\u0000\"}}",
 		     "EINVAL", "not a MAC");
-	expect_error("{\"command\":\"cameras\",\"arguments\":{\"policy\":\"x\"}}", "EINVAL",
-		     "cameras: unknown argument \"policy\"");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"dry_run\":true}}", "EINVAL",
+		     "cameras: unknown argument \"dry_run\"");
+	/* stats --devices, the cameras filters */
+	CHECK(parse("{\"command\":\"stats\",\"arguments\":{\"devices\":true}}", &req, &err) == 0 &&
+	      req.devices, "%s", err.message);
+	CHECK(parse("{\"command\":\"stats\"}", &req, &err) == 0 && !req.devices, "no device rows by default");
+	CHECK(parse("{\"command\":\"cameras\",\"arguments\":{\"policy\":\"dahua\",\"vendor\":\"hik\","
+		    "\"unknown\":true,\"mismatch\":true,\"since\":600}}", &req, &err) == 0 &&
+	      !strcmp(req.policy, "dahua") && !strcmp(req.vendor, "hik") && req.unknown && req.mismatch &&
+	      req.since == 600, "cameras filters: %s", err.message);
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"since\":0}}", "EINVAL", "\"since\"");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"since\":-5}}", "EINVAL", "\"since\"");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"since\":\"1h\"}}", "EINVAL",
+		     "is a string, not an integer");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"vendor\":\"\"}}", "EINVAL", "\"vendor\"");
+	expect_error("{\"command\":\"cameras\",\"arguments\":{\"unknown\":1}}", "EINVAL",
+		     "not a boolean");
+	{
+		/* the request the CLI builds parses back to the same filters */
+		struct cg_request in = { .command = CG_CMD_CAMERAS, .unknown = true, .since = 7200 }, back;
+		snprintf(in.policy, sizeof(in.policy), "axis");
+		snprintf(in.vendor, sizeof(in.vendor), "Dahua");
+		size_t n;
+		char *line = protocol_build_request(&in, &n);
+		CHECK(line && parse_len(line, n - 1, &back, &err) == 0 && back.unknown && back.since == 7200 &&
+		      !strcmp(back.vendor, "Dahua") && !strcmp(back.policy, "axis") && !back.mismatch,
+		      "cameras request round trip: %s", line);
+		free(line);
+		struct cg_request st = { .command = CG_CMD_STATS, .devices = true };
+		line = protocol_build_request(&st, &n);
+		CHECK(line && parse_len(line, n - 1, &back, &err) == 0 && back.devices,
+		      "stats --devices round trip: %s", line);
+		free(line);
+	}
+	{
+		uint64_t v = 0;
+		CHECK(protocol_parse_duration("10m", &v) == 0 && v == 600, "10m");
+		CHECK(protocol_parse_duration("2h", &v) == 0 && v == 7200, "2h");
+		CHECK(protocol_parse_duration("1d", &v) == 0 && v == 86400, "1d");
+		CHECK(protocol_parse_duration("90", &v) == 0 && v == 90, "90");
+		CHECK(protocol_parse_duration("45s", &v) == 0 && v == 45, "45s");
+		static const char *const bad[] = { "", "m", "0", "10x", "-1h", "1.5h", "1hh", "99999w" };
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			CHECK(protocol_parse_duration(bad[i], &v) == -EINVAL, "duration '%s' accepted", bad[i]);
+	}
 	expect_error("{\"command\":\"blocked\",\"arguments\":{\"x\":1}}", "EINVAL", "unknown argument");
 	expect_error("{\"command\":\"status\",\"arguments\":{\"x\":1}}", "EINVAL", "unknown argument");
 	expect_error("{\"command\":\"reload\",\"arguments\":{\"dry_run\":\"yes\"}}", "EINVAL",
@@ -337,9 +385,12 @@ static char *render(int (*fn)(json_object *, FILE *), json_object *o, int *rc)
 }
 
 static enum cg_command table_cmd;
+static struct cg_render_opts topts;   /* zeroed: protocol_render_table()'s defaults */
 static int render_table(json_object *o, FILE *f)
 {
-	return protocol_render_table(table_cmd, o, f);
+	if (!topts.width && !topts.wide)
+		return protocol_render_table(table_cmd, o, f);
+	return protocol_render_table_opts(table_cmd, o, &topts, f);
 }
 
 static char *table(enum cg_command cmd, const char *json, int *rc)
@@ -351,6 +402,160 @@ static char *table(enum cg_command cmd, const char *json, int *rc)
 	return s;
 }
 
+/* Every line of s fits in width terminal cells. */
+static bool fits(const char *s, size_t width)
+{
+	size_t w = 0;
+	for (; *s; s++) {
+		if (*s == '\n') {
+			w = 0;
+			continue;
+		}
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+		if (w > width)
+			return false;
+	}
+	return true;
+}
+
+/* A camera host as the field has it: IEEE names of 40+ characters, models,
+ * firmware strings, IPv4 and IPv6 addresses, a rebranded device. */
+static const char cameras_field[] =
+"{\"cameras\":["
+ "{\"mac\":\"44:19:b6:12:34:56\",\"vendor\":\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"policy\":\"hikvision\","
+  "\"model\":\"DS-2CD2143G2-IS\",\"firmware\":\"V5.7.3 build 220112\",\"manufacturer\":\"Hikvision\",\"mismatch\":false,"
+  "\"facts\":{\"model\":{\"value\":\"DS-2CD2143G2-IS\",\"source\":\"sadp\"},\"firmware\":{\"value\":\"V5.7.3 build 220112\",\"source\":\"sadp\"}},"
+  "\"ipv4\":[\"192.0.2.21\"],\"ipv6\":[\"2001:db8:c::21\",\"fe80::4619:b6ff:fe12:3456\"],\"vlan\":20,\"interface\":\"cam0\","
+  "\"first_seen\":\"2026-03-01T08:00:00Z\",\"last_seen\":\"2026-03-02T11:58:00Z\"},"
+ "{\"mac\":\"3c:ef:8c:00:00:07\",\"vendor\":\"Zhejiang Dahua Technology Co., Ltd.\",\"policy\":\"dahua\","
+  "\"model\":\"IPC-HFW2431S-S-S2\",\"firmware\":\"V2.800.0000000.25.R\",\"manufacturer\":\"General\",\"mismatch\":false,"
+  "\"facts\":{\"model\":{\"value\":\"IPC-HFW2431S-S-S2\",\"source\":\"dhip\"},\"firmware\":{\"value\":\"V2.800.0000000.25.R\",\"source\":\"onvif\"}},"
+  "\"ipv4\":[\"192.0.2.22\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
+  "\"first_seen\":\"2026-03-01T08:00:00Z\",\"last_seen\":\"2026-03-02T11:59:30Z\"},"
+ "{\"mac\":\"c0:56:e3:aa:bb:cc\",\"vendor\":\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"policy\":\"hikvision\","
+  "\"model\":\"DH-IPC-HDW1230T1\",\"firmware\":\"\",\"manufacturer\":\"Dahua\",\"mismatch\":true,"
+  "\"ipv4\":[],\"ipv6\":[\"2001:db8:c::23\"],\"vlan\":0,\"interface\":\"cam1\","
+  "\"first_seen\":\"2026-02-20T00:00:00Z\",\"last_seen\":\"2026-02-28T12:00:00Z\"},"
+ "{\"mac\":\"02:00:5e:00:00:09\",\"vendor\":\"\",\"policy\":\"unknown\",\"model\":\"\",\"firmware\":\"\","
+  "\"mismatch\":false,\"ipv4\":[\"192.0.2.99\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
+  "\"first_seen\":\"2026-03-02T11:00:00Z\",\"last_seen\":\"2026-03-02T11:00:00Z\"}],"
+"\"count\":9,\"evicted\":0,\"mismatched\":1}";
+
+static void test_render_narrow(void)
+{
+	const int64_t now = 1772452800;     /* 2026-03-02T12:00:00Z */
+	char *s, buf[64];
+	int rc;
+
+	CHECK(!strcmp(protocol_short_vendor("Hangzhou Hikvision Digital Technology Co.,Ltd.", buf, sizeof(buf)), "Hikvision") &&
+	      !strcmp(protocol_short_vendor("Zhejiang Dahua Technology Co., Ltd.", buf, sizeof(buf)), "Dahua") &&
+	      !strcmp(protocol_short_vendor("Hangzhou Huacheng Network Technology", buf, sizeof(buf)), "Dahua") &&
+	      !strcmp(protocol_short_vendor("AXIS COMMUNICATIONS AB", buf, sizeof(buf)), "Axis") &&
+	      !strcmp(protocol_short_vendor("SAMSUNG TECHWIN CO.,LTD", buf, sizeof(buf)), "Hanwha") &&
+	      !strcmp(protocol_short_vendor("\"Bosch Security Systems", buf, sizeof(buf)), "Bosch") &&
+	      !strcmp(protocol_short_vendor("Shenzhen Acme Vision Co., Ltd", buf, sizeof(buf)), "Acme") &&
+	      !strcmp(protocol_short_vendor("", buf, sizeof(buf)), ""), "short vendor names: %s", buf);
+	/* "Hikvision" must not match inside another word */
+	CHECK(!strcmp(protocol_short_vendor("Paxis Ltd", buf, sizeof(buf)), "Paxis"), "%s", buf);
+
+	/* the default: 80 columns */
+	topts = (struct cg_render_opts){ .width = 80, .now = now };
+	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
+	CHECK(rc == 0 && fits(s, 80) && !strstr(s, "SOURCE"), "cameras at 80 columns:\n%s", s);
+	/* the link-local address is not counted in "+1" */
+	CHECK(strstr(s, "DEVICE             VENDOR            POLICY     ADDRESSES       SEEN\n"
+			"44:19:b6:12:34:56  Hikvision         hikvision  192.0.2.21 +1   2m ago\n"
+			"3c:ef:8c:00:00:07  Dahua             dahua      192.0.2.22      30s ago\n"
+			"c0:56:e3:aa:bb:cc  Hikvision !Dahua  hikvision  2001:db8:c::23  2d ago\n"
+			"02:00:5e:00:00:09  -                 unknown    192.0.2.99      1h ago\n"),
+	      "cameras at 80 columns:\n%s", s);
+	CHECK(strstr(s, "4 devices of 9 (filtered)") &&
+	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC"), "%s", s);
+	free(s);
+	/* a wider terminal shows more columns; --wide all of them */
+	topts.width = 132;
+	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
+	CHECK(rc == 0 && fits(s, 132) && strstr(s, "FIRMWARE") && strstr(s, "INTERFACE") &&
+	      strstr(s, "IPC-HFW2431S-S-S2") && !strstr(s, "SOURCE"), "132 columns:\n%s", s);
+	free(s);
+	topts.width = 100;
+	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
+	CHECK(rc == 0 && fits(s, 100) && strstr(s, "MODEL") && strstr(s, "SEEN"), "100 columns:\n%s", s);
+	free(s);
+	topts = (struct cg_render_opts){ .wide = true, .now = now };
+	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
+	CHECK(rc == 0 && strstr(s, "Hangzhou Hikvision Digital Technology Co.,Ltd. !Dahua") &&
+	      strstr(s, "192.0.2.21,2001:db8:c::21,fe80::4619:b6ff:fe12:3456") &&
+	      strstr(s, "2026-02-20T00:00:00Z") && strstr(s, "V2.800.0000000.25.R") &&
+	      strstr(s, "  SOURCE  ") &&
+	      strstr(s, "3c:ef:8c:00:00:07  Zhejiang Dahua Technology Co., Ltd.                    dahua      IPC-HFW2431S-S-S2  V2.800.0000000.25.R  dhip/onvif     -  cam0 ") &&
+	      strstr(s, "V5.7.3 build 220112  sadp          20  cam0 "), "--wide:\n%s", s);
+	free(s);
+
+	/* stats: packets exactly, no bytes, a total line, fits */
+	topts = (struct cg_render_opts){ .width = 80, .now = now };
+	s = table(CG_CMD_STATS, stats_json, &rc);
+	CHECK(rc == 0 && fits(s, 80) &&
+	      strstr(s, "POLICY      ACTION   DEVICES  PASS PKTS  DROP PKTS  DROPPED FOR\n"
+			"hikvision   isolate        2       1234         17  egress 12, port 5\n"
+			"we\"ird\\pol  monitor        0          0          0  -\n"
+			"(total)                    2       1234         17\n") &&
+	      strstr(s, "DEVICE             VENDOR  POLICY     PASS PKTS  DROP PKTS\n"), "stats at 80:\n%s", s);
+	free(s);
+	/* no device rows in the reply: the table says how to get them */
+	s = table(CG_CMD_STATS, "{\"policies\":[],\"generation\":1}", &rc);
+	CHECK(rc == 0 && strstr(s, "generation 1; per device: --devices\n") && !strstr(s, "\nDEVICE "), "%s", s);
+	free(s);
+	/* --watch: per-second rates against the previous result */
+	json_object *prev = json_tokener_parse(stats_json);
+	json_object *p0 = json_object_array_get_idx(json_object_object_get(prev, "policies"), 0), *pass, *drop;
+	json_object_object_get_ex(p0, "pass", &pass);
+	json_object_object_get_ex(p0, "drop", &drop);
+	json_object_object_add(pass, "packets", json_object_new_int(234));    /* +1000 in 2 s */
+	json_object_object_add(drop, "packets", json_object_new_int(7));      /* +10 in 2 s */
+	topts = (struct cg_render_opts){ .width = 80, .now = now, .prev = prev, .interval = 2.0 };
+	s = table(CG_CMD_STATS, stats_json, &rc);
+	CHECK(rc == 0 && fits(s, 80) &&
+	      strstr(s, "POLICY      ACTION   DEVICES  PASS PKTS  PASS/S  DROP PKTS  DROP/S  DROPPED FOR\n"
+			"hikvision   isolate        2       1234     500         17       5  egress 12, ~\n") &&
+	      strstr(s, "(total)                    2       1234     500         17       5\n"), "watch:\n%s", s);
+	free(s);
+	json_object_put(prev);
+
+	/* blocked and status at 80 */
+	topts = (struct cg_render_opts){ .width = 80, .now = now };
+	s = table(CG_CMD_BLOCKED,
+		  "{\"devices\":[{\"mac\":\"44:19:b6:12:34:56\",\"vendor\":\"H\",\"policy\":\"hikvision\",\"blocked\":["
+		  "{\"address\":\"2001:db8:ffff:ffff:ffff:ffff:ffff:1\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":1234567,\"last\":\"2026-03-02T11:59:00Z\",\"would\":false},"
+		  "{\"address\":\"203.0.113.5\",\"port\":8000,\"proto\":\"udp\",\"direction\":\"in\",\"reason\":\"port\",\"count\":2,\"last\":\"2026-03-02T10:00:00Z\",\"would\":true}]}],"
+		  "\"policies\":[{\"name\":\"hikvision\",\"blocked\":[{\"address\":\"2001:db8:ffff:ffff:ffff:ffff:ffff:1\",\"port\":443,\"proto\":\"tcp\","
+		  "\"direction\":\"out\",\"reason\":\"egress\",\"count\":1234567,\"devices\":1}]}]}", &rc);
+	CHECK(rc == 0 && fits(s, 80) && strstr(s, "[2001:db8:ffff:ffff:ffff:ffff:ffff:1]:443") &&
+	      strstr(s, "1234567"), "blocked at 80:\n%s", s);
+	free(s);
+	s = table(CG_CMD_STATUS,
+		  "{\"version\":\"0.1.0\",\"uptime\":5,\"started\":\"S\",\"generation\":2,\"config\":\"/etc/camguard/camguard.conf\","
+		  "\"policies\":9,\"files\":[{\"path\":\"/etc/camguard/policies.d/hikvision.conf\",\"sha256\":"
+		  "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}],\"files_hash\":\"ab\","
+		  "\"interfaces\":[{\"name\":\"cam0\",\"mode\":\"tc\",\"ifindex\":4,\"hooks\":{\"tc-ingress\":true,\"tc-egress\":true,\"xdp\":false},"
+		  "\"expected\":[\"tc-ingress\",\"tc-egress\"],\"attaches\":1,\"error\":\"\"}],\"nftables\":null,"
+		  "\"reloads\":{\"ok\":1,\"failed\":0,\"last\":{\"ok\":true,\"time\":\"T\",\"message\":\"9 policies, generation 2\",\"generation\":2}},"
+		  "\"tamper\":{\"events\":0,\"last\":\"\"},\"inventory\":{\"devices\":3,\"evicted\":0,\"mismatched\":1}}", &rc);
+	CHECK(rc == 0 && fits(s, 80) && strstr(s, "last reload: ok at T: 9 policies, generation 2\n") &&
+	      strstr(s, "/etc/camguard/policies.d/hikvision.conf  0011223344556677\n"), "status at 80:\n%s", s);
+	free(s);
+
+	/* a refused set: every error (as many as the daemon sent), then the rest counted */
+	topts = (struct cg_render_opts){ .width = 80 };
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":false,\"message\":\"a.conf:1: x\",\"changes\":[],"
+		  "\"errors\":[\"a.conf:1: x\",\"a.conf:7: y\",\"b.conf:2: z\\u001b[2J\"],\"errors_total\":60}", &rc);
+	CHECK(rc == 0 && strcmp(s, "dry run: the policy set is invalid: 60 errors\n"
+				   "  a.conf:1: x\n  a.conf:7: y\n  b.conf:2: z?[2J\n"
+				   "  ... and 57 more (camguardd --check lists every one)\n") == 0, "%s", s);
+	free(s);
+	topts = (struct cg_render_opts){ 0 };
+}
+
 static void test_render(void)
 {
 	json_object *stats = json_tokener_parse(stats_json);
@@ -360,15 +565,18 @@ static void test_render(void)
 	CHECK(stats, "fixture does not parse");
 	json_object_put(stats);
 
+	/* --wide: every column, exact numbers, full names */
+	topts = (struct cg_render_opts){ .wide = true };
 	s = table(CG_CMD_STATS, stats_json, &rc);
 	CHECK(rc == 0, "stats table");
 	CHECK(strstr(s, "POLICY      ACTION   DEVICES  PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES  DROPPED FOR\n"
-			"hikvision   isolate        2       1.2k      3.4 MB         17      1.1 kB  egress 12, port 5\n"
-			"we\"ird\\pol  monitor        0          0         0 B          0         0 B  -\n"),
+			"hikvision   isolate        2       1234     3400000         17        1100  egress 12, port 5\n"
+			"we\"ird\\pol  monitor        0          0           0          0           0  -\n"
+			"(total)                    2       1234     3400000         17        1100\n"),
 	      "stats table:\n%s", s);
 	CHECK(strstr(s, "DEVICE             VENDOR                 POLICY     PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES\n"),
 	      "device header:\n%s", s);
-	CHECK(strstr(s, "44:19:b6:00:00:01  Hangzhou \"Hik\"?Vision  hikvision       1.2k      3.4 MB"),
+	CHECK(strstr(s, "44:19:b6:00:00:01  Hangzhou \"Hik\"?Vision  hikvision       1234     3400000"),
 	      "control characters not replaced:\n%s", s);
 	CHECK(strstr(s, "generation 3, nftables table inet camguard present\n"), "footer:\n%s", s);
 	free(s);
@@ -383,7 +591,7 @@ static void test_render(void)
 	/* No announced model/firmware (an inventory from before issue 8): "-". */
 	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  SOURCE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
 				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -         -         20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
-				   "00:00:5e:00:53:01             unknown    -      -         -          -  -          -                          x                     y\n") &&
+				   "00:00:5e:00:53:01  -          unknown    -      -         -          -  -          -                          x                     y\n") &&
 	      strstr(s, "2 devices, 3 evicted"), "cameras table:\n%s", s);
 	free(s);
 
@@ -393,9 +601,9 @@ static void test_render(void)
 		  "{\"address\":\"2001:db8::1\",\"port\":53,\"proto\":\"udp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":2,\"last\":\"t\",\"would\":true}]}],"
 		  "\"policies\":[{\"name\":\"hikvision\",\"blocked\":[{\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\","
 		  "\"direction\":\"out\",\"reason\":\"egress\",\"count\":1500,\"devices\":1}]}]}", &rc);
-	CHECK(rc == 0 && strstr(s, "44:19:b6:00:00:01  hikvision  out  203.0.113.5:443   tcp    egress           1.5k  t\n") &&
+	CHECK(rc == 0 && strstr(s, "44:19:b6:00:00:01  hikvision  out  203.0.113.5:443   tcp    egress           1500  t\n") &&
 	      strstr(s, "[2001:db8::1]:53  udp    egress (would)      2  t\n") &&
-	      strstr(s, "hikvision  out  203.0.113.5:443  tcp    egress   1.5k        1\n"), "blocked table:\n%s", s);
+	      strstr(s, "hikvision  out  203.0.113.5:443  tcp    egress   1500        1\n"), "blocked table:\n%s", s);
 	free(s);
 
 	s = table(CG_CMD_STATUS,
@@ -428,6 +636,8 @@ static void test_render(void)
 	s = table(CG_CMD_RELOAD, "{\"dry_run\":false,\"valid\":true,\"generation\":4,\"changes\":[]}", &rc);
 	CHECK(rc == 0 && strcmp(s, "reloaded: generation 4; 0 devices changed policy\n") == 0, "%s", s);
 	free(s);
+
+	test_render_narrow();
 
 	/* shapes the renderers refuse */
 	for (int c = 0; c < CG_CMD_MAX; c++) {
