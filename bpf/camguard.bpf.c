@@ -160,6 +160,24 @@ struct {
 	__type(value, __u32);
 } cg_cam_ifaces SEC(".maps");
 
+/* Fragmented discovery datagrams whose later fragments are copied too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, CG_DISC_FRAG_ENTRIES);
+	__type(key, struct cg_disc_frag_key);
+	__type(value, struct cg_disc_frag);
+} cg_disc_frags SEC(".maps");
+
+/* Where a discovery copy is assembled before bpf_ringbuf_output(): 8 KiB is
+ * too much for the stack, and a fixed-size ring reservation would spend
+ * CG_DISC_MAX of the ring on every 300-byte announcement. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cg_disc_event);
+} cg_disc_buf SEC(".maps");
+
 static const struct cg_dev_stats cg_dev_zero;
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -593,47 +611,111 @@ static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_p
 		cg_misc_inc(CG_MISC_EVENTS_LOST);
 }
 
-/* Frames cameras announce themselves with (model, firmware, serial). */
-static __always_inline int cg_is_discovery(const struct cg_pkt *p)
+/* UDP ports of the discovery protocols, either side of the datagram: an
+ * announcement goes to the port, a reply to a VMS's probe comes from it. */
+static __always_inline int cg_disc_port(__u16 port)
 {
-	if (p->kind == CG_KIND_NON_IP)
-		return p->ethertype == CG_ETH_P_SADP;
-	if (p->kind != CG_KIND_IP || p->l4proto != IPPROTO_UDP ||
-	    (p->flags & (CG_PKT_PORTS | CG_PKT_FRAG)) != CG_PKT_PORTS)
-		return 0;
-	switch (p->dport) {
+	switch (port) {
 	case 37020:   /* Hikvision SADP */
 	case 37810:   /* Dahua DHIP */
 	case 5050:    /* Dahua legacy discovery */
 	case 3702:    /* ONVIF WS-Discovery */
-	case 67:      /* DHCP request: hostname, vendor class */
-	case 1900:    /* SSDP NOTIFY: SERVER header */
+	case 67:      /* DHCP: hostname, vendor class */
+	case 68:
+	case 1900:    /* SSDP NOTIFY and M-SEARCH replies: SERVER header */
 		return 1;
 	default:
 		return 0;
 	}
 }
 
-/* Reserves a discovery record for this frame when the device has budget
- * left; the entry point copies the frame into it and submits it. */
-static __always_inline struct cg_disc_event *cg_disc_reserve(struct cg_dev_stats *st,
-							     const struct cg_mac_key *key,
-							     const struct cg_pkt *p, __u32 policy,
-							     __u32 ifindex)
+/* Takes one copy token from the device's bucket (one per datagram). */
+static __always_inline int cg_disc_budget(struct cg_dev_stats *st, __u64 now)
 {
-	__u64 now = bpf_ktime_get_coarse_ns();
 	__u64 tat = st->disc_tat > now ? st->disc_tat : now;
 
 	if (tat - now > CG_DISC_INTERVAL_NS * (CG_DISC_BURST - 1)) {
 		cg_misc_inc(CG_MISC_DISC_LIMITED);
 		return 0;
 	}
-	struct cg_disc_event *e = bpf_ringbuf_reserve(&cg_events, sizeof(*e), 0);
-	if (!e) {
-		cg_misc_inc(CG_MISC_EVENTS_LOST);
+	st->disc_tat = tat + CG_DISC_INTERVAL_NS;
+	return 1;
+}
+
+static __always_inline void cg_disc_frag_key(struct cg_disc_frag_key *k,
+					     const struct cg_mac_key *key, const struct cg_pkt *p)
+{
+	__builtin_memcpy(k->mac, key->addr, 6);
+	k->family = p->family;
+	k->proto = p->l4proto;
+	k->id = p->frag_id;
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+}
+
+/* A later fragment: copied when its datagram's first fragment was, within
+ * CG_DISC_FRAG_NS, up to CG_DISC_MAX bytes and CG_DISC_FRAG_MAX fragments.
+ * A train past those bounds stops being copied (the daemon times the
+ * partial datagram out). */
+static __always_inline int cg_disc_frag_later(const struct cg_mac_key *key,
+					      const struct cg_pkt *p, __u64 now)
+{
+	struct cg_disc_frag_key k = {};
+
+	cg_disc_frag_key(&k, key, p);
+	struct cg_disc_frag *f = bpf_map_lookup_elem(&cg_disc_frags, &k);
+	if (!f || f->expires_ns < now) {
+		cg_misc_inc(CG_MISC_DISC_FRAG_UNTRACKED);
 		return 0;
 	}
-	st->disc_tat = tat + CG_DISC_INTERVAL_NS;
+	if (p->frag_off >= CG_DISC_MAX || f->frags >= CG_DISC_FRAG_MAX) {
+		cg_misc_inc(CG_MISC_DISC_FRAG_OVERSIZE);
+		return 0;
+	}
+	f->frags++;
+	cg_misc_inc(CG_MISC_DISC_FRAGS);
+	return 1;
+}
+
+/* Should this frame from a camera be copied? SADP's EtherType, a UDP
+ * datagram to or from a discovery port (its first fragment opens a
+ * cg_disc_frags entry), or a later fragment of such a datagram. For the
+ * common frame this costs the protocol test and two port switches. */
+static __always_inline int cg_disc_want(struct cg_dev_stats *st, const struct cg_mac_key *key,
+					const struct cg_pkt *p)
+{
+	if (p->kind == CG_KIND_NON_IP)
+		return p->ethertype == CG_ETH_P_SADP &&
+		       cg_disc_budget(st, bpf_ktime_get_coarse_ns());
+	if (p->kind != CG_KIND_IP || p->l4proto != IPPROTO_UDP)
+		return 0;
+	if (p->flags & CG_PKT_FRAG_LATER)
+		return cg_disc_frag_later(key, p, bpf_ktime_get_coarse_ns());
+	if (!(p->flags & CG_PKT_PORTS) || !(cg_disc_port(p->dport) || cg_disc_port(p->sport)))
+		return 0;
+	__u64 now = bpf_ktime_get_coarse_ns();
+	if (!cg_disc_budget(st, now))
+		return 0;
+	if (p->flags & CG_PKT_FRAG) {
+		struct cg_disc_frag_key k = {};
+		struct cg_disc_frag v = { .expires_ns = now + CG_DISC_FRAG_NS };
+		cg_disc_frag_key(&k, key, p);
+		bpf_map_update_elem(&cg_disc_frags, &k, &v, BPF_ANY);
+	}
+	return 1;
+}
+
+/* The per-CPU scratch record for a frame to copy, its header filled; the
+ * entry point loads the frame into data[] and outputs header + caplen
+ * bytes, so that the ring buffer holds what was copied, not CG_DISC_MAX. */
+static __always_inline struct cg_disc_event *cg_disc_start(const struct cg_mac_key *key,
+							   const struct cg_pkt *p, __u32 policy,
+							   __u32 ifindex)
+{
+	__u32 zero = 0;
+	struct cg_disc_event *e = bpf_map_lookup_elem(&cg_disc_buf, &zero);
+	if (!e)
+		return 0;
 	__builtin_memset(&e->hdr, 0, sizeof(e->hdr));
 	e->hdr.type = CG_EV_DISCOVERY;
 	__builtin_memcpy(e->hdr.mac, key->addr, 6);
@@ -641,7 +723,7 @@ static __always_inline struct cg_disc_event *cg_disc_reserve(struct cg_dev_stats
 	e->hdr.vlan = p->vlan;
 	e->hdr.policy = policy;
 	e->hdr.ifindex = ifindex;
-	e->hdr.ts_ns = now;
+	e->hdr.ts_ns = bpf_ktime_get_coarse_ns();
 	e->hdr.family = p->family;
 	e->hdr.l4proto = p->l4proto;
 	e->hdr.cam_port = p->sport;
@@ -651,11 +733,23 @@ static __always_inline struct cg_disc_event *cg_disc_reserve(struct cg_dev_stats
 	return e;
 }
 
+/* Outputs a filled scratch record: header and cap bytes of the frame. */
+static __always_inline void cg_disc_submit(struct cg_disc_event *e, __u64 len, __u64 cap)
+{
+	e->len = len > 0xffff ? 0xffff : len;
+	e->caplen = cap;
+	if (bpf_ringbuf_output(&cg_events, e, __builtin_offsetof(struct cg_disc_event, data) + cap, 0)) {
+		cg_misc_inc(CG_MISC_EVENTS_LOST);
+		return;
+	}
+	cg_misc_inc(CG_MISC_DISC_COPIES);
+}
+
 /*
  * Classifies one frame, counts it and returns 1 to pass, 0 to drop.
  * parse_rc is the parser's result for the frame in p. For a discovery frame
- * from a camera, *ret_disc receives a reserved ring buffer record that the
- * caller fills with the frame and submits.
+ * from a camera, *ret_disc receives the scratch record (cg_disc_start) that
+ * the caller fills with the frame and submits.
  */
 static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 				       __u32 ifindex, __u64 bytes, struct cg_disc_event **ret_disc)
@@ -742,8 +836,8 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	if (new_dev | new_addr | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
-	if (dir == CG_DIR_OUT && parse_rc == CG_PARSE_OK && cg_is_discovery(p))
-		*ret_disc = cg_disc_reserve(st, &key, p, policy, ifindex);
+	if (dir == CG_DIR_OUT && parse_rc == CG_PARSE_OK && cg_disc_want(st, &key, p))
+		*ret_disc = cg_disc_start(&key, p, policy, ifindex);
 	return !drop;
 }
 
@@ -895,15 +989,9 @@ static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 		__u64 cap = skb->len;
 		if (cap > CG_DISC_MAX)
 			cap = CG_DISC_MAX;
-		disc->len = skb->len > 0xffff ? 0xffff : skb->len;
-		disc->caplen = cap;
 		if (cap >= 14 && cap <= CG_DISC_MAX &&
-		    bpf_skb_load_bytes(skb, 0, disc->data, cap) == 0) {
-			bpf_ringbuf_submit(disc, 0);
-			cg_misc_inc(CG_MISC_DISC_COPIES);
-		} else {
-			bpf_ringbuf_discard(disc, 0);
-		}
+		    bpf_skb_load_bytes(skb, 0, disc->data, cap) == 0)
+			cg_disc_submit(disc, skb->len, cap);
 	}
 	return pass ? TC_ACT_OK : TC_ACT_SHOT;
 }
@@ -936,16 +1024,10 @@ int cg_xdp(struct xdp_md *ctx)
 		 * XDP mode cannot copy, and the announcement is not recorded. */
 		__u64 len = data_end - data;
 		__u64 cap = len > CG_DISC_MAX ? CG_DISC_MAX : len;
-		disc->len = len > 0xffff ? 0xffff : len;
-		disc->caplen = cap;
 		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_xdp_load_bytes) &&
 		    cap >= 14 && cap <= CG_DISC_MAX &&
-		    bpf_xdp_load_bytes(ctx, 0, disc->data, cap) == 0) {
-			bpf_ringbuf_submit(disc, 0);
-			cg_misc_inc(CG_MISC_DISC_COPIES);
-		} else {
-			bpf_ringbuf_discard(disc, 0);
-		}
+		    bpf_xdp_load_bytes(ctx, 0, disc->data, cap) == 0)
+			cg_disc_submit(disc, len, cap);
 	}
 	return pass ? XDP_PASS : XDP_DROP;
 }

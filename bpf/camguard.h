@@ -114,14 +114,23 @@ enum cg_event_type {
 	CG_EV_DISCOVERY = 4, /* copy of a discovery/announcement frame (struct cg_disc_event) */
 };
 
-/* Discovery frames copied to userland for the model/firmware inventory:
- * Hikvision SADP (UDP 37020, EtherType 0x8033), Dahua DHIP (UDP 37810, 5050),
- * ONVIF WS-Discovery (UDP 3702), DHCP requests (UDP 67), SSDP (UDP 1900).
- * Copies are bounded and rate-limited per device; verdicts do not change. */
-#define CG_DISC_MAX          1024    /* bytes of the frame copied, from the Ethernet header */
+/* Discovery datagrams copied to userland for the model/firmware inventory:
+ * to or from Hikvision SADP (UDP 37020, EtherType 0x8033), Dahua DHIP (UDP
+ * 37810, 5050), ONVIF WS-Discovery (UDP 3702), DHCP (UDP 67/68) and SSDP (UDP
+ * 1900), sent by a camera (direction OUT): announcements and the replies a
+ * camera gives a VMS's probe alike. A frame is copied whole up to CG_DISC_MAX.
+ * A fragmented datagram is decided by its first fragment (the one with the
+ * ports); its later fragments are recognised in cg_disc_frags (same device,
+ * addresses, protocol and IP id) and copied too, so that the daemon can
+ * reassemble it. Copies are rate-limited per device (one token per datagram,
+ * not per fragment); verdicts do not change. */
+#define CG_DISC_MAX          8192    /* bytes of the frame copied, from the Ethernet header */
 #define CG_ETH_P_SADP        0x8033
 #define CG_DISC_INTERVAL_NS  1000000000ULL  /* one copy per second and device ... */
 #define CG_DISC_BURST        8              /* ... after a burst of this many */
+#define CG_DISC_FRAG_ENTRIES 1024           /* fragmented datagrams tracked at once (LRU) */
+#define CG_DISC_FRAG_NS      2000000000ULL  /* a datagram's fragments come within 2 s */
+#define CG_DISC_FRAG_MAX     64             /* later fragments copied per datagram */
 
 #define CG_EVF_WOULD_DROP 0x01  /* CG_EV_DROP under monitor/allow: passed, would drop */
 #define CG_EVF_SRC_ENCLAVE 0x02 /* CG_EV_ADDR: the address lies in the enclave */
@@ -273,6 +282,9 @@ enum cg_misc_counter {
 	CG_MISC_PULLS,            /* bpf_skb_pull_data for non-linear headers */
 	CG_MISC_DISC_COPIES,      /* discovery frames copied to userland */
 	CG_MISC_DISC_LIMITED,     /* discovery frames not copied: device over its rate */
+	CG_MISC_DISC_FRAGS,       /* later fragments of a discovery datagram copied */
+	CG_MISC_DISC_FRAG_UNTRACKED, /* later UDP fragments of no tracked datagram (not copied) */
+	CG_MISC_DISC_FRAG_OVERSIZE,  /* later fragments past CG_DISC_MAX or CG_DISC_FRAG_MAX */
 	CG_MISC_MAX
 };
 
@@ -292,6 +304,24 @@ struct cg_event {
 	__u64 ts_ns;
 	__u8 cam_addr[16];   /* the camera's address (v4 in the first 4 bytes) */
 	__u8 peer_addr[16];
+};
+
+/* A fragmented discovery datagram whose first fragment was copied. The MAC
+ * is part of the key: fragments another device sends with a camera's
+ * addresses and IP id are not this datagram's. */
+struct cg_disc_frag_key {
+	__u8 mac[6];
+	__u8 family;
+	__u8 proto;
+	__u32 id;             /* IPv4 identification or IPv6 fragment id */
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+struct cg_disc_frag {
+	__u64 expires_ns;
+	__u32 frags;          /* later fragments copied so far */
+	__u32 pad;
 };
 
 struct cg_disc_event {

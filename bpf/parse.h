@@ -64,6 +64,8 @@ struct cg_pkt {
 	__u8 opt_len;        /* ... and length (also keeps the addresses 4-byte aligned) */
 	__u8 saddr[16];      /* IPv4: first 4 bytes; ARP: sender protocol address */
 	__u8 daddr[16];
+	__u32 frag_id;       /* CG_PKT_FRAG: IPv4 identification / IPv6 fragment id */
+	__u32 frag_off;      /* CG_PKT_FRAG: offset of this fragment's data, bytes */
 };
 
 struct cg_vlan_hdr {
@@ -201,6 +203,8 @@ static __always_inline int cg_parse_ipv4(struct cg_pkt *p, void *l3, void *data_
 	__u16 frag = bpf_ntohs(ip->frag_off);
 	if (frag & 0x3fff) {                     /* MF or an offset */
 		p->flags |= CG_PKT_FRAG;
+		p->frag_id = bpf_ntohs(ip->id);
+		p->frag_off = (__u32)(frag & 0x1fff) * 8;
 		if (frag & 0x1fff) {
 			p->flags |= CG_PKT_FRAG_LATER;
 			return CG_PARSE_OK;
@@ -271,6 +275,8 @@ static __always_inline int cg_parse_ipv6(struct cg_pkt *p, void *l3, void *data_
 			if ((off & 0xfff9) == 0)     /* offset 0 and !M: atomic fragment */
 				continue;
 			p->flags |= CG_PKT_FRAG;
+			p->frag_id = (__u32)h[4] << 24 | (__u32)h[5] << 16 | (__u32)h[6] << 8 | h[7];
+			p->frag_off = off & 0xfff8;
 			if (off & 0xfff8) {
 				p->flags |= CG_PKT_FRAG_LATER;
 				p->l4proto = next;

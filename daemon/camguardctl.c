@@ -597,6 +597,57 @@ static int do_stats(int argc, char **argv)
 	return rc;
 }
 
+/* Sends the probes, waits for the answers, then asks what they taught the
+ * inventory: the daemon keeps no client waiting. */
+static int do_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_OPTS,
+		/* no short option: -w is --wide for every command */
+		{ "wait", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_request req = { .command = CG_CMD_PROBE };
+	double wait_s = 3;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jphs:w", opts, NULL)) != -1) {
+		int k = common_opt(c);
+		if (k < 0)
+			return cmd_help("probe");
+		if (k)
+			continue;
+		char *end;
+		if (c == 'T' && (wait_s = strtod(optarg, &end), *end == 0) && wait_s >= 0 &&
+		    wait_s <= 60)
+			continue;
+		return usage_error("probe", c == 'T' ? "probe: --wait takes 0 to 60 seconds"
+						     : "probe: unknown option");
+	}
+	if (optind < argc) {
+		if (strlen(argv[optind]) >= sizeof(req.iface))
+			return usage_error("probe", "probe: interface name too long");
+		snprintf(req.iface, sizeof(req.iface), "%s", argv[optind++]);
+	}
+	if (optind < argc)
+		return usage_error("probe", "probe: unexpected argument '%s'", argv[optind]);
+	json_object *res = call(&req);
+	if (!res)
+		return EXIT_FAILURE;
+	if (!json_output)
+		print_result(CG_CMD_PROBE, res);
+	json_object_put(res);
+	struct timespec ts = { (time_t)wait_s, (long)((wait_s - (time_t)wait_s) * 1e9) };
+	nanosleep(&ts, NULL);
+	req.result = true;
+	req.iface[0] = 0;
+	if (!(res = call(&req)))
+		return EXIT_FAILURE;
+	int rc = print_result(CG_CMD_PROBE, res);
+	json_object_put(res);
+	return rc;
+}
+
 static int do_reload(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -663,9 +714,11 @@ static const struct cmd cmds[] = {
 	  "the inventory: MAC, vendor, model, firmware, policy, addresses, first/last seen",
 	  "Lists every device seen on the camera interfaces, with the model, firmware, serial\n"
 	  "and name the device announced itself with (Hikvision SADP, Dahua DHIP, ONVIF\n"
-	  "WS-Discovery, DHCP, SSDP; read passively, no camera is probed). Vendors are short\n"
-	  "brand names (--wide: the registry's). \"Hikvision !Dahua\" marks a device whose\n"
-	  "MAC is Hikvision's but that announces Dahua: a rebrand, or a spoofed MAC.\n"
+	  "WS-Discovery, DHCP, SSDP; read passively unless probed: see probe). Vendors are\n"
+	  "short brand names (--wide: the registry's). \"Hikvision !Dahua\" marks a device\n"
+	  "whose MAC is Hikvision's but that announces Dahua: a rebrand, or a spoofed MAC.\n"
+	  "SOURCE says which protocol said the model and firmware (\"sadp\", \"onvif/dhcp\");\n"
+	  "it is shown with --wide only.\n"
 	  "'*' after the MAC marks a device a loaded advisory affects (exact or likely).\n"
 	  "\n"
 	  "  --policy P      only devices in policy P\n"
@@ -715,6 +768,16 @@ static const struct cmd cmds[] = {
 	  "unknown confidence (no comparable firmware announced).\n"
 	  "\n"
 	  "  -j, --json      the daemon's JSON result\n" },
+	{ "probe", do_probe, "[--wait SECONDS] [--json] [INTERFACE]",
+	  "ask the cameras to announce themselves (WS-Discovery, SADP, DHIP, SSDP)",
+	  "Sends, on the camera interfaces only (or on INTERFACE, which must be one), from the\n"
+	  "recorder's own address: a WS-Discovery Probe (239.255.255.250 and ff02::c, port\n"
+	  "3702), a Hikvision SADP inquiry, a Dahua DHIP search and an SSDP M-SEARCH. Waits\n"
+	  "for the answers, then prints how many devices answered and which gained a model.\n"
+	  "Nothing is sent on any other interface. Needs root.\n"
+	  "\n"
+	  "  --wait SECONDS  how long to wait for answers (default 3, at most 60)\n"
+	  "  -j, --json      the daemon's JSON result (of the report)\n" },
 	{ "help", do_help, "[COMMAND]", "show help for a command",
 	  "Without COMMAND: the list of commands and the options every command takes.\n" },
 };

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "names.h"
 #include "nft.h"
+#include "reasm.h"
 
 _Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
 
@@ -578,13 +579,15 @@ static int count_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* {"summary":[{"vendor","model","count"}],"devices":N,"mismatched":N}:
- * how many of each model across the host, largest first. */
+/* {"summary":[{"vendor","model","count"}],"devices":N,"mismatched":N,
+ *  "not_announced":N,"last_probe":time|""}: how many of each model across
+ * the host, largest first; how many devices have no model (after a probe:
+ * they did not answer it). */
 static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_proto_error *err)
 {
 	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
 	const struct cg_inv_device **v = calloc(n ? n : 1, sizeof(*v));
-	uint64_t mismatched = 0;
+	uint64_t mismatched = 0, silent = 0;
 
 	if (!v)
 		return protocol_error(err, "ENOMEM", "out of memory");
@@ -592,6 +595,7 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	     x = inventory_next(d->inv, x)) {
 		v[k++] = x;
 		mismatched += inventory_mismatch(x);
+		silent += !x->facts[CG_INV_MODEL].value[0];
 	}
 	qsort(v, k, sizeof(*v), summary_cmp);
 	json_object *res = json_object_new_object(), *arr = json_object_new_array();
@@ -611,6 +615,11 @@ static int cameras_summary(struct cg_daemon *d, json_object **ret, struct cg_pro
 	json_object_object_add(res, "summary", arr);
 	add_u64(res, "devices", k);
 	add_u64(res, "mismatched", mismatched);
+	add_u64(res, "not_announced", silent);
+	if (d->probe_started)
+		add_time(res, "last_probe", d->probe_started);
+	else
+		add_str(res, "last_probe", "");
 	*ret = res;
 	return 0;
 }
@@ -869,7 +878,10 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
  *  "nftables":{...}|null, "reloads":{"ok","failed","last":{"ok","time","message","generation"}},
  *  "tamper":{"events","last"}, "moves":{"total","last"},
  *  "inventory":{"devices","evicted","mismatched",
- *  "announcements":{"copies","limited","parsed","ignored","malformed"}},
+ *  "announcements":{"copies","limited","parsed","ignored","malformed",
+ *                   "fragments":{"copied","untracked","over_bounds","received","reassembled",
+ *                                "pending","timeouts","overlaps","inconsistent","oversize",
+ *                                "limited"}}},
  *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
 static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
 		      struct cg_proto_error *err)
@@ -986,6 +998,24 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	add_u64(ann, "parsed", ds.parsed);
 	add_u64(ann, "ignored", ds.ignored);
 	add_u64(ann, "malformed", ds.malformed);
+	struct cg_reasm_stats rs = {};
+	if (d->reasm) {
+		reasm_expire(d->reasm, (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+		reasm_stats(d->reasm, &rs);
+	}
+	json_object *fr = json_object_new_object();
+	add_u64(fr, "copied", misc[CG_MISC_DISC_FRAGS]);
+	add_u64(fr, "untracked", misc[CG_MISC_DISC_FRAG_UNTRACKED]);
+	add_u64(fr, "over_bounds", misc[CG_MISC_DISC_FRAG_OVERSIZE]);
+	add_u64(fr, "received", rs.fragments);
+	add_u64(fr, "reassembled", rs.reassembled);
+	add_u64(fr, "pending", rs.pending);
+	add_u64(fr, "timeouts", rs.timeouts);
+	add_u64(fr, "overlaps", rs.overlaps);
+	add_u64(fr, "inconsistent", rs.inconsistent);
+	add_u64(fr, "oversize", rs.oversize);
+	add_u64(fr, "limited", rs.limited);
+	json_object_object_add(ann, "fragments", fr);
 	json_object_object_add(o, "announcements", ann);
 	json_object_object_add(res, "inventory", o);
 
@@ -1104,6 +1134,70 @@ static int cmd_advisories(struct cg_daemon *d, const struct cg_request *req, jso
 	return 0;
 }
 
+/* ---- probe ---------------------------------------------------------------- */
+
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+/* Sent: {"started","interfaces":[{"name","sent","error"}]}.
+ * Result of the last probe: {"started","answered":[mac],"gained":[{"mac",
+ * "model","firmware","source"}],"not_announced":N}: who announced anything
+ * since it started, who has a model now and had none then. */
+static int cmd_probe(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
+		     struct cg_proto_error *err)
+{
+	json_object *res, *a, *g;
+	char mac[18];
+
+	if (!req->result) {
+		a = json_object_new_array();
+		int rc = daemon_probe(d, req->iface[0] ? req->iface : NULL, a);
+		if (rc) {
+			json_object_put(a);
+			return protocol_error(err, "ENODEV", "%s is not a camera interface", req->iface);
+		}
+		res = json_object_new_object();
+		add_time(res, "started", d->probe_started);
+		json_object_object_add(res, "interfaces", a);
+		*ret = res;
+		return 0;
+	}
+	if (!d->probe_started)
+		return protocol_error(err, "ENOENT", "no probe was sent yet");
+	qsort(d->probe_known, d->nprobe_known, 6, mac_cmp);
+	res = json_object_new_object();
+	a = json_object_new_array();
+	g = json_object_new_array();
+	uint64_t silent = 0;
+	for (const struct cg_inv_device *v = inventory_first(d->inv); v; v = inventory_next(d->inv, v)) {
+		const struct cg_inv_fact *m = &v->facts[CG_INV_MODEL];
+		bool answered = false;
+		for (int s = 0; s < CG_DISC_SRC_MAX; s++)
+			answered |= v->announced[s] >= d->probe_started;
+		silent += !m->value[0];
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0], v->mac[1],
+			 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+		if (answered)
+			json_object_array_add(a, json_object_new_string(mac));
+		if (m->value[0] && !bsearch(v->mac, d->probe_known, d->nprobe_known, 6, mac_cmp)) {
+			json_object *o = json_object_new_object();
+			add_str(o, "mac", mac);
+			add_str(o, "model", m->value);
+			add_str(o, "firmware", v->facts[CG_INV_FIRMWARE].value);
+			add_str(o, "source", discovery_source_to_string(m->source));
+			json_object_array_add(g, o);
+		}
+	}
+	add_time(res, "started", d->probe_started);
+	json_object_object_add(res, "answered", a);
+	json_object_object_add(res, "gained", g);
+	add_u64(res, "not_announced", silent);
+	*ret = res;
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const struct {
@@ -1117,6 +1211,7 @@ static const struct {
 	{ CG_CMD_STATUS, cmd_status },
 	{ CG_CMD_RELOAD, cmd_reload },
 	{ CG_CMD_ADVISORIES, cmd_advisories },
+	{ CG_CMD_PROBE, cmd_probe },
 };
 
 int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,

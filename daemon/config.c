@@ -14,11 +14,26 @@
 static const char *const top_keys[] = {
 	"interfaces", "enclave", "default_policy", "policy_dir", "nftables", "on_exit",
 	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", "advisories",
-	NULL
+	"discovery", NULL
 };
 static const char *const iface_keys[] = { "name", "mode", NULL };
 static const char *const control_keys[] = { "socket", "group", NULL };
 static const char *const metrics_keys[] = { "textfile", "interval", "max_devices", NULL };
+static const char *const discovery_keys[] = { "probe_interval", NULL };
+
+/* "off", or a duration (syntax_parse_duration: "90s", "30m", "2h", "1d")
+ * from one minute (a probe round asks every camera to answer) to 7 days.
+ * Seconds, 0 for off; -EINVAL otherwise. */
+static long parse_interval(const char *s)
+{
+	int64_t v;
+
+	if (!strcmp(s, "off"))
+		return 0;
+	if (syntax_parse_duration(s, &v) < 0 || v < 60 || v > 7 * 86400)
+		return -EINVAL;
+	return (long)v;
+}
 
 void config_defaults(struct cg_config *c)
 {
@@ -329,6 +344,18 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 		c->advisories[0] = 0;
 	else if (r != -EINVAL && config_resolve_path(file, adv, c->advisories, sizeof(c->advisories)) < 0)
 		diag_error(d, file, line, "'advisories' is too long");
+	config_setting_t *disc;
+	if (cfg_get_group(root, "", "discovery", file, d, &disc) == 0) {
+		cfg_check_keys(disc, "discovery", discovery_keys, file, d);
+		r = cfg_get_string(disc, "discovery", "probe_interval", file, d, buf, sizeof(buf), &line);
+		if (r == 0) {
+			long iv = parse_interval(buf);
+			if (iv < 0)
+				diag_error(d, file, line, "'discovery.probe_interval': invalid value \"%s\" (expected \"off\" or 1m to 7d, e.g. \"30m\", \"2h\")", buf);
+			else
+				c->probe_interval_s = (uint32_t)iv;
+		}
+	}
 
 	cfgfile_close(&f);
 	if (d->oom)

@@ -54,6 +54,8 @@
 #include "diag.h"
 #include "discovery.h"
 #include "exposure.h"
+#include "reasm.h"
+#include "probe.h"
 #include "filehash.h"
 #include "inventory.h"
 #include "load.h"
@@ -556,6 +558,8 @@ static void advisories_refresh(struct cg_daemon *d)
 
 /* ---- events from the data plane ----------------------------------------- */
 
+static uint64_t mono_ms(void);
+
 static void describe_device(struct cg_daemon *d, struct cg_inv_device *dev,
 			    const struct cg_event *e, bool created)
 {
@@ -596,8 +600,9 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	if (e->type == CG_EV_DISCOVERY) {
 		struct cg_disc_info info;
-		int rc = discovery_parse_event(data, len, &info);
-		inventory_count_discovery(d->inv, rc);
+		int rc = reasm_read_event(data, len, d->reasm, mono_ms(), &info);
+		if (rc != -EINPROGRESS)
+			inventory_count_discovery(d->inv, rc);
 		if (rc == 0) {
 			bool was = inventory_mismatch(dev);
 			if (inventory_add_discovery(d->inv, dev, &info, now_wall()))
@@ -768,6 +773,66 @@ static uint64_t drops_total(struct cg_daemon *d)
 	return sum;
 }
 
+/* ---- active discovery ----------------------------------------------------- */
+
+static void probe_close(struct cg_daemon *d)
+{
+	for (size_t i = 0; i < d->nprobe_fds; i++)
+		if (d->probe_fds[i] >= 0)
+			close(d->probe_fds[i]);
+	d->nprobe_fds = 0;
+}
+
+int daemon_probe(struct cg_daemon *d, const char *iface, json_object *ifaces_out)
+{
+	size_t n = 0;
+
+	if (iface) {
+		bool known = false;
+		for (size_t i = 0; i < d->nifaces; i++)
+			known |= strcmp(d->ifaces[i].name, iface) == 0;
+		if (!known)
+			return -ENODEV;
+	}
+	probe_close(d);
+	free(d->probe_fds);
+	d->probe_fds = calloc(d->nifaces * CG_PROBE_SOCKETS + 1, sizeof(int));
+	/* What the inventory knew before: "gained a model" is measured against it. */
+	free(d->probe_known);
+	d->probe_known = calloc(inventory_count(d->inv) + 1, sizeof(*d->probe_known));
+	d->nprobe_known = 0;
+	for (const struct cg_inv_device *v = inventory_first(d->inv); v && d->probe_known;
+	     v = inventory_next(d->inv, v))
+		if (v->facts[CG_INV_MODEL].value[0])
+			memcpy(d->probe_known[d->nprobe_known++], v->mac, 6);
+	d->probe_started = now_wall();
+	d->probes++;
+	for (size_t i = 0; i < d->nifaces; i++) {
+		struct cg_iface *f = &d->ifaces[i];
+		int fds[CG_PROBE_SOCKETS], sent = 0, rc = -ENODEV;
+		if (iface && strcmp(f->name, iface) != 0)
+			continue;
+		if (f->ifindex > 0)
+			rc = probe_send(f->name, f->ifindex, fds, &sent);
+		for (int k = 0; rc == 0 && d->probe_fds && k < CG_PROBE_SOCKETS; k++)
+			if (fds[k] >= 0)
+				d->probe_fds[d->nprobe_fds++] = fds[k];
+		if (rc)
+			log_warning("Probe on %s: %s", f->name, strerror(-rc));
+		n += (size_t)sent;
+		if (ifaces_out) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "name", json_object_new_string(f->name));
+			json_object_object_add(o, "sent", json_object_new_int64(sent));
+			json_object_object_add(o, "error", json_object_new_string(rc ? strerror(-rc) : ""));
+			json_object_array_add(ifaces_out, o);
+		}
+	}
+	d->probe_close_ms = mono_ms() + CG_PROBE_LINGER_MS;
+	log_info("Probe sent: %zu discovery probes on %s", n, iface ? iface : "every camera interface");
+	return 0;
+}
+
 static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 {
 	static uint64_t last_drops;
@@ -789,6 +854,15 @@ static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 			strerror(-mrc));
 	if (ticks % SAVE_EVERY == 0)
 		save_inventory(d, false);
+	if (d->nprobe_fds && mono_ms() >= d->probe_close_ms)
+		probe_close(d);
+	uint32_t every = d->model.config.probe_interval_s;
+	if (every && mono_ms() >= d->next_probe_ms) {
+		/* The first round soon after the start, then every probe_interval. */
+		if (d->next_probe_ms)
+			daemon_probe(d, NULL, NULL);
+		d->next_probe_ms = mono_ms() + (d->next_probe_ms ? every * 1000ull : 5000);
+	}
 	if (ticks % DROP_SUMMARY_EVERY == 0) {
 		uint64_t now = drops_total(d);
 		if (now > last_drops && last_drops)
@@ -1187,6 +1261,9 @@ static int start_inventory(struct cg_daemon *d)
 	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
 	if (rc)
 		return rc;
+	d->reasm = reasm_new();
+	if (!d->reasm)
+		return -ENOMEM;
 	inventory_path(d, path, sizeof(path));
 	rc = inventory_load(d->inv, path);
 	if (rc == -EINVAL)
@@ -1333,6 +1410,10 @@ out:
 	ring_buffer__free(ringbuf);
 	nft_close(d.nft);
 	inventory_free(d.inv);
+	reasm_free(d.reasm);
+	probe_close(&d);
+	free(d.probe_fds);
+	free(d.probe_known);
 	vendor_db_free(d.vendors);
 	dataplane_free(d.dp);
 	free(d.ifaces);

@@ -65,6 +65,7 @@ struct cg_daemon {
 	struct cg_iface *ifaces;
 	size_t nifaces;
 	struct cg_inventory *inv;
+	struct cg_reasm *reasm;    /* fragmented announcements being put back together */
 	struct cg_vendor_db *vendors;
 	struct cg_control *control;
 	struct cg_nft *nft;
@@ -100,7 +101,26 @@ struct cg_daemon {
 
 	struct cg_moved_device *moved;  /* devices advisories moved (model.moved points here) */
 	size_t nmoved;
+	/* Active discovery (probe.h): the last probe, the devices that had a
+	 * model when it started, its sockets (closed CG_PROBE_LINGER_MS later). */
+	int64_t probe_started;     /* unix seconds; 0 = never probed */
+	uint64_t probes;           /* probe rounds sent */
+	uint8_t (*probe_known)[6];
+	size_t nprobe_known;
+	int *probe_fds;
+	size_t nprobe_fds;
+	uint64_t probe_close_ms;
+	uint64_t next_probe_ms;
 };
+
+#define CG_PROBE_LINGER_MS 10000
+
+struct json_object;
+
+/* Sends a probe round on iface (NULL: every camera interface), one entry
+ * per interface in ifaces_out (when not NULL): {"name","sent","error"}.
+ * 0, or -ENODEV when iface is not a camera interface. */
+int daemon_probe(struct cg_daemon *d, const char *iface, struct json_object *ifaces_out);
 
 /* The whole daemon: returns the process exit code. */
 int daemon_main(const char *conf_path);

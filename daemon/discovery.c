@@ -574,11 +574,15 @@ int discovery_parse_wsd(const uint8_t *buf, size_t len, struct cg_disc_info *ret
 	info_init(ret, CG_DISC_SRC_ONVIF);
 	if (!buf || len < 16)
 		return -EBADMSG;
-	/* A Probe is a client asking; only Hello and ProbeMatch describe a device. */
-	if (!xml_has(buf, len, "Hello") && !xml_has(buf, len, "ProbeMatch"))
+	/* A Probe is a client asking; Hello, ProbeMatch and ResolveMatch
+	 * describe a device (the matches are its replies to a VMS). */
+	if (!xml_has(buf, len, "Hello") && !xml_has(buf, len, "ProbeMatch") &&
+	    !xml_has(buf, len, "ResolveMatch"))
 		return -ENOMSG;
+	/* Scopes is a whitespace-separated list: spaces, tabs and line breaks
+	 * (CRLF too) between the items are all separators. */
 	while (xml_next(buf, len, &pos, "Scopes", &off, &end)) {
-		uint8_t text[1024];
+		uint8_t text[CG_DISC_MAX];
 		size_t n = xml_text(buf, off, end, text, sizeof(text));
 		for (size_t i = 0; i < n;) {
 			while (i < n && is_space(text[i]))
@@ -617,9 +621,43 @@ int discovery_parse_wsd(const uint8_t *buf, size_t len, struct cg_disc_info *ret
 #define BOOTP_FIXED 236
 #define DHCP_COOKIE 0x63825363u
 
+/*
+ * Option 60. "AXIS,Network Camera,P3245-LVE,10.12.114": brand, product
+ * type, model, firmware — Axis's layout, taken from any known brand:
+ * with four comma-separated fields the third is the model and the fourth
+ * the firmware; with three ("<brand>,<model>,<firmware>") the second and
+ * third. Otherwise a vendor class names the manufacturer only when it is a
+ * brand: "udhcp 1.19.4" says which client, not which camera.
+ */
+static void dhcp_vendor_class(const char *vc, struct cg_disc_info *ret)
+{
+	const char *f[5];
+	size_t n[5], k = 0;
+
+	if (!brand_display(vc))
+		return;
+	for (const char *p = vc; k < 5;) {
+		const char *c = strchr(p, ',');
+		f[k] = p;
+		n[k++] = c ? (size_t)(c - p) : strlen(p);
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	char brand[CG_DISC_FIELD_MAX];
+	copy_field(brand, sizeof(brand), (const uint8_t *)f[0], n[0]);
+	if ((k != 3 && k != 4) || !brand_display(brand)) {
+		snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%s", vc);
+		return;
+	}
+	snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%s", brand);
+	copy_field(ret->model, sizeof(ret->model), (const uint8_t *)f[k - 2], n[k - 2]);
+	copy_field(ret->firmware, sizeof(ret->firmware), (const uint8_t *)f[k - 1], n[k - 1]);
+}
+
 int discovery_parse_dhcp(const uint8_t *buf, size_t len, struct cg_disc_info *ret)
 {
-	char vclass[CG_DISC_FIELD_MAX] = "";
+	char vclass[256] = "";
 	int msgtype = 0;
 
 	info_init(ret, CG_DISC_SRC_DHCP);
@@ -658,10 +696,7 @@ int discovery_parse_dhcp(const uint8_t *buf, size_t len, struct cg_disc_info *re
 	/* DISCOVER, REQUEST, INFORM: what a client sends. */
 	if (msgtype != 1 && msgtype != 3 && msgtype != 8)
 		return -ENOMSG;
-	/* A vendor class names the manufacturer only when it is a brand:
-	 * "udhcp 1.19.4" says which client, not which camera. */
-	if (brand_display(vclass))
-		snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%s", vclass);
+	dhcp_vendor_class(vclass, ret);
 	if (!ret->name[0] && !ret->manufacturer[0])
 		return -ENOMSG;
 	return 0;
@@ -719,8 +754,10 @@ int discovery_parse_ssdp(const uint8_t *buf, size_t len, struct cg_disc_info *re
 	info_init(ret, CG_DISC_SRC_SSDP);
 	if (!buf || len < 8)
 		return -EBADMSG;
-	/* NOTIFY is a device announcing itself; M-SEARCH is someone looking. */
-	if (strncasecmp((const char *)buf, "NOTIFY ", 7) != 0)
+	/* NOTIFY is a device announcing itself, "HTTP/1.1 200 OK" its reply
+	 * to a search; M-SEARCH is someone looking. */
+	if (strncasecmp((const char *)buf, "NOTIFY ", 7) != 0 &&
+	    strncasecmp((const char *)buf, "HTTP/1.", 7) != 0)
 		return -ENOMSG;
 	size_t i = 0;
 	while (i < len && buf[i] != '\n')
@@ -759,14 +796,12 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-int discovery_parse_frame(const uint8_t *f, size_t len, struct cg_disc_info *ret)
+int discovery_frame_l3(const uint8_t *f, size_t len, struct cg_disc_l3 *ret)
 {
 	size_t off = 12;
 	uint16_t et;
-	const uint8_t *udp;
-	size_t avail;
 
-	info_init(ret, CG_DISC_SRC_MAX);
+	memset(ret, 0, sizeof(*ret));
 	if (!f || len < 14)
 		return -EBADMSG;
 	et = be16(f + off);
@@ -777,64 +812,135 @@ int discovery_parse_frame(const uint8_t *f, size_t len, struct cg_disc_info *ret
 		et = be16(f + off);
 	}
 	off += 2;
-	if (et == ETH_P_SADP)
-		return discovery_parse_sadp_raw(f + off, len - off, ret);
+	ret->ethertype = et;
+	if (et == ETH_P_SADP) {
+		ret->data = f + off;
+		ret->len = len - off;
+		return 0;
+	}
 	if (et == 0x0800) {
 		if (off + 20 > len || f[off] >> 4 != 4)
 			return -EBADMSG;
-		size_t ihl = (size_t)(f[off] & 0x0f) * 4;
-		if (ihl < 20 || off + ihl + 8 > len)
+		size_t ihl = (size_t)(f[off] & 0x0f) * 4, tot = be16(f + off + 2);
+		uint16_t frag = be16(f + off + 6);
+		if (ihl < 20 || tot < ihl || off + ihl > len)
 			return -EBADMSG;
-		if (f[off + 9] != 17)
-			return -ENOMSG;
-		if (be16(f + off + 6) & 0x3fff)        /* a fragment: no whole payload */
-			return -ENOMSG;
-		udp = f + off + ihl;
-		avail = len - off - ihl;
-	} else if (et == 0x86dd) {
-		if (off + 40 + 8 > len || f[off] >> 4 != 6)
+		ret->family = 4;
+		ret->proto = f[off + 9];
+		memcpy(ret->src, f + off + 12, 4);
+		memcpy(ret->dst, f + off + 16, 4);
+		if (frag & 0x3fff) {
+			ret->frag = true;
+			ret->more = frag & 0x2000;
+			ret->offset = (uint32_t)(frag & 0x1fff) * 8;
+			ret->id = be16(f + off + 4);
+		}
+		/* The IP length bounds the payload (Ethernet pads short frames);
+		 * a copy shorter than it is cut. */
+		ret->data = f + off + ihl;
+		ret->len = tot - ihl;
+		if (off + tot > len) {
+			ret->len = len - off - ihl;
+			ret->cut = true;
+		}
+		return 0;
+	}
+	if (et == 0x86dd) {
+		if (off + 40 > len || f[off] >> 4 != 6)
 			return -EBADMSG;
 		uint8_t nh = f[off + 6];
-		size_t p = off + 40;
-		/* Hop-by-hop, routing, destination options: a few, bounded. */
-		for (int k = 0; k < 4 && (nh == 0 || nh == 43 || nh == 60); k++) {
-			if (p + 8 > len)
+		size_t p = off + 40, end = off + 40 + be16(f + off + 4);
+		ret->family = 6;
+		memcpy(ret->src, f + off + 8, 16);
+		memcpy(ret->dst, f + off + 24, 16);
+		if (end > len) {
+			end = len;
+			ret->cut = true;
+		}
+		/* Hop-by-hop, routing, destination options, a fragment header:
+		 * a few, bounded. */
+		for (int k = 0; k < 6 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
+			if (p + 8 > end)
 				return -EBADMSG;
+			if (nh == 44) {
+				uint16_t fo = be16(f + p + 2);
+				nh = f[p];
+				/* Offset 0 without M is an atomic fragment: whole. */
+				if (fo & 0xfff9) {
+					ret->frag = true;
+					ret->more = fo & 1;
+					ret->offset = fo & 0xfff8;
+					ret->id = (uint32_t)be16(f + p + 4) << 16 | be16(f + p + 6);
+				}
+				p += 8;
+				continue;
+			}
 			nh = f[p];
 			p += ((size_t)f[p + 1] + 1) * 8;
 		}
-		if (nh != 17)
-			return -ENOMSG;
-		if (p + 8 > len)
+		if (p > end)
 			return -EBADMSG;
-		udp = f + p;
-		avail = len - p;
-	} else {
-		return -ENOMSG;
+		ret->proto = nh;
+		ret->data = f + p;
+		ret->len = end - p;
+		return 0;
 	}
+	return -ENOMSG;
+}
+
+/* The parser for a discovery port, or NULL. */
+static int (*udp_parser(uint16_t port))(const uint8_t *, size_t, struct cg_disc_info *)
+{
+	switch (port) {
+	case 37020: return discovery_parse_sadp_xml;
+	case 37810: return discovery_parse_dhip;
+	case 5050: return discovery_parse_dahua_legacy;
+	case 3702: return discovery_parse_wsd;
+	case 67: case 68: return discovery_parse_dhcp;
+	case 1900: return discovery_parse_ssdp;
+	default: return NULL;
+	}
+}
+
+int discovery_parse_udp(const uint8_t *udp, size_t len, struct cg_disc_info *ret)
+{
+	info_init(ret, CG_DISC_SRC_MAX);
+	if (!udp || len < 8)
+		return -EBADMSG;
 	size_t ulen = be16(udp + 4);
 	if (ulen < 8)
 		return -EBADMSG;
 	/* The copy may be shorter than the datagram (CG_DISC_MAX): read what
 	 * was copied, never past it. */
-	size_t plen = (ulen < avail ? ulen : avail) - 8;
-	const uint8_t *pl = udp + 8;
-	switch (be16(udp + 2)) {
-	case 37020: return discovery_parse_sadp_xml(pl, plen, ret);
-	case 37810: return discovery_parse_dhip(pl, plen, ret);
-	case 5050: return discovery_parse_dahua_legacy(pl, plen, ret);
-	case 3702: return discovery_parse_wsd(pl, plen, ret);
-	case 67: return discovery_parse_dhcp(pl, plen, ret);
-	case 1900: return discovery_parse_ssdp(pl, plen, ret);
-	default: return -ENOMSG;
-	}
+	size_t plen = (ulen < len ? ulen : len) - 8;
+	/* To the port: an announcement (or a probe, which the parsers tell
+	 * apart). From the port to another: a reply to someone's probe. */
+	int (*fn)(const uint8_t *, size_t, struct cg_disc_info *) = udp_parser(be16(udp + 2));
+	if (!fn)
+		fn = udp_parser(be16(udp));
+	return fn ? fn(udp + 8, plen, ret) : -ENOMSG;
 }
 
-int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret)
+int discovery_parse_frame(const uint8_t *f, size_t len, struct cg_disc_info *ret)
+{
+	struct cg_disc_l3 l3;
+	int rc = discovery_frame_l3(f, len, &l3);
+
+	info_init(ret, CG_DISC_SRC_MAX);
+	if (rc < 0)
+		return rc;
+	if (l3.ethertype == ETH_P_SADP)
+		return discovery_parse_sadp_raw(l3.data, l3.len, ret);
+	if (l3.proto != 17 || l3.frag)         /* a fragment: reassembled by the caller */
+		return -ENOMSG;
+	return discovery_parse_udp(l3.data, l3.len, ret);
+}
+
+/* The frame of a ring buffer record, bounded by caplen and the record. */
+int discovery_event_frame(const void *rec, size_t len, const uint8_t **ret, size_t *ret_len)
 {
 	const struct cg_disc_event *e = rec;
 
-	info_init(ret, CG_DISC_SRC_MAX);
 	if (!rec || len < offsetof(struct cg_disc_event, data) || e->hdr.type != CG_EV_DISCOVERY)
 		return -EINVAL;
 	size_t cap = e->caplen;
@@ -842,5 +948,17 @@ int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret)
 		cap = CG_DISC_MAX;
 	if (cap > len - offsetof(struct cg_disc_event, data))
 		cap = len - offsetof(struct cg_disc_event, data);
-	return discovery_parse_frame(e->data, cap, ret);
+	*ret = e->data;
+	*ret_len = cap;
+	return 0;
+}
+
+int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret)
+{
+	const uint8_t *f;
+	size_t n;
+
+	info_init(ret, CG_DISC_SRC_MAX);
+	int rc = discovery_event_frame(rec, len, &f, &n);
+	return rc < 0 ? rc : discovery_parse_frame(f, n, ret);
 }

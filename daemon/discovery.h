@@ -12,7 +12,7 @@
  * Every input is hostile: the frames come from cameras, which is exactly
  * what camguard does not trust. The parsers read only inside [buf, buf+len),
  * allocate nothing (the one exception is json-c for DHIP, bounded by the
- * 1 KiB copy and a nesting limit), recurse nowhere, and copy at most
+ * 8 KiB datagram and a nesting limit), recurse nowhere, and copy at most
  * CG_DISC_FIELD_MAX-1 printable ASCII bytes per field: anything else is
  * replaced by '?', so a value is safe in JSON, a table and a Prometheus label.
  */
@@ -54,6 +54,33 @@ struct cg_disc_info {
 	uint8_t mac[6];
 };
 
+/* Where a copied frame's datagram is: the EtherType; for IPv4/IPv6 the
+ * addresses, the upper-layer protocol and the fragment fields, and data/len
+ * the L4 part (a fragment's data for a fragment), bounded by the IP length
+ * and by the copy (cut when the copy ended first). For SADP's EtherType,
+ * data/len is the payload. */
+struct cg_disc_l3 {
+	uint16_t ethertype;
+	uint8_t family;          /* 4 or 6; 0 for non-IP */
+	uint8_t proto;
+	bool frag;               /* part of a fragmented datagram */
+	bool more;
+	bool cut;
+	uint32_t id;
+	uint32_t offset;
+	uint8_t src[16];
+	uint8_t dst[16];
+	const uint8_t *data;
+	size_t len;
+};
+/* 0, -EBADMSG for a broken header, -ENOMSG for neither IP nor SADP. */
+int discovery_frame_l3(const uint8_t *frame, size_t len, struct cg_disc_l3 *ret);
+
+/* A whole UDP datagram (header and payload): the parser is chosen by the
+ * destination port, else by the source port (a reply from a discovery
+ * port to a prober's ephemeral port). Same returns as below. */
+int discovery_parse_udp(const uint8_t *udp, size_t len, struct cg_disc_info *ret);
+
 /* A frame from its Ethernet header (802.1Q/802.1ad tags allowed), as in
  * struct cg_disc_event. 0 with *ret filled when at least one fact was found;
  * -ENOMSG for a frame that is not an announcement we read (a probe, another
@@ -64,6 +91,10 @@ int discovery_parse_frame(const uint8_t *frame, size_t len, struct cg_disc_info 
  * bytes): checks the type, the record length and caplen, then parses the
  * frame. -EINVAL for a record that is not a discovery event. */
 int discovery_parse_event(const void *rec, size_t len, struct cg_disc_info *ret);
+/* The frame in such a record, bounded by caplen and the record: 0, -EINVAL. */
+int discovery_event_frame(const void *rec, size_t len, const uint8_t **ret, size_t *ret_len);
+/* reasm_read_event() (reasm.h) is discovery_parse_event() with fragments put
+ * back together. */
 
 /* The payload parsers, by UDP destination port / EtherType; same returns. */
 int discovery_parse_sadp_xml(const uint8_t *buf, size_t len, struct cg_disc_info *ret);

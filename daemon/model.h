@@ -156,6 +156,7 @@ struct cg_config {
 	uint32_t metrics_max_devices;     /* devices with their own series */
 	char advisories[CG_PATH_MAX];     /* advisory file; "" = none (advisories.d/ beside it) */
 	bool advisories_set;              /* given in camguard.conf: a missing file is an error */
+	uint32_t probe_interval_s;        /* discovery.probe_interval; 0 = off */
 };
 
 /* A device the advisories move into a policy (match.advisory or

@@ -75,6 +75,23 @@ static int set_vulnerable(struct cg_request *req, json_object *v, struct cg_prot
 	return 0;
 }
 
+static int set_interface(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+
+	if (n == 0 || n >= sizeof(req->iface) || strlen(s) != n || strchr(s, '/'))
+		return protocol_error(err, "EINVAL", "argument \"interface\": not an interface name");
+	memcpy(req->iface, s, n + 1);
+	return 0;
+}
+
+static int set_result(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->result = json_object_get_boolean(v);
+	return 0;
+}
+
 static int set_devices(struct cg_request *req, json_object *v, struct cg_proto_error *err)
 {
 	req->devices = json_object_get_boolean(v);
@@ -138,6 +155,11 @@ static const struct arg_spec cameras_args[] = {
 	{ "vulnerable", json_type_boolean, set_vulnerable },
 	{ NULL, 0, NULL },
 };
+static const struct arg_spec probe_args[] = {
+	{ "interface", json_type_string, set_interface },
+	{ "result", json_type_boolean, set_result },
+	{ NULL, 0, NULL },
+};
 static const struct arg_spec no_args[] = {
 	{ NULL, 0, NULL },
 };
@@ -152,6 +174,7 @@ static const struct {
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
 	[CG_CMD_ADVISORIES] = { "advisories", no_args },
+	[CG_CMD_PROBE]   = { "probe", probe_args },
 };
 
 const char *protocol_command_to_string(enum cg_command cmd)
@@ -171,7 +194,8 @@ bool protocol_command_needs_root(const struct cg_request *req)
 {
 	/* A dry run changes nothing but reads every policy file and compiles
 	 * the set: as costly as a reload, so it is root's too. */
-	return req->command == CG_CMD_RELOAD;
+	/* A probe sends datagrams on the camera interfaces: root's decision. */
+	return req->command == CG_CMD_RELOAD || req->command == CG_CMD_PROBE;
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -522,6 +546,12 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 			json_object_object_add(a, "since", json_object_new_int64((int64_t)req->since));
 		if (req->vulnerable)
 			json_object_object_add(a, "vulnerable", json_object_new_boolean(1));
+		break;
+	case CG_CMD_PROBE:
+		if (req->iface[0])
+			json_object_object_add(a, "interface", json_object_new_string(req->iface));
+		if (req->result)
+			json_object_object_add(a, "result", json_object_new_boolean(1));
 		break;
 	default:
 		break;
@@ -1207,6 +1237,9 @@ static int render_summary(json_object *res, const struct cg_render_opts *o, FILE
 		fprintf(out, ", %llu announcing another manufacturer than their MAC's vendor",
 			(unsigned long long)get_u64(res, "mismatched"));
 	fputc('\n', out);
+	if (get_u64(res, "not_announced") && *get_str(res, "last_probe"))
+		fprintf(out, "%llu not announced: no model after the probe of %s\n",
+			(unsigned long long)get_u64(res, "not_announced"), get_str(res, "last_probe"));
 	return 0;
 }
 
@@ -1302,11 +1335,14 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 	if (get_bool(res, "only_vulnerable"))
 		return render_vulnerable(res, o, out);
 	/* narrow: times are ages, "SEEN 5m ago" */
-	table_init(&t, "lllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "VLAN",
-		   "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
+	table_init(&t, "llllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "SOURCE",
+		   "VLAN", "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
 	/* at 80 columns: MAC, vendor, policy, address, last seen; the model
-	 * from about 100 */
-	table_layout(&t, o, "9996423817");
+	 * from about 100. SOURCE (which protocol said the model and the
+	 * firmware) only with --wide: it never fits beside the others, and a
+	 * column that comes and goes with the terminal's width would
+	 * push out the ones people look for. */
+	table_layout(&t, o, o->wide ? "99999999999" : "99964-23817");
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
 		char vlan[8] = "-", addrs[512], vendor[256], first[32], last[32], mac[32];
@@ -1325,9 +1361,22 @@ static int render_cameras(json_object *res, const struct cg_render_opts *o, FILE
 		 * affects the device (issue 18) */
 		vulnerable += get_bool(c, "vulnerable");
 		snprintf(mac, sizeof(mac), "%s%s", get_str(c, "mac"), get_bool(c, "vulnerable") ? " *" : "");
+		/* Which protocol said the model and the firmware: "sadp", or
+		 * "onvif/dhcp" when they came from two. */
+		char src[32] = "-";
+		json_object *facts = NULL, *fm = NULL, *ff = NULL;
+		if (json_object_object_get_ex(c, "facts", &facts)) {
+			json_object_object_get_ex(facts, "model", &fm);
+			json_object_object_get_ex(facts, "firmware", &ff);
+		}
+		const char *sm = fm ? get_str(fm, "source") : "", *sf = ff ? get_str(ff, "source") : "";
+		if (*sm || *sf)
+			snprintf(src, sizeof(src), "%s%s%s", *sm ? sm : sf,
+				 *sm && *sf && strcmp(sm, sf) ? "/" : "",
+				 *sm && *sf && strcmp(sm, sf) ? sf : "");
 		table_add(&t, mac, vendor, get_str(c, "policy"),
 			  *get_str(c, "model") ? get_str(c, "model") : "-",
-			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", vlan,
+			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", src, vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
 			  addrs[0] ? addrs : "-", age(get_str(c, "first_seen"), o, first, sizeof(first)),
 			  age(get_str(c, "last_seen"), o, last, sizeof(last)));
@@ -1672,6 +1721,41 @@ static int render_reload(json_object *res, const struct cg_render_opts *o, FILE 
 	return table_done(&t, out);
 }
 
+/* probe: {"started","interfaces":[{"name","sent","error"}]} when sent;
+ * {"started","answered":[mac],"gained":[{"mac","model","firmware","source"}],
+ *  "not_announced":N} for the result. */
+static int render_probe(json_object *res, FILE *out)
+{
+	json_object *ifs = get_array(res, "interfaces"), *ans = get_array(res, "answered");
+	json_object *gained = get_array(res, "gained");
+
+	if (ifs) {
+		for (size_t i = 0; i < array_len(ifs); i++) {
+			json_object *f = json_object_array_get_idx(ifs, i);
+			if (*get_str(f, "error"))
+				fprintf(out, "%s: not probed: %s\n", get_str(f, "name"), get_str(f, "error"));
+			else
+				fprintf(out, "%s: %llu probes sent\n", get_str(f, "name"),
+					(unsigned long long)get_u64(f, "sent"));
+		}
+		return 0;
+	}
+	if (!ans)
+		return -EINVAL;
+	fprintf(out, "%zu device%s answered, %zu gained a model\n", array_len(ans),
+		array_len(ans) == 1 ? "" : "s", array_len(gained));
+	for (size_t i = 0; i < array_len(gained); i++) {
+		json_object *g = json_object_array_get_idx(gained, i);
+		fprintf(out, "  %s  %s%s%s  (%s)\n", get_str(g, "mac"), get_str(g, "model"),
+			*get_str(g, "firmware") ? " " : "", get_str(g, "firmware"), get_str(g, "source"));
+	}
+	if (get_u64(res, "not_announced"))
+		fprintf(out, "%llu device%s still not announced a model\n",
+			(unsigned long long)get_u64(res, "not_announced"),
+			get_u64(res, "not_announced") == 1 ? " has" : "s have");
+	return 0;
+}
+
 int protocol_render_table_opts(enum cg_command cmd, json_object *result,
 			       const struct cg_render_opts *opts, FILE *out)
 {
@@ -1684,6 +1768,7 @@ int protocol_render_table_opts(enum cg_command cmd, json_object *result,
 	case CG_CMD_STATUS: return render_status(result, opts, out);
 	case CG_CMD_RELOAD: return render_reload(result, opts, out);
 	case CG_CMD_ADVISORIES: return render_advisories(result, opts, out);
+	case CG_CMD_PROBE: return render_probe(result, out);
 	default: return -EINVAL;
 	}
 }

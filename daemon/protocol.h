@@ -38,6 +38,7 @@ enum cg_command {
 	CG_CMD_STATUS,
 	CG_CMD_RELOAD,
 	CG_CMD_ADVISORIES,
+	CG_CMD_PROBE,
 	CG_CMD_MAX
 };
 
@@ -51,6 +52,8 @@ struct cg_request {
 	bool dry_run;                     /* reload */
 	bool summary;                     /* cameras: counts by vendor and model */
 	bool prometheus;                  /* stats: {"exposition": text format 0.0.4} */
+	char iface[16];                   /* probe: "" = every camera interface */
+	bool result;                      /* probe: report on the last probe, send nothing */
 	/* cameras filters: all given must hold */
 	char vendor[CG_PROTO_NAME_MAX];   /* a word of the MAC's vendor or the announced one */
 	bool unknown;                     /* devices without a vendor */

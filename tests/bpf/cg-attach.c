@@ -195,6 +195,11 @@ static int cmd_misc(const char *pin_dir, const char *name)
 		[CG_MISC_EVENTS_LOST] = "events_lost",
 		[CG_MISC_DEV_INSERT_FAIL] = "insert_fail",
 		[CG_MISC_PULLS] = "pulls",
+		[CG_MISC_DISC_COPIES] = "disc_copies",
+		[CG_MISC_DISC_LIMITED] = "disc_limited",
+		[CG_MISC_DISC_FRAGS] = "disc_frags",
+		[CG_MISC_DISC_FRAG_UNTRACKED] = "disc_frag_untracked",
+		[CG_MISC_DISC_FRAG_OVERSIZE] = "disc_frag_oversize",
 	};
 	uint32_t which = CG_MISC_MAX;
 	uint64_t v;

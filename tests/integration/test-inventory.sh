@@ -150,10 +150,13 @@ check_eq "DHCP: recorded for the Axis camera" True \
 check_eq "DHCP: name (ONVIF name outranks the hostname)" "AXIS P3245-LVE" "$(field "$AXIS" name)"
 
 # --- the table, the summary, status, Prometheus -------------------------------------
-ctl cameras > "$WORK/cameras.txt"
+# 80 columns (stdout is a file) leave FIRMWARE out: --wide has every column
+ctl cameras --wide > "$WORK/cameras.txt"
 check_grep "table: MODEL and FIRMWARE columns" "MODEL *FIRMWARE" "$WORK/cameras.txt"
 check_grep "table: model and firmware of the Hikvision camera" "DS-2CD2143G0-I *V5.5.82build 190909" "$WORK/cameras.txt"
-check_grep "table: mismatch marked" "^$FAKE .* ! " "$WORK/cameras.txt"
+check_grep "table: mismatch marked" "^$FAKE .* ![A-Za-z]" "$WORK/cameras.txt"
+ctl cameras > "$WORK/cameras-80.txt"
+check_grep "table at 80 columns: mismatch marked with the short vendor" "^$FAKE  *Axis ![A-Za-z]" "$WORK/cameras-80.txt"
 
 ctl --json cameras --summary > "$WORK/summary.json"
 check_eq "summary: devices" 4 "$(json_get "$WORK/summary.json" 'd["devices"]')"

@@ -93,3 +93,112 @@ s.sendto(m.encode(), ('239.255.255.250', 1900))
 PY
 }
 
+
+# ---- announcements of real size and layout (issue 14) ----------------------------
+# Written the way cameras write them: BOMs, standalone declarations, CRLF,
+# tabs, their own namespace prefixes, line breaks inside Scopes, padding
+# elements that push the interesting values past byte 1,024. Larger than a
+# 1500-byte MTU where the test says so: the camera's kernel fragments them.
+
+# send_real NS KIND DST PORT SPORT MODEL FIRMWARE [PAD]: KIND is sadp, wsd (a
+# ProbeMatch), hello (a WS-Discovery Hello) or ssdp-reply; DST may be IPv6
+# (link-local multicast goes out eth0). PAD bytes of filler before the values.
+send_real() {
+	cg_exec "$1" python3 - "${@:2}" <<'PY'
+import socket, sys
+kind, dst, port, sport, model, fw = sys.argv[1:7]
+port, sport = int(port), int(sport)
+pad = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+filler = ''.join('\t<Reserved%d>%s</Reserved%d>\r\n' % (i, 'x' * 60, i) for i in range(pad // 80))
+if kind == 'sadp':
+    m = ('\ufeff<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<ProbeMatch>\r\n'
+         '\t<Uuid>8C3F1A2B-0000-4000-8000-00000000000A</Uuid>\r\n\t<Types>inquiry</Types>\r\n'
+         '\t<DeviceType>139913</DeviceType>\r\n' + filler +
+         '\t<DeviceDescription>%s</DeviceDescription>\r\n'
+         '\t<DeviceSN>%s20230101AAWRK12345678</DeviceSN>\r\n\t<CommandPort>8000</CommandPort>\r\n'
+         '\t<HttpPort>80</HttpPort>\r\n\t<MAC>44-19-b6-00-00-01</MAC>\r\n'
+         '\t<IPv4Address>192.0.2.11</IPv4Address>\r\n\t<IPv4SubnetMask>255.255.255.0</IPv4SubnetMask>\r\n'
+         '\t<IPv4Gateway>192.0.2.1</IPv4Gateway>\r\n\t<IPv6Address>::</IPv6Address>\r\n'
+         '\t<SoftwareVersion>%s</SoftwareVersion>\r\n\t<DSPVersion>V7.3 build 230207</DSPVersion>\r\n'
+         '\t<BootTime>2026-11-30 04:00:00</BootTime>\r\n\t<Activated>true</Activated>\r\n'
+         '\t<PasswordResetAbility>true</PasswordResetAbility>\r\n</ProbeMatch>\r\n') % (model, model, fw)
+elif kind in ('wsd', 'hello'):
+    body = 'ProbeMatches' if kind == 'wsd' else 'Hello'
+    inner = ('<wsdd:ProbeMatch>' if kind == 'wsd' else '')
+    inner_end = ('</wsdd:ProbeMatch>' if kind == 'wsd' else '')
+    m = ('\ufeff<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+         '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"\r\n'
+         '\txmlns:wsadis="http://schemas.xmlsoap.org/ws/2004/08/addressing"\r\n'
+         '\txmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery"\r\n'
+         '\txmlns:tdn="http://www.onvif.org/ver10/network/wsdl">\r\n<env:Header>\r\n'
+         '\t<wsadis:MessageID>urn:uuid:1419d68a-1dd2-11b2-a105-0000000000%02d</wsadis:MessageID>\r\n'
+         '\t<wsadis:RelatesTo>urn:uuid:0a6dc791-2be6-4991-9af1-454778a1917a</wsadis:RelatesTo>\r\n'
+         '\t<wsadis:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/%s</wsadis:Action>\r\n'
+         '</env:Header>\r\n<env:Body>\r\n<wsdd:%s>%s\r\n' + filler +
+         '\t<wsadis:EndpointReference><wsadis:Address>urn:uuid:1419d68a-1dd2-11b2-a105-0000000000%02d'
+         '</wsadis:Address></wsadis:EndpointReference>\r\n'
+         '\t<wsdd:Types>tdn:NetworkVideoTransmitter</wsdd:Types>\r\n'
+         '\t<wsdd:Scopes>\r\n\t\tonvif://www.onvif.org/type/video_encoder\r\n'
+         '\t\tonvif://www.onvif.org/Profile/Streaming    onvif://www.onvif.org/Profile/T\r\n'
+         '\t\tonvif://www.onvif.org/hardware/%s\r\n\t\tonvif://www.onvif.org/name/%s\r\n'
+         '\t\tonvif://www.onvif.org/firmware/%s\r\n'
+         '\t\tonvif://www.onvif.org/location/country/china\r\n\t</wsdd:Scopes>\r\n'
+         '\t<wsdd:XAddrs>http://192.0.2.99/onvif/device_service</wsdd:XAddrs>\r\n'
+         '\t<wsdd:MetadataVersion>10</wsdd:MetadataVersion>\r\n%s</wsdd:%s>\r\n'
+         '</env:Body>\r\n</env:Envelope>\r\n') % (sport % 100, body, body, inner, sport % 100,
+                                                  model.replace(' ', '%20'),
+                                                  model.split(' ')[0].replace(' ', '%20'),
+                                                  fw, inner_end, body)
+elif kind == 'ssdp-reply':
+    m = ('HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\n'
+         'LOCATION: http://192.0.2.99:49152/rootDesc.xml\r\n'
+         'SERVER: Linux/4.9, UPnP/1.0, %s/%s\r\nST: upnp:rootdevice\r\n'
+         'USN: uuid:ab12cd34-0000-1000-8000-000000000009::upnp:rootdevice\r\n\r\n') % (model, fw)
+data = m.encode('utf-8')
+fam = socket.AF_INET6 if ':' in dst else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('::' if fam == socket.AF_INET6 else '0.0.0.0', sport))
+addr = (dst, port, 0, socket.if_nametoindex('eth0')) if fam == socket.AF_INET6 else (dst, port)
+s.sendto(data, addr)
+print(len(data))
+PY
+}
+
+# send_frags NS SRC_MAC SRC_IP DST_IP ID SPEC...: IPv4 fragments written by
+# hand on a packet socket (what a kernel never sends: overlaps, trains,
+# orphans, another device's addresses). SPEC is OFFSET:LEN:MF[:HEX] with
+# OFFSET in bytes (a multiple of 8); the data is HEX repeated, or for
+# offset 0 a UDP header from 37020 to 37020 whose length says 2960, then a
+# SADP reply naming model EVIL-MODEL.
+send_frags() {
+	cg_exec "$1" python3 - "${@:2}" <<'PY'
+import socket, struct, sys
+mac, src, dst, ident = sys.argv[1:5]
+ident = int(ident)
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return ~s & 0xffff
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+sock.bind(('eth0', 0))
+head = (b'<?xml version="1.0"?><ProbeMatch><DeviceDescription>EVIL-MODEL</DeviceDescription>'
+        b'<SoftwareVersion>V6.6.6</SoftwareVersion>')
+for spec in sys.argv[5:]:
+    parts = spec.split(':')
+    off, ln, mf = int(parts[0]), int(parts[1]), int(parts[2])
+    if off == 0 and len(parts) < 4:
+        data = struct.pack('!HHHH', 37020, 37020, 2960, 0) + head
+        data = (data + b' ' * ln)[:ln]
+    else:
+        fill = bytes.fromhex(parts[3]) if len(parts) > 3 else b'</ProbeMatch>  '
+        data = (fill * (ln // len(fill) + 1))[:ln]
+    fo = (off // 8) | (0x2000 if mf else 0)
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + ln, ident, fo, 64, 17, 0,
+                     socket.inet_aton(src), socket.inet_aton(dst))
+    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+    d = socket.inet_aton(dst)
+    eth = bytes([1, 0, 0x5e, d[1] & 0x7f, d[2], d[3]]) + bytes.fromhex(mac.replace(':', '')) + b'\x08\x00'
+    sock.send(eth + ip + data)
+PY
+}

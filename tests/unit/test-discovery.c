@@ -19,6 +19,7 @@
 #include "camguard.h"
 #include "discovery.h"
 #include "inventory.h"
+#include "reasm.h"
 #include "protocol.h"
 
 static int failures, checks;
@@ -788,16 +789,23 @@ static void test_inventory(void)
 
 /* ---- rendering ----------------------------------------------------------------- */
 
-static char *render_table(enum cg_command cmd, const char *json, int *rc)
+/* wide: camguardctl --wide; otherwise the 80-column default */
+static char *render_table_wide(enum cg_command cmd, const char *json, bool wide, int *rc)
 {
+	const struct cg_render_opts opts = { .width = CG_RENDER_WIDTH_DEFAULT, .wide = wide };
 	json_object *o = json_tokener_parse(json);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	*rc = protocol_render_table(cmd, o, f);
+	*rc = protocol_render_table_opts(cmd, o, &opts, f);
 	fclose(f);
 	json_object_put(o);
 	return buf;
+}
+
+static char *render_table(enum cg_command cmd, const char *json, int *rc)
+{
+	return render_table_wide(cmd, json, false, rc);
 }
 
 static void test_render(void)
@@ -805,23 +813,36 @@ static void test_render(void)
 	char *s;
 	int rc;
 
-	s = render_table(CG_CMD_CAMERAS,
+	static const char cams[] =
 		"{\"cameras\":[{\"mac\":\"00:40:8c:00:00:03\",\"vendor\":\"Axis Communications AB\","
 		"\"policy\":\"axis\",\"model\":\"DS-2CD2143G0-I\",\"firmware\":\"V5.5.82build 190909\","
 		"\"manufacturer\":\"Hikvision\","
 		"\"mismatch\":true,\"ipv4\":[\"192.0.2.13\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
+		"\"facts\":{\"model\":{\"value\":\"DS-2CD2143G0-I\",\"source\":\"sadp\"},"
+		"\"firmware\":{\"value\":\"V5.5.82build 190909\",\"source\":\"onvif\"}},"
 		"\"first_seen\":\"a\",\"last_seen\":\"b\"},"
 		"{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hikvision\",\"policy\":\"hikvision\","
 		"\"model\":\"\",\"firmware\":\"\",\"mismatch\":false,\"ipv4\":[],\"ipv6\":[],\"vlan\":0,"
-		"\"interface\":\"cam0\",\"first_seen\":\"a\",\"last_seen\":\"b\"}],\"count\":2,\"evicted\":0}",
-		&rc);
+		"\"interface\":\"cam0\",\"first_seen\":\"a\",\"last_seen\":\"b\"}],\"count\":2,\"evicted\":0}";
+
+	s = render_table(CG_CMD_CAMERAS, cams, &rc);
 	/* 80 columns: the short vendor name, and which manufacturer was announced */
 	CHECK(rc == 0 &&
 	      strstr(s, "DEVICE             VENDOR           POLICY     MODEL           ADDRESSES   SEEN\n"
 			"00:40:8c:00:00:03  Axis !Hikvision  axis       DS-2CD2143G0-I  192.0.2.13  b\n"
 			"44:19:b6:00:00:01  Hikvision        hikvision  -               -           b\n") &&
-	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC\n"),
+	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC\n") &&
+	      !strstr(s, "SOURCE"),
 	      "cameras table:\n%s", s);
+	free(s);
+	/* --wide: SOURCE, which protocol said the model (SADP) and the
+	 * firmware (ONVIF); "-" when nothing was announced */
+	s = render_table_wide(CG_CMD_CAMERAS, cams, true, &rc);
+	CHECK(rc == 0 &&
+	      strstr(s, "DEVICE             VENDOR                             POLICY     MODEL           FIRMWARE             SOURCE      VLAN  INTERFACE  ADDRESSES   FIRST SEEN  LAST SEEN\n"
+			"00:40:8c:00:00:03  Axis Communications AB !Hikvision  axis       DS-2CD2143G0-I  V5.5.82build 190909  sadp/onvif     -  cam0       192.0.2.13  a           b\n"
+			"44:19:b6:00:00:01  Hikvision                          hikvision  -               -                    -              -  cam0       -           a           b\n"),
+	      "cameras --wide:\n%s", s);
 	free(s);
 
 	s = render_table(CG_CMD_CAMERAS,
@@ -850,6 +871,289 @@ static void test_render(void)
 	CHECK(protocol_parse_request(bad, strlen(bad), &back, &err) == -EINVAL, "summary must be bool");
 }
 
+
+/* ---- whole datagrams: what real devices write, fragments, reassembly ------------- */
+
+/* A 2 KB ProbeMatch the way cameras write it: a BOM, a standalone
+ * declaration, CRLF, tabs, its own namespace prefixes, and Scopes past byte
+ * 1,024 with line breaks and runs of spaces between the items. */
+static size_t real_probematch(char *buf, size_t len)
+{
+	int n = snprintf(buf, len,
+		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
+		"<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\"\r\n"
+		"\txmlns:wsadis=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\"\r\n"
+		"\txmlns:wsdd=\"http://schemas.xmlsoap.org/ws/2005/04/discovery\"\r\n"
+		"\txmlns:tdn=\"http://www.onvif.org/ver10/network/wsdl\">\r\n"
+		"<env:Header>\r\n\t<wsadis:MessageID>urn:uuid:1419d68a-1dd2-11b2-a105-ACCC8E000004</wsadis:MessageID>\r\n"
+		"\t<wsadis:RelatesTo>urn:uuid:0a6dc791-2be6-4991-9af1-454778a1917a</wsadis:RelatesTo>\r\n"
+		"\t<wsadis:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsadis:To>\r\n"
+		"\t<wsadis:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsadis:Action>\r\n"
+		"\t<wsdd:AppSequence InstanceId=\"1700000000\" MessageNumber=\"7\"/>\r\n"
+		"</env:Header>\r\n<env:Body>\r\n<wsdd:ProbeMatches>\r\n<wsdd:ProbeMatch>\r\n"
+		"\t<wsadis:EndpointReference><wsadis:Address>urn:uuid:1419d68a-1dd2-11b2-a105-ACCC8E000004</wsadis:Address>"
+		"<wsadis:ReferenceProperties></wsadis:ReferenceProperties><wsadis:PortType>ttl</wsadis:PortType>"
+		"</wsadis:EndpointReference>\r\n"
+		"\t<wsdd:Types>tdn:NetworkVideoTransmitter tds:Device</wsdd:Types>\r\n"
+		"<!-- %0400d -->\r\n"
+		"\t<wsdd:Scopes MatchBy=\"http://schemas.xmlsoap.org/ws/2005/04/discovery/rfc3986\">\r\n"
+		"\t\tonvif://www.onvif.org/type/video_encoder\r\n"
+		"\t\tonvif://www.onvif.org/Profile/Streaming   onvif://www.onvif.org/Profile/G\r\n"
+		"\t\tonvif://www.onvif.org/hardware/Q1615-LE%%20Mk%%20III\r\n"
+		"\t\tonvif://www.onvif.org/name/AXIS%%20Q1615-LE%%20Mk%%20III\r\n"
+		"\t\tonvif://www.onvif.org/location/country/sweden\r\n"
+		"\t\tonvif://www.onvif.org/mfr/AXIS\r\n"
+		"\t\tonvif://www.onvif.org/firmware/11.8.64\r\n"
+		"\t</wsdd:Scopes>\r\n"
+		"\t<wsdd:XAddrs>http://192.0.2.31/onvif/device_service http://[2001:db8::31]/onvif/device_service</wsdd:XAddrs>\r\n"
+		"\t<wsdd:MetadataVersion>1</wsdd:MetadataVersion>\r\n"
+		"</wsdd:ProbeMatch>\r\n</wsdd:ProbeMatches>\r\n</env:Body>\r\n</env:Envelope>\r\n", 0);
+	return (size_t)n;
+}
+
+static size_t udp_datagram(uint8_t *u, uint16_t sport, uint16_t dport, const void *pl, size_t n)
+{
+	u[0] = (uint8_t)(sport >> 8), u[1] = (uint8_t)sport;
+	u[2] = (uint8_t)(dport >> 8), u[3] = (uint8_t)dport;
+	u[4] = (uint8_t)((n + 8) >> 8), u[5] = (uint8_t)(n + 8);
+	u[6] = u[7] = 0;
+	memcpy(u + 8, pl, n);
+	return n + 8;
+}
+
+/* One fragment of datagram d (its UDP header and payload) as an IPv4 or
+ * IPv6 frame from the camera's MAC, wrapped in a ring buffer record. */
+static size_t frag_event(struct cg_disc_event *e, const uint8_t mac[6], bool v6, uint32_t id,
+			 const uint8_t *d, size_t off, size_t n, bool more)
+{
+	uint8_t *f = e->data;
+	size_t o = 14;
+
+	memset(e, 0, offsetof(struct cg_disc_event, data));
+	e->hdr.type = CG_EV_DISCOVERY;
+	memcpy(e->hdr.mac, mac, 6);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	if (v6) {
+		f[12] = 0x86, f[13] = 0xdd;
+		memset(f + o, 0, 48);
+		f[o] = 0x60;
+		f[o + 4] = (uint8_t)((n + 8) >> 8), f[o + 5] = (uint8_t)(n + 8);
+		f[o + 6] = 44, f[o + 7] = 1;
+		f[o + 8] = 0xfe, f[o + 9] = 0x80, f[o + 23] = 0x31;
+		f[o + 24] = 0xff, f[o + 25] = 0x02, f[o + 39] = 0x0c;
+		f[o + 40] = 17;
+		f[o + 42] = (uint8_t)(off >> 8), f[o + 43] = (uint8_t)((off & 0xfff8) | more);
+		f[o + 44] = (uint8_t)(id >> 24), f[o + 45] = (uint8_t)(id >> 16);
+		f[o + 46] = (uint8_t)(id >> 8), f[o + 47] = (uint8_t)id;
+		o += 48;
+	} else {
+		f[12] = 0x08, f[13] = 0x00;
+		memset(f + o, 0, 20);
+		f[o] = 0x45;
+		f[o + 2] = (uint8_t)((n + 20) >> 8), f[o + 3] = (uint8_t)(n + 20);
+		f[o + 4] = (uint8_t)(id >> 8), f[o + 5] = (uint8_t)id;
+		uint16_t fo = (uint16_t)(off / 8) | (more ? 0x2000 : 0);
+		f[o + 6] = (uint8_t)(fo >> 8), f[o + 7] = (uint8_t)fo;
+		f[o + 8] = 64, f[o + 9] = 17;
+		f[o + 12] = 192, f[o + 13] = 0, f[o + 14] = 2, f[o + 15] = 31;
+		f[o + 16] = 239, f[o + 17] = 255, f[o + 18] = 255, f[o + 19] = 250;
+		o += 20;
+	}
+	memcpy(f + o, d + off, n);
+	e->caplen = e->len = (uint16_t)(o + n);
+	return offsetof(struct cg_disc_event, data) + o + n;
+}
+
+/* Sends datagram d as fragments of at most mtu_data bytes, in order. */
+static int send_frags(struct cg_reasm *r, struct cg_disc_event *e, const uint8_t mac[6], bool v6,
+		      uint32_t id, const uint8_t *d, size_t len, size_t step, struct cg_disc_info *i)
+{
+	int rc = -EINPROGRESS;
+	for (size_t off = 0; off < len; off += step) {
+		size_t n = len - off < step ? len - off : step;
+		size_t rl = frag_event(e, mac, v6, id, d, off, n, off + n < len);
+		rc = reasm_read_event(e, rl, r, 1000, i);
+	}
+	return rc;
+}
+
+static void test_real_shapes(void)
+{
+	static const uint8_t mac[6] = { 0x00, 0x40, 0x8c, 0x00, 0x00, 0x31 };
+	struct cg_disc_event *e = calloc(1, sizeof(*e));
+	struct cg_reasm *r = reasm_new();
+	struct cg_disc_info i;
+	char pm[4096];
+	uint8_t u[8192];
+	int rc;
+
+	size_t n = real_probematch(pm, sizeof(pm));
+	CHECK(n > 2000 && n < 2600, "probematch size %zu", n);
+	const char *sc = strstr(pm, "Scopes");
+	CHECK(sc && sc - pm > 1024, "Scopes at %td", sc ? sc - pm : -1);
+	rc = discovery_parse_wsd((const uint8_t *)pm, n, &i);
+	CHECK(rc == 0, "real probematch rc %d", rc);
+	CHECK_STR(i.model, "Q1615-LE Mk III");
+	CHECK_STR(i.firmware, "11.8.64");
+	CHECK_STR(i.manufacturer, "AXIS");
+	CHECK_STR(i.name, "AXIS Q1615-LE Mk III");
+	CHECK_STR(i.url, "http://192.0.2.31/onvif/device_service");
+
+	/* A unicast reply: from 3702 to the prober's ephemeral port. */
+	size_t ul = udp_datagram(u, 3702, 51234, pm, n);
+	rc = discovery_parse_udp(u, ul, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III"), "reply from 3702: %d", rc);
+	/* ... and the probe a VMS sends is not an announcement, either way. */
+	ul = udp_datagram(u, 51234, 3702, wsd_probe, strlen(wsd_probe));
+	CHECK(discovery_parse_udp(u, ul, &i) == -ENOMSG, "probe");
+
+	/* Fragmented over a 1500 MTU (1480 data bytes), IPv4 and IPv6. */
+	ul = udp_datagram(u, 3702, 51234, pm, n);
+	rc = send_frags(r, e, mac, false, 0x1234, u, ul, 1480, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III") && !strcmp(i.firmware, "11.8.64"),
+	      "v4 fragments: %d %s", rc, i.model);
+	rc = send_frags(r, e, mac, true, 0xdeadbeef, u, ul, 1448, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III"), "v6 fragments: %d", rc);
+	/* Out of order: last first. */
+	size_t rl = frag_event(e, mac, false, 7, u, 1480, ul - 1480, false);
+	CHECK(reasm_read_event(e, rl, r, 1000, &i) == -EINPROGRESS, "last first held");
+	rl = frag_event(e, mac, false, 7, u, 0, 1480, true);
+	rc = reasm_read_event(e, rl, r, 1000, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "Q1615-LE Mk III"), "out of order: %d", rc);
+
+	/* A 1.6 KB SADP reply in two fragments, from 37020 to 37020. */
+	char sadp[2048];
+	int k = snprintf(sadp, sizeof(sadp), "%.*s<Padding>%01000d</Padding></ProbeMatch>",
+			 (int)(strlen(sadp_xml) - strlen("</ProbeMatch>")), sadp_xml, 0);
+	ul = udp_datagram(u, 37020, 37020, sadp, (size_t)k);
+	CHECK(ul > 1500, "sadp size %zu", ul);
+	rc = send_frags(r, e, mac, false, 0x4321, u, ul, 1480, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "DS-2CD2143G0-I") && !strcmp(i.firmware, "V5.5.82build 190909"),
+	      "sadp fragments: %d %s", rc, i.model);
+
+	/* DHCP vendor classes: Axis's layout, three fields, a plain brand. */
+	uint8_t dh[600];
+	n = build_dhcp(dh, 1, 1, "axis-accc8e000031", "AXIS,Network Camera,Q1615-LE Mk III,11.8.64");
+	rc = discovery_parse_dhcp(dh, n, &i);
+	CHECK(rc == 0 && i.source == CG_DISC_SRC_DHCP, "axis vendor class: %d", rc);
+	CHECK_STR(i.model, "Q1615-LE Mk III");
+	CHECK_STR(i.firmware, "11.8.64");
+	CHECK_STR(i.manufacturer, "AXIS");
+	n = build_dhcp(dh, 1, 3, NULL, "Hikvision,DS-2CD2143G0-I,V5.5.82");
+	rc = discovery_parse_dhcp(dh, n, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "DS-2CD2143G0-I") && !strcmp(i.firmware, "V5.5.82"),
+	      "three fields: %d %s", rc, i.model);
+	n = build_dhcp(dh, 1, 3, NULL, "udhcp,1.19.4,x");
+	CHECK(discovery_parse_dhcp(dh, n, &i) == -ENOMSG, "not a brand: no model");
+
+	/* SSDP: the reply to an M-SEARCH. */
+	static const char ok[] = "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\n"
+				 "LOCATION: http://192.0.2.32:49152/rootDesc.xml\r\n"
+				 "SERVER: Linux/4.9, UPnP/1.0, DH-IPC-HDW2431T-AS-S2/2.820\r\n"
+				 "ST: upnp:rootdevice\r\n\r\n";
+	ul = udp_datagram(u, 1900, 40000, ok, strlen(ok));
+	rc = discovery_parse_udp(u, ul, &i);
+	CHECK(rc == 0 && !strcmp(i.model, "DH-IPC-HDW2431T-AS-S2") && !strcmp(i.firmware, "2.820"),
+	      "ssdp reply: %d %s", rc, i.model);
+	reasm_free(r);
+	free(e);
+}
+
+static void test_reasm(void)
+{
+	static const uint8_t a[6] = { 0x44, 0x19, 0xb6, 0, 0, 1 }, b[6] = { 0x44, 0x19, 0xb6, 0, 0, 2 };
+	struct cg_reasm *r = reasm_new();
+	struct cg_reasm_stats st;
+	uint8_t d[9000];
+	const uint8_t *out;
+	size_t olen;
+
+	for (size_t k = 0; k < sizeof(d); k++)
+		d[k] = (uint8_t)k;
+	d[4] = 3000 >> 8, d[5] = 3000 & 0xff;           /* UDP length 3000 */
+	struct cg_reasm_frag f = { .family = 4, .proto = 17, .id = 1, .data = d };
+	memcpy(f.mac, a, 6);
+
+#define ADD(OFF, LEN, MORE, NOW) \
+	(f.offset = (OFF), f.len = (LEN), f.more = (MORE), f.data = d + (OFF), \
+	 reasm_add(r, &f, (NOW), &out, &olen))
+
+	CHECK(ADD(0, 1480, true, 0) == 0, "first held");
+	CHECK(ADD(1480, 1480, true, 0) == 0, "second held");
+	int rc = ADD(2960, 40, false, 0);
+	CHECK(rc == 1 && olen == 3000 && memcmp(out, d, 3000) == 0, "whole: %d %zu", rc, olen);
+
+	/* Overlap: the datagram is dropped, the rest swallowed. */
+	f.id = 2;
+	CHECK(ADD(0, 1480, true, 0) == 0, "overlap: first");
+	CHECK(ADD(1472, 1480, true, 0) == -EBADMSG, "overlap detected");
+	CHECK(ADD(2952, 48, false, 0) == -ESTALE, "rest of a dropped datagram");
+	/* An exact duplicate is an overlap too. */
+	f.id = 3;
+	ADD(0, 1480, true, 0);
+	CHECK(ADD(0, 1480, true, 0) == -EBADMSG, "duplicate");
+	/* Inconsistent: two different ends, a middle fragment not a multiple of 8,
+	 * a UDP length that is not the sum. */
+	uint64_t t = 0;
+	f.id = 4;
+	ADD(2960, 40, false, t);
+	CHECK(ADD(2960, 48, false, t) == -EBADMSG, "two ends");
+	f.id = 5, t += 3000;
+	CHECK(ADD(0, 1001, true, t) == -EBADMSG, "odd middle fragment");
+	f.id = 6, t += 3000;
+	ADD(0, 1480, true, t);
+	CHECK(ADD(1480, 520, false, t) == -EBADMSG, "UDP length 3000, fragments 2000");
+	/* Past the end already known. */
+	f.id = 7, t += 3000;
+	ADD(1480, 40, false, t);
+	CHECK(ADD(1520, 8, true, t) == -EBADMSG, "past the end");
+	/* Oversize. */
+	f.id = 8, t += 3000;
+	CHECK(ADD(8192, 8, true, t) == -EFBIG, "oversize");
+	reasm_stats(r, &st);
+	CHECK(st.reassembled == 1 && st.overlaps == 2 && st.inconsistent == 4 && st.oversize == 1,
+	      "counted: %lu %lu %lu %lu", (unsigned long)st.reassembled, (unsigned long)st.overlaps,
+	      (unsigned long)st.inconsistent, (unsigned long)st.oversize);
+
+	/* Another device's fragment with the same addresses and id does not
+	 * complete this one. */
+	reasm_expire(r, 10000);
+	f.id = 9;
+	ADD(0, 1480, true, 10000);
+	memcpy(f.mac, b, 6);
+	CHECK(ADD(1480, 1520, false, 10000) == 0, "foreign fragment held apart");
+	memcpy(f.mac, a, 6);
+	CHECK(ADD(1480, 1520, false, 10000) == 1, "own fragment completes");
+
+	/* Bounds: CG_REASM_PER_DEVICE per device, CG_REASM_TOTAL in all,
+	 * timeouts; 1,000 incomplete datagrams hold at most the bound. */
+	reasm_expire(r, 20000);
+	reasm_stats(r, &st);
+	uint64_t to0 = st.timeouts, lim0 = st.limited;
+	for (uint32_t k = 0; k < 1000; k++) {
+		f.id = 1000 + k;
+		f.mac[5] = (uint8_t)(k % 100);
+		ADD(0, 1480, true, 20000);
+	}
+	reasm_stats(r, &st);
+	CHECK(st.pending == CG_REASM_TOTAL, "pending %lu", (unsigned long)st.pending);
+	CHECK(st.limited - lim0 == 1000 - CG_REASM_TOTAL, "limited %lu", (unsigned long)(st.limited - lim0));
+	f.mac[5] = 200;
+	for (uint32_t k = 0; k < 10; k++) {
+		f.id = 5000 + k;
+		ADD(0, 8, true, 30000);   /* the others time out first */
+	}
+	reasm_stats(r, &st);
+	CHECK(st.pending == CG_REASM_PER_DEVICE, "per device: pending %lu", (unsigned long)st.pending);
+	CHECK(st.timeouts - to0 == CG_REASM_TOTAL, "timeouts %lu", (unsigned long)(st.timeouts - to0));
+	reasm_expire(r, 40000);
+	reasm_stats(r, &st);
+	CHECK(st.pending == 0, "all expired");
+#undef ADD
+	reasm_free(r);
+}
+
 int main(void)
 {
 	test_sadp();
@@ -859,6 +1163,8 @@ int main(void)
 	test_ssdp();
 	test_frames();
 	test_event();
+	test_real_shapes();
+	test_reasm();
 	test_random();
 	test_brands();
 	test_inventory();

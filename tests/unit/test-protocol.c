@@ -99,6 +99,16 @@ static void test_parse(void)
 	CHECK(protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD }) &&
 	      protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true }) &&
 	      !protocol_command_needs_root(&(struct cg_request){ .command = CG_CMD_STATS }), "root");
+	/* probe: sends on the camera interfaces, and its report: root's. */
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"cam0\"}}", &req, &err) == 0 &&
+	      req.command == CG_CMD_PROBE && !strcmp(req.iface, "cam0") && !req.result &&
+	      protocol_command_needs_root(&req), "probe: %s", err.message);
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"result\":true}}", &req, &err) == 0 &&
+	      req.result && !req.iface[0] && protocol_command_needs_root(&req), "probe result: %s", err.message);
+	CHECK(parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"../x\"}}", &req, &err) < 0 &&
+	      parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"a-name-far-too-long\"}}", &req, &err) < 0 &&
+	      parse("{\"command\":\"probe\",\"arguments\":{\"interface\":\"\"}}", &req, &err) < 0,
+	      "probe: bad interface names refused");
 
 	/* malformed */
 	expect_error("", "EINVAL", "empty");
@@ -250,6 +260,14 @@ static void test_build(void)
 	      "request: %s", line);
 	CHECK(protocol_parse_request(line, len - 1, &out, &err) == 0 &&
 	      memcmp(&in, &out, sizeof(in)) == 0, "round trip: %s", err.message);
+	free(line);
+	in = (struct cg_request){ .command = CG_CMD_PROBE, .result = true };
+	snprintf(in.iface, sizeof(in.iface), "cam0");
+	line = protocol_build_request(&in, &len);
+	CHECK(strcmp(line, "{\"command\":\"probe\",\"arguments\":{\"interface\":\"cam0\",\"result\":true}}\n") == 0,
+	      "%s", line);
+	CHECK(protocol_parse_request(line, len - 1, &out, &err) == 0 && memcmp(&in, &out, sizeof(in)) == 0,
+	      "probe round trip: %s", err.message);
 	free(line);
 	in = (struct cg_request){ .command = CG_CMD_RELOAD, .dry_run = true };
 	line = protocol_build_request(&in, &len);
@@ -406,10 +424,12 @@ static const char cameras_field[] =
 "{\"cameras\":["
  "{\"mac\":\"44:19:b6:12:34:56\",\"vendor\":\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"policy\":\"hikvision\","
   "\"model\":\"DS-2CD2143G2-IS\",\"firmware\":\"V5.7.3 build 220112\",\"manufacturer\":\"Hikvision\",\"mismatch\":false,"
+  "\"facts\":{\"model\":{\"value\":\"DS-2CD2143G2-IS\",\"source\":\"sadp\"},\"firmware\":{\"value\":\"V5.7.3 build 220112\",\"source\":\"sadp\"}},"
   "\"ipv4\":[\"192.0.2.21\"],\"ipv6\":[\"2001:db8:c::21\",\"fe80::4619:b6ff:fe12:3456\"],\"vlan\":20,\"interface\":\"cam0\","
   "\"first_seen\":\"2026-03-01T08:00:00Z\",\"last_seen\":\"2026-03-02T11:58:00Z\"},"
  "{\"mac\":\"3c:ef:8c:00:00:07\",\"vendor\":\"Zhejiang Dahua Technology Co., Ltd.\",\"policy\":\"dahua\","
   "\"model\":\"IPC-HFW2431S-S-S2\",\"firmware\":\"V2.800.0000000.25.R\",\"manufacturer\":\"General\",\"mismatch\":false,"
+  "\"facts\":{\"model\":{\"value\":\"IPC-HFW2431S-S-S2\",\"source\":\"dhip\"},\"firmware\":{\"value\":\"V2.800.0000000.25.R\",\"source\":\"onvif\"}},"
   "\"ipv4\":[\"192.0.2.22\"],\"ipv6\":[],\"vlan\":0,\"interface\":\"cam0\","
   "\"first_seen\":\"2026-03-01T08:00:00Z\",\"last_seen\":\"2026-03-02T11:59:30Z\"},"
  "{\"mac\":\"c0:56:e3:aa:bb:cc\",\"vendor\":\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"policy\":\"hikvision\","
@@ -441,7 +461,7 @@ static void test_render_narrow(void)
 	/* the default: 80 columns */
 	topts = (struct cg_render_opts){ .width = 80, .now = now };
 	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
-	CHECK(rc == 0 && fits(s, 80), "cameras at 80 columns:\n%s", s);
+	CHECK(rc == 0 && fits(s, 80) && !strstr(s, "SOURCE"), "cameras at 80 columns:\n%s", s);
 	/* the link-local address is not counted in "+1" */
 	CHECK(strstr(s, "DEVICE             VENDOR            POLICY     ADDRESSES       SEEN\n"
 			"44:19:b6:12:34:56  Hikvision         hikvision  192.0.2.21 +1   2m ago\n"
@@ -456,7 +476,7 @@ static void test_render_narrow(void)
 	topts.width = 132;
 	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
 	CHECK(rc == 0 && fits(s, 132) && strstr(s, "FIRMWARE") && strstr(s, "INTERFACE") &&
-	      strstr(s, "IPC-HFW2431S-S-S2"), "132 columns:\n%s", s);
+	      strstr(s, "IPC-HFW2431S-S-S2") && !strstr(s, "SOURCE"), "132 columns:\n%s", s);
 	free(s);
 	topts.width = 100;
 	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
@@ -466,7 +486,10 @@ static void test_render_narrow(void)
 	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
 	CHECK(rc == 0 && strstr(s, "Hangzhou Hikvision Digital Technology Co.,Ltd. !Dahua") &&
 	      strstr(s, "192.0.2.21,2001:db8:c::21,fe80::4619:b6ff:fe12:3456") &&
-	      strstr(s, "2026-02-20T00:00:00Z") && strstr(s, "V2.800.0000000.25.R"), "--wide:\n%s", s);
+	      strstr(s, "2026-02-20T00:00:00Z") && strstr(s, "V2.800.0000000.25.R") &&
+	      strstr(s, "  SOURCE  ") &&
+	      strstr(s, "3c:ef:8c:00:00:07  Zhejiang Dahua Technology Co., Ltd.                    dahua      IPC-HFW2431S-S-S2  V2.800.0000000.25.R  dhip/onvif     -  cam0 ") &&
+	      strstr(s, "V5.7.3 build 220112  sadp          20  cam0 "), "--wide:\n%s", s);
 	free(s);
 
 	/* stats: packets exactly, no bytes, a total line, fits */
@@ -566,9 +589,9 @@ static void test_render(void)
 		  "\"vlan\":0,\"interface\":\"\",\"first_seen\":\"x\",\"last_seen\":\"y\"}],\"count\":2,\"evicted\":3}",
 		  &rc);
 	/* No announced model/firmware (an inventory from before issue 8): "-". */
-	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
-				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -           20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
-				   "00:00:5e:00:53:01  -          unknown    -      -            -  -          -                          x                     y\n") &&
+	CHECK(rc == 0 && strstr(s, "DEVICE             VENDOR     POLICY     MODEL  FIRMWARE  SOURCE  VLAN  INTERFACE  ADDRESSES                  FIRST SEEN            LAST SEEN\n"
+				   "44:19:b6:00:00:01  Hikvision  hikvision  -      -         -         20  cam0       192.0.2.10,2001:db8:c::10  2026-01-01T00:00:00Z  2026-01-02T00:00:00Z\n"
+				   "00:00:5e:00:53:01  -          unknown    -      -         -          -  -          -                          x                     y\n") &&
 	      strstr(s, "2 devices, 3 evicted"), "cameras table:\n%s", s);
 	free(s);
 
