@@ -14,28 +14,13 @@ set -uo pipefail
 BUILD="${1:?usage: test-advisory.sh BUILD_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 SRC="$(cd "$HERE/../.." && pwd)"
-# shellcheck source=../lib/topology.sh
-. "$HERE/../lib/topology.sh"
-# shellcheck source=../lib/check.sh
-. "$HERE/../lib/check.sh"
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
 # shellcheck source=../lib/announce.sh
 . "$HERE/../lib/announce.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (network namespaces, BPF)"
-	exit 77
-fi
 
-WORK=$(mktemp -d /tmp/cg-adv.XXXXXX)
-# shellcheck source=../lib/daemon.sh
-. "$HERE/../lib/daemon.sh"
-
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	cg_topology_destroy
-	if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+cg_integration_begin adv "network namespaces, BPF"
 
 HIK=44:19:b6:00:00:11     # DS-2CD2142F-I, V5.4.0 build 160530: CVE-2017-7921 (ICSA-17-124-01)
 HIK2=44:19:b6:00:00:12    # DS-2CD2143G0-I, V5.7.3 build 220112: nothing (the control)

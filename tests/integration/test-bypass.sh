@@ -20,30 +20,14 @@ set -uo pipefail
 
 BUILD="${1:?usage: test-bypass.sh BUILD_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../lib/topology.sh
-. "$HERE/../lib/topology.sh"
-# shellcheck source=../lib/check.sh
-. "$HERE/../lib/check.sh"
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (network namespaces, BPF, nftables)"
-	exit 77
-fi
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
 
 FUZZ_N="${CG_FUZZ_FRAMES:-20000}"
 BP="$HERE/bypass.py"
 # the interpreter itself, not a version-manager shim: it starts many times
 PY=$(command -v /usr/bin/python3 || command -v python3)
-WORK=$(mktemp -d /tmp/cg-bypass.XXXXXX)
-# shellcheck source=../lib/daemon.sh
-. "$HERE/../lib/daemon.sh"
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	cg_topology_destroy
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+cg_integration_begin bypass "network namespaces, BPF, nftables"
 HIK=44:19:b6:00:00:01
 mkdir -p "$WORK/policies"
 cat > "$WORK/policies/axis.conf" <<'EOF'

@@ -11,28 +11,13 @@ set -uo pipefail
 
 BUILD="${1:?usage: test-inventory.sh BUILD_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../lib/topology.sh
-. "$HERE/../lib/topology.sh"
-# shellcheck source=../lib/check.sh
-. "$HERE/../lib/check.sh"
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
 # shellcheck source=../lib/announce.sh
 . "$HERE/../lib/announce.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (network namespaces, BPF)"
-	exit 77
-fi
 
-WORK=$(mktemp -d /tmp/cg-inv.XXXXXX)
-# shellcheck source=../lib/daemon.sh
-. "$HERE/../lib/daemon.sh"
-
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	cg_topology_destroy
-	if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+cg_integration_begin inv "network namespaces, BPF"
 
 HIK=44:19:b6:00:00:01       # Hikvision MA-L 44:19:B6: SADP + WS-Discovery
 DAHUA=08:ed:ed:00:00:02     # Dahua MA-L 08:ED:ED: DHIP + DHCP + SSDP

@@ -9,26 +9,10 @@ set -uo pipefail
 
 BUILD="${1:?usage: test-layers.sh BUILD_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../lib/topology.sh
-. "$HERE/../lib/topology.sh"
-# shellcheck source=../lib/check.sh
-. "$HERE/../lib/check.sh"
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (network namespaces, BPF, nftables)"
-	exit 77
-fi
-
-WORK=$(mktemp -d /tmp/cg-layers.XXXXXX)
-# shellcheck source=../lib/daemon.sh
-. "$HERE/../lib/daemon.sh"
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	cg_topology_destroy
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+cg_integration_begin layers "network namespaces, BPF, nftables"
 HIK=44:19:b6:00:00:01
 mkdir -p "$WORK/policies"
 cat > "$WORK/policies/hikvision.conf" <<'EOF'

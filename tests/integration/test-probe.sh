@@ -14,28 +14,15 @@ set -uo pipefail
 
 BUILD="${1:?usage: test-probe.sh BUILD_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../lib/topology.sh
-. "$HERE/../lib/topology.sh"
-# shellcheck source=../lib/check.sh
-. "$HERE/../lib/check.sh"
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: needs root (network namespaces, BPF)"
-	exit 77
-fi
-
-WORK=$(mktemp -d /tmp/cg-probe.XXXXXX)
-# shellcheck source=../lib/daemon.sh
-. "$HERE/../lib/daemon.sh"
+cg_integration_begin probe "network namespaces, BPF"
 
 RPIDS=()
-cleanup() {
+cg_cleanup_extra() {
 	for p in "${RPIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	cg_topology_destroy
-	if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
-trap cleanup EXIT
 
 AXIS=00:40:8c:00:00:01     # WS-Discovery responder (IPv4 and IPv6)
 HIK=44:19:b6:00:00:02      # SADP responder
