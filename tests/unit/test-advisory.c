@@ -19,17 +19,7 @@
 #include "load.h"
 #include "version.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                                   \
-	checks++;                                                               \
-	if (!(cond)) {                                                          \
-		failures++;                                                     \
-		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__);                                   \
-		fputc('\n', stderr);                                            \
-	}                                                                       \
-} while (0)
+#include "test-check.h"
 
 static char tmpdir[256];
 

@@ -22,17 +22,7 @@
 #include "reasm.h"
 #include "protocol.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                                   \
-	checks++;                                                               \
-	if (!(cond)) {                                                          \
-		failures++;                                                     \
-		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__);                                   \
-		fputc('\n', stderr);                                            \
-	}                                                                       \
-} while (0)
+#include "test-check.h"
 
 #define CHECK_STR(got, want) CHECK(strcmp((got), (want)) == 0, "got \"%s\", want \"%s\"", (got), (want))
 
