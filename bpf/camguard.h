@@ -71,7 +71,7 @@ enum cg_action {
 	CG_ACTION_MAX
 };
 
-/* Stable reason names (see cg_reason_to_string in daemon/names.c). Pass
+/* Stable reason names (see cg_reason_to_string in daemon/common/names.c). Pass
  * reasons come first so that "reason < CG_REASON_FIRST_DROP" is the verdict. */
 enum cg_reason {
 	CG_REASON_ENCLAVE = 0,

@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 #ifdef CG_BENCH_COMPILE
-		/* ---- compile hook (daemon/compile.c) ---- */
+		/* ---- compile hook (daemon/dataplane/compile.c) ---- */
 		{
 			struct cg_compiled c;
 			char err[512];

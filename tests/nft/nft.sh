@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# nft.sh — the nftables layer (daemon/nft.c) on real forwarded traffic, with
+# nft.sh — the nftables layer (daemon/nft/nft.c) on real forwarded traffic, with
 # no BPF program attached anywhere: table inet camguard alone must isolate.
 #
 # Topology (namespaces this script creates, removed on exit even on failure;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test-metrics — the daemon's Prometheus exposition (daemon/metrics.c) on a
+ * test-metrics — the daemon's Prometheus exposition (daemon/control/metrics.c) on a
  * daemon state built in memory: no BPF, no socket.
  *
  * As the unit test: hostile label values (quotes, backslashes, newlines in

@@ -7,7 +7,7 @@
 #ifndef CAMGUARD_NAMES_H
 #define CAMGUARD_NAMES_H
 
-#include "../bpf/camguard.h"
+#include "camguard.h"
 
 const char *cg_reason_to_string(int reason);
 int cg_reason_from_string(const char *s);        /* -EINVAL if unknown */

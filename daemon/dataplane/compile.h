@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../bpf/camguard.h"
+#include "camguard.h"
 #include "model.h"
 
 /* Parallel key/value arrays: the layout bpf_map_update_batch() takes. */

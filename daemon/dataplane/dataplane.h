@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bpf/camguard.h"
+#include "camguard.h"
 #include "compile.h"
 
 struct camguard;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "../bpf/camguard.h"
+#include "camguard.h"
 
 #define CG_NAME_MAX 64
 #define CG_PATH_MAX 4096
