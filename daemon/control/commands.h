@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * commands.h — the control commands: build a JSON result from the daemon's
- * state (counters read from the data plane, the inventory, the model, the
- * nftables layer). control.c parses, authorizes and frames; this module only
- * answers, so a benchmark or test can call it without a socket.
+ * commands.h — the control commands: the handler table the control server
+ * dispatches from (control.h), each handler building its JSON result from
+ * a read-only view of the daemon (view.h). control.c parses, authorizes
+ * and frames; the command modules (cmd-*.c) only answer, so a benchmark or
+ * test can call them without a socket or a daemon.
  *
  * The result objects are the contract of `camguardctl --json` (DESIGN §4):
  *   stats   {"policies":[{"name","id","action","devices","pass":{"packets","bytes"},
@@ -24,7 +25,7 @@
  *   blocked {"devices":[{"mac","vendor","policy","blocked":[{"address","port","proto",
  *            "direction","reason","count","last","would"}]}],
  *            "policies":[{"name","blocked":[{..., "devices":N}]}]}
- *   status  see commands_status() in commands.c
+ *   status  see cmd_status() in cmd-status.c
  *   advisories {"advisories":[{"cve","vendor","models":[],"affected","fixed","severity","kev",
  *            "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
  *            "count":N,"affected_devices":N}
@@ -38,18 +39,21 @@
 #ifndef CAMGUARD_COMMANDS_H
 #define CAMGUARD_COMMANDS_H
 
+#include <stddef.h>
 #include <json-c/json.h>
 
+#include "control.h"
 #include "protocol.h"
 
-struct cg_daemon;
+struct cg_view;
 
-#define CG_BLOCKED_TOP 10   /* destinations listed per policy */
+/* Every command, for control_open() with a struct cg_view * as its ctx. */
+extern const struct cg_control_handler commands_table[];
+extern const size_t commands_count;
 
-/* 0 with *ret_result (a new reference), or -errno with err filled and
- * *ret_result NULL or an object of members for the error reply (a refused
- * reload's "errors" and "errors_total"). */
-int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret_result,
+/* One request through the table (tests, benchmarks): as a handler,
+ * 0 with *ret_result or -errno with err (and maybe error members). */
+int commands_run(const struct cg_view *v, const struct cg_request *req, json_object **ret_result,
 		 struct cg_proto_error *err);
 
 #endif

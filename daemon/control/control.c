@@ -20,6 +20,11 @@
  * do everything; members of the control group (primary or supplementary,
  * read with SO_PEERGROUPS, else /proc/PID/status) the read-only commands.
  * The socket's mode already keeps others out; the check is the second wall.
+ *
+ * What a command answers is not this module's business: it calls the
+ * handler the caller's table gives for the command (commands.c in the
+ * daemon, a fake in tests) and frames the result. It knows the event loop
+ * and the wire protocol, nothing else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,14 +35,12 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "control.h"
-#include "daemon.h"
+#include "event.h"
 #include "log.h"
 #include "protocol.h"
 
@@ -67,7 +70,10 @@ struct client {
 };
 
 struct cg_control {
-	struct cg_daemon *d;
+	struct cg_event_loop *loop;
+	const struct cg_control_handler *handlers;
+	size_t nhandlers;
+	void *ctx;                 /* handed to every handler */
 	struct cg_watch listen_w;
 	struct cg_watch timer_w;
 	bool timer_armed;
@@ -92,13 +98,9 @@ static time_t now_mono(void)
 
 static void timer_arm(struct cg_control *c, bool on)
 {
-	struct itimerspec its = {};
-
 	if (c->timer_armed == on || c->timer_w.fd < 0)
 		return;
-	if (on)
-		its.it_interval.tv_sec = its.it_value.tv_sec = 1;
-	timerfd_settime(c->timer_w.fd, 0, &its, NULL);
+	event_timer_set(&c->timer_w, on ? 1000 : 0);
 	c->timer_armed = on;
 }
 
@@ -108,7 +110,7 @@ static void client_free(struct client *cl)
 {
 	struct cg_control *c = cl->ctl;
 
-	daemon_watch_del(c->d, &cl->w);
+	event_del(c->loop, &cl->w);
 	close(cl->w.fd);
 	if (cl->prev)
 		cl->prev->next = cl->next;
@@ -133,7 +135,7 @@ static void client_update_events(struct client *cl)
 	else if (!cl->eof)
 		ev |= EPOLLIN;
 	if (ev != cl->events) {
-		daemon_watch_mod(cl->ctl->d, &cl->w, ev);
+		event_mod(cl->ctl->loop, &cl->w, ev);
 		cl->events = ev;
 	}
 }
@@ -209,9 +211,19 @@ static void client_error(struct client *cl, const char *code, const char *msg)
 	client_set_reply(cl, line, len);
 }
 
+/* The table's handler for the command; ENOSYS when it has none. */
+static int control_run(const struct cg_control *c, const struct cg_request *req,
+		       json_object **ret, struct cg_proto_error *err)
+{
+	*ret = NULL;
+	for (size_t i = 0; i < c->nhandlers; i++)
+		if (c->handlers[i].command == req->command)
+			return c->handlers[i].run(c->ctx, req, ret, err);
+	return protocol_error(err, "ENOSYS", "unknown command");
+}
+
 static void client_handle(struct client *cl, const char *line, size_t len)
 {
-	struct cg_daemon *d = cl->ctl->d;
 	struct cg_request req;
 	struct cg_proto_error err = {};
 	json_object *res = NULL;
@@ -232,7 +244,7 @@ static void client_handle(struct client *cl, const char *line, size_t len)
 			 req.dry_run ? "Reload dry run" : "Reload", (unsigned)cl->cred.uid,
 			 (int)cl->cred.pid);
 	if (!rc)
-		rc = commands_run(d, &req, &res, &err);
+		rc = control_run(cl->ctl, &req, &res, &err);
 	/* (two statements: the length is known only after the call) */
 	char *reply = rc ? protocol_reply_error_details(err.code, err.message, res, &n)
 			 : protocol_reply_ok(res, &n);
@@ -298,7 +310,7 @@ static bool client_flush(struct client *cl)
 	return true;
 }
 
-static void on_client(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+static void on_client(struct cg_watch *w, uint32_t events)
 {
 	struct client *cl = w->data;
 
@@ -346,7 +358,7 @@ static void on_client(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 	client_update_events(cl);
 }
 
-static void on_accept(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+static void on_accept(struct cg_watch *w, uint32_t events)
 {
 	struct cg_control *c = w->data;
 
@@ -380,7 +392,7 @@ static void on_accept(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 							    peer_in_group(fd, cl->cred.pid, c->gid)));
 		cl->deadline = now_mono() + c->idle_timeout;
 		cl->events = EPOLLIN;
-		if (daemon_watch_add(c->d, &cl->w, EPOLLIN) < 0) {
+		if (event_add(c->loop, &cl->w, EPOLLIN) < 0) {
 			free(cl->in);
 			free(cl);
 			close(fd);
@@ -395,13 +407,13 @@ static void on_accept(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 	}
 }
 
-static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+static void on_timer(struct cg_watch *w, uint32_t events)
 {
 	struct cg_control *c = w->data;
-	uint64_t ticks;
+	int64_t rc = event_timer_read(w);
 	time_t now = now_mono();
 
-	if (read(w->fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+	if (rc < 0 && rc != -EAGAIN)
 		return;
 	for (struct client *cl = c->clients; cl; cl = cl->next) {
 		if (cl->expired || now < cl->deadline)
@@ -416,7 +428,7 @@ static void on_timer(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
 		cl->expired = true;
 		shutdown(cl->w.fd, SHUT_RDWR);
 		if (cl->events != (EPOLLIN | EPOLLOUT)) {
-			daemon_watch_mod(c->d, &cl->w, EPOLLIN | EPOLLOUT);
+			event_mod(c->loop, &cl->w, EPOLLIN | EPOLLOUT);
 			cl->events = EPOLLIN | EPOLLOUT;
 		}
 	}
@@ -490,7 +502,8 @@ static int share_runtime_dir(const char *path, gid_t gid)
 	return 0;
 }
 
-int control_open(struct cg_daemon *d, const char *path, const char *group,
+int control_open(struct cg_event_loop *loop, const char *path, const char *group,
+		 const struct cg_control_handler *handlers, size_t nhandlers, void *ctx,
 		 struct cg_control **ret)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -506,7 +519,10 @@ int control_open(struct cg_daemon *d, const char *path, const char *group,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->d = d;
+	c->loop = loop;
+	c->handlers = handlers;
+	c->nhandlers = nhandlers;
+	c->ctx = ctx;
 	c->listen_w.fd = c->timer_w.fd = -1;
 	c->max_clients = CG_CONTROL_MAX_CLIENTS;
 	c->idle_timeout = CG_CONTROL_IDLE_TIMEOUT;
@@ -546,11 +562,8 @@ int control_open(struct cg_daemon *d, const char *path, const char *group,
 		unlink(path);
 		goto fail;
 	}
-	c->timer_w = (struct cg_watch){
-		.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC),
-		.fn = on_timer, .data = c };
-	if (c->timer_w.fd < 0 || daemon_watch_add(d, &c->timer_w, EPOLLIN) < 0 ||
-	    daemon_watch_add(d, &c->listen_w, EPOLLIN) < 0) {
+	if (event_timer_open(&c->timer_w, on_timer, c) < 0 ||
+	    event_add(loop, &c->timer_w, EPOLLIN) < 0 || event_add(loop, &c->listen_w, EPOLLIN) < 0) {
 		rc = errno ? -errno : -EIO;
 		unlink(path);
 		goto fail;
@@ -573,12 +586,12 @@ void control_close(struct cg_control *c)
 	while (c->clients)
 		client_free(c->clients);
 	if (c->listen_w.fd >= 0) {
-		daemon_watch_del(c->d, &c->listen_w);
+		event_del(c->loop, &c->listen_w);
 		close(c->listen_w.fd);
 		unlink(c->path);
 	}
 	if (c->timer_w.fd >= 0) {
-		daemon_watch_del(c->d, &c->timer_w);
+		event_del(c->loop, &c->timer_w);
 		close(c->timer_w.fd);
 	}
 	free(c);

@@ -24,7 +24,9 @@
 #include "log.h"
 #include "advisory.h"
 #include "metrics.h"
+#include "model.h"
 #include "names.h"
+#include "view.h"
 
 static const char *const tamper_names[CG_TAMPER_MAX] = {
 	[CG_TAMPER_HOOK] = "hook",
@@ -64,7 +66,7 @@ static int dev_cmp(const void *a, const void *b)
 	return memcmp(a, b, 6);   /* mac is the first member of both */
 }
 
-int metrics_read_counts(const struct cg_dataplane *dp, struct cg_metrics_counts *ret)
+int metrics_read_counts(const struct cg_view *v, struct cg_metrics_counts *ret)
 {
 	int rc;
 
@@ -72,9 +74,9 @@ int metrics_read_counts(const struct cg_dataplane *dp, struct cg_metrics_counts 
 	ret->policy = calloc(CG_POLSTAT_ENTRIES, sizeof(*ret->policy));
 	if (!ret->policy)
 		return -ENOMEM;
-	rc = dataplane_read_policy_stats(dp, ret->policy);
+	rc = v->ops->read_policy_stats(v->ctx, ret->policy);
 	if (!rc)
-		rc = dataplane_foreach_device(dp, devs_add, ret);
+		rc = v->ops->foreach_device(v->ctx, devs_add, ret);
 	if (rc < 0) {
 		metrics_counts_free(ret);
 		return rc;
@@ -160,7 +162,7 @@ static void family(struct printbuf *pb, const char *name, const char *type, cons
 
 /* ---- the families ------------------------------------------------------------ */
 
-static void policy_counters(const struct cg_daemon *d, const struct cg_metrics_counts *c,
+static void policy_counters(const struct cg_view *d, const struct cg_metrics_counts *c,
 			    struct printbuf *pb, bool bytes)
 {
 	const char *name = bytes ? "camguard_bytes_total" : "camguard_packets_total";
@@ -168,8 +170,8 @@ static void policy_counters(const struct cg_daemon *d, const struct cg_metrics_c
 	family(pb, name, "counter",
 	       bytes ? "Bytes classified by the data plane, by policy, direction, verdict and reason."
 		     : "Packets classified by the data plane, by policy, direction, verdict and reason.");
-	for (size_t i = 0; i < d->model.npolicies; i++) {
-		const struct cg_policy_spec *p = &d->model.policies[i];
+	for (size_t i = 0; i < d->model->npolicies; i++) {
+		const struct cg_policy_spec *p = &d->model->policies[i];
 		for (int dir = 0; dir < CG_DIR_MAX; dir++)
 			for (int r = 0; r < CG_REASON_MAX; r++) {
 				const struct cg_counter *k = &c->policy[CG_POLSTAT_INDEX(p->id, dir, r)];
@@ -222,10 +224,10 @@ static const char *policy_label(const struct cg_model *m, int pi, const char *ke
 #define INFO_FIXED 6   /* mac vendor policy model firmware mismatch */
 #define MAX_INFO_LABELS (INFO_FIXED + CG_MAX_POLICY_LABELS * 4)
 
-static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c,
+static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
 		    struct printbuf *pb, uint64_t *ret_omitted)
 {
-	const struct cg_model *m = &d->model;
+	const struct cg_model *m = d->model;
 	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
 	const struct cg_inv_device **v = calloc(n ? n : 1, sizeof(*v));
 	const char *lnames[CG_MAX_POLICY_LABELS * 4];
@@ -333,9 +335,10 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 	free(v);
 }
 
-int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c, struct printbuf *pb)
+int metrics_render(const struct cg_view *d, const struct cg_metrics_counts *c, struct printbuf *pb)
 {
-	const struct cg_model *m = &d->model;
+	const struct cg_model *m = d->model;
+	const struct cg_counters *k = d->counters;
 	uint64_t *ndev = calloc(m->npolicies + 1, sizeof(*ndev)), omitted;
 
 	if (!ndev)
@@ -393,22 +396,22 @@ int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c,
 
 	family(pb, "camguard_tamper_events_total", "counter",
 	       "Enforcement found removed or changed and restored, by kind (hook, pin, nftables).");
-	for (int k = 0; k < CG_TAMPER_MAX; k++)
+	for (int t = 0; t < CG_TAMPER_MAX; t++)
 		series(pb, "camguard_tamper_events_total",
-		       (const char *[]){ "kind", tamper_names[k], NULL }, d->tamper_by_kind[k]);
+		       (const char *[]){ "kind", tamper_names[t], NULL }, k->tamper_by_kind[t]);
 
 	family(pb, "camguard_reloads_total", "counter", "Policy reloads since the daemon started, by result.");
-	series(pb, "camguard_reloads_total", (const char *[]){ "result", "ok", NULL }, d->reloads_ok);
+	series(pb, "camguard_reloads_total", (const char *[]){ "result", "ok", NULL }, k->reloads_ok);
 	series(pb, "camguard_reloads_total", (const char *[]){ "result", "failed", NULL },
-	       d->reloads_failed);
+	       k->reloads_failed);
 	family(pb, "camguard_last_reload_success_timestamp_seconds", "gauge",
 	       "When the policy set now enforced was loaded (Unix time; the start counts as a load).");
 	series(pb, "camguard_last_reload_success_timestamp_seconds", NULL,
-	       (uint64_t)(d->last_reload_ok > 0 ? d->last_reload_ok : 0));
+	       (uint64_t)(k->last_reload_ok > 0 ? k->last_reload_ok : 0));
 	family(pb, "camguard_config_info", "gauge",
 	       "SHA-256 of the enforced policy set (policy and deny-list files by base name, not "
 	       "camguard.conf): equal on hosts that run the same policies. Always 1.");
-	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->policy_set_hash, NULL }, 1);
+	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->hashes->policy_set, NULL }, 1);
 	family(pb, "camguard_enforce_mode", "gauge",
 	       "1 for the enforcement mode in effect (policy: each policy's action; monitor: nothing dropped).");
 	/* No enforce key yet in camguard.conf: policies always act as written. */
@@ -417,17 +420,17 @@ int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c,
 	if (m->config.nftables) {
 		family(pb, "camguard_nftables_layer_up", "gauge",
 		       "1 if table inet camguard is in place as last applied (checked every 2 s), else 0.");
-		series(pb, "camguard_nftables_layer_up", NULL, d->nft_up);
+		series(pb, "camguard_nftables_layer_up", NULL, k->nft_up);
 	}
 	family(pb, "camguard_generation", "gauge", "Generation of the policy set the data plane enforces.");
-	series(pb, "camguard_generation", NULL, d->dp ? d->dp->gen : 0);
+	series(pb, "camguard_generation", NULL, d->ops ? d->ops->generation(d->ctx) : 0);
 	return pb->bpos >= 0 ? 0 : -ENOMEM;
 }
 
-int metrics_render_now(const struct cg_daemon *d, struct printbuf *pb)
+int metrics_render_now(const struct cg_view *d, struct printbuf *pb)
 {
 	struct cg_metrics_counts c;
-	int rc = metrics_read_counts(d->dp, &c);
+	int rc = metrics_read_counts(d, &c);
 
 	if (rc)
 		return rc;
@@ -481,7 +484,7 @@ static uint64_t now_ms(void)
 /* The child: everything it reads is its copy-on-write snapshot; it writes
  * nothing the parent shares and leaves by _exit (no atexit handlers, no
  * stdio buffers of the parent flushed twice). */
-static int write_now(const struct cg_daemon *d)
+static int write_now(const struct cg_view *d)
 {
 	struct printbuf *pb = printbuf_new();
 	int rc;
@@ -490,44 +493,44 @@ static int write_now(const struct cg_daemon *d)
 		return -ENOMEM;
 	rc = metrics_render_now(d, pb);
 	if (!rc)
-		rc = metrics_write_file(d->model.config.metrics_textfile, pb->buf, (size_t)pb->bpos);
+		rc = metrics_write_file(d->model->config.metrics_textfile, pb->buf, (size_t)pb->bpos);
 	printbuf_free(pb);
 	return rc;
 }
 
-int metrics_tick(struct cg_daemon *d)
+int metrics_tick(const struct cg_view *v, struct cg_metrics_writer *w)
 {
-	const struct cg_config *cf = &d->model.config;
+	const struct cg_config *cf = &v->model->config;
 	uint64_t now = now_ms();
 	int result = 0, st;
 
-	if (d->metrics.pid > 0 && waitpid(d->metrics.pid, &st, WNOHANG) == d->metrics.pid) {
-		d->metrics.pid = 0;
+	if (w->pid > 0 && waitpid(w->pid, &st, WNOHANG) == w->pid) {
+		w->pid = 0;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			d->metrics.written++;
+			w->written++;
 			result = 1;
 		} else {
-			d->metrics.failed++;
+			w->failed++;
 			result = WIFEXITED(st) ? -WEXITSTATUS(st) : -EINTR;
 		}
 	}
-	if (!cf->metrics_textfile[0] || now < d->metrics.due_ms)
+	if (!cf->metrics_textfile[0] || now < w->due_ms)
 		return result;
-	d->metrics.due_ms = now + (uint64_t)cf->metrics_interval * 1000;
-	if (d->metrics.pid > 0) {
+	w->due_ms = now + (uint64_t)cf->metrics_interval * 1000;
+	if (w->pid > 0) {
 		/* The last writer is still busy (a hung disk): never two at once. */
-		d->metrics.skipped++;
+		w->skipped++;
 		return result;
 	}
 	pid_t pid = fork();
 	if (pid == 0) {
-		int rc = write_now(d);
+		int rc = write_now(v);
 		_exit(rc < 0 ? (-rc & 0xff ? -rc & 0xff : EIO) : 0);
 	}
 	if (pid < 0) {
-		d->metrics.failed++;
+		w->failed++;
 		return result ? result : -errno;
 	}
-	d->metrics.pid = pid;
+	w->pid = pid;
 	return result;
 }

@@ -23,7 +23,16 @@
 #include <stdint.h>
 #include <json-c/printbuf.h>
 
-#include "daemon.h"
+#include "camguard.h"
+
+struct cg_view;
+
+/* The textfile writer's state, kept by the daemon between ticks. */
+struct cg_metrics_writer {
+	int pid;                   /* the writing child, 0 if none */
+	uint64_t due_ms;           /* CLOCK_MONOTONIC of the next write */
+	uint64_t written, failed, skipped;
+};
 
 /* Drop counters of one device, from the data plane's device map. */
 struct cg_metrics_dev {
@@ -41,14 +50,15 @@ struct cg_metrics_counts {
 
 const char *metrics_tamper_to_string(int kind);
 
-int metrics_read_counts(const struct cg_dataplane *dp, struct cg_metrics_counts *ret);
+/* Through the view's counter callbacks. */
+int metrics_read_counts(const struct cg_view *v, struct cg_metrics_counts *ret);
 void metrics_counts_free(struct cg_metrics_counts *c);
 
 /* Appends the whole exposition (format 0.0.4) to pb. 0 or -ENOMEM. */
-int metrics_render(const struct cg_daemon *d, const struct cg_metrics_counts *c, struct printbuf *pb);
+int metrics_render(const struct cg_view *v, const struct cg_metrics_counts *c, struct printbuf *pb);
 
 /* Reads the counters and renders: what `stats --prometheus` answers. */
-int metrics_render_now(const struct cg_daemon *d, struct printbuf *pb);
+int metrics_render_now(const struct cg_view *v, struct printbuf *pb);
 
 /* Writes buf to path atomically (path.tmp, fsync, rename), mode 0644. */
 int metrics_write_file(const char *path, const char *buf, size_t len);
@@ -56,6 +66,6 @@ int metrics_write_file(const char *path, const char *buf, size_t len);
 /* Called on every timer tick: reaps a finished writer (returns its result:
  * 1 written, 0 nothing finished, -errno failed) and starts the next one
  * when metrics.interval has passed. */
-int metrics_tick(struct cg_daemon *d);
+int metrics_tick(const struct cg_view *v, struct cg_metrics_writer *w);
 
 #endif

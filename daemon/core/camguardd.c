@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpffs.h"
 #include "check.h"
 #include "daemon.h"
 #include "load.h"
 #include "log.h"
+#include "unload.h"
 
 static void usage(FILE *out)
 {
@@ -84,13 +86,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "camguardd: --unload needs root\n");
 			return 1;
 		}
-		return daemon_unload(conf, force);
+		return unload_run(conf, force);
 	case MOUNT_BPFFS:
 		if (geteuid() != 0) {
 			fprintf(stderr, "camguardd: --mount-bpffs needs root\n");
 			return 1;
 		}
-		return daemon_mount_bpffs(conf);
+		return bpffs_mount_for(conf);
 	default:
 		if (geteuid() != 0) {
 			fprintf(stderr, "camguardd: must run as root (BPF and netlink need CAP_BPF, CAP_NET_ADMIN)\n");

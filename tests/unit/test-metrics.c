@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test-metrics — the daemon's Prometheus exposition (daemon/control/metrics.c) on a
- * daemon state built in memory: no BPF, no socket.
+ * read-only view (view.h) of a state built in memory: no BPF, no socket.
  *
  * As the unit test: hostile label values (quotes, backslashes, newlines in
  * what cameras announce), policy labels on every device series ("" where a
@@ -27,6 +27,8 @@
 
 #include "inventory.h"
 #include "metrics.h"
+#include "model.h"
+#include "view.h"
 
 int log_verbose;
 
@@ -55,17 +57,27 @@ static int memcmp6(const void *a, const void *b)
 }
 
 struct fixture {
-	struct cg_daemon d;
-	struct cg_dataplane dp;
+	struct cg_view v;
+	struct cg_model model;
+	struct cg_inventory *inv;
+	struct cg_counters counters;
+	struct cg_file_hashes hashes;
 	struct cg_iface ifaces[2];
 	struct cg_metrics_counts counts;
 };
+
+static uint32_t generation(void *ctx)
+{
+	return 7;
+}
+
+static const struct cg_view_ops ops = { .generation = generation };
 
 /* n devices spread over the vendors; every 7th announces a model with
  * characters that must be escaped. */
 static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 {
-	struct cg_model *m = &f->d.model;
+	struct cg_model *m = &f->model;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -89,7 +101,7 @@ static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 	m->config.nftables = true;
 	m->config.metrics_max_devices = max_devices;
 
-	rc = inventory_new(n + 16, &f->d.inv);
+	rc = inventory_new(n + 16, &f->inv);
 	if (rc)
 		return rc;
 	f->counts.policy = calloc(CG_POLSTAT_ENTRIES, sizeof(*f->counts.policy));
@@ -103,7 +115,7 @@ static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 		uint8_t mac[6] = { vendors[v].oui[0], vendors[v].oui[1], vendors[v].oui[2],
 				   (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
 		bool isnew;
-		struct cg_inv_device *x = inventory_touch(f->d.inv, mac, 1700000000 + (int64_t)i, &isnew);
+		struct cg_inv_device *x = inventory_touch(f->inv, mac, 1700000000 + (int64_t)i, &isnew);
 		if (!x)
 			return -ENOMEM;
 		x->first_seen = 1690000000 + (int64_t)i;
@@ -123,29 +135,28 @@ static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 	f->counts.ndevs = n;
 	qsort(f->counts.devs, n, sizeof(*f->counts.devs),
 	      memcmp6);
-	f->dp.gen = 7;
-	f->d.dp = &f->dp;
 	snprintf(f->ifaces[0].name, sizeof(f->ifaces[0].name), "cam0");
 	f->ifaces[0].mode = CG_IFMODE_TC;
 	f->ifaces[0].attached[CG_HOOK_TC_INGRESS] = f->ifaces[0].attached[CG_HOOK_TC_EGRESS] = true;
 	snprintf(f->ifaces[1].name, sizeof(f->ifaces[1].name), "eth0.20");
 	f->ifaces[1].mode = CG_IFMODE_XDP;
 	f->ifaces[1].attached[CG_HOOK_TC_EGRESS] = true;    /* XDP missing */
-	f->d.ifaces = f->ifaces;
-	f->d.nifaces = 2;
-	f->d.tamper_by_kind[CG_TAMPER_NFTABLES] = 2;
-	f->d.reloads_ok = 3;
-	f->d.reloads_failed = 1;
-	f->d.last_reload_ok = 1700000123;
-	f->d.nft_up = true;
-	memset(f->d.policy_set_hash, 'a', 64);
+	f->counters.tamper_by_kind[CG_TAMPER_NFTABLES] = 2;
+	f->counters.reloads_ok = 3;
+	f->counters.reloads_failed = 1;
+	f->counters.last_reload_ok = 1700000123;
+	f->counters.nft_up = true;
+	memset(f->hashes.policy_set, 'a', 64);
+	f->v = (struct cg_view){ .ops = &ops, .model = &f->model, .inv = f->inv,
+				 .ifaces = f->ifaces, .nifaces = 2, .counters = &f->counters,
+				 .hashes = &f->hashes };
 	return 0;
 }
 
 static void fixture_free(struct fixture *f)
 {
-	free(f->d.model.policies);
-	inventory_free(f->d.inv);
+	free(f->model.policies);
+	inventory_free(f->inv);
 	free(f->counts.policy);
 	free(f->counts.devs);
 }
@@ -155,7 +166,7 @@ static char *render(struct fixture *f, size_t *ret_len)
 	struct printbuf *pb = printbuf_new();
 	char *s;
 
-	if (!pb || metrics_render(&f->d, &f->counts, pb)) {
+	if (!pb || metrics_render(&f->v, &f->counts, pb)) {
 		printbuf_free(pb);
 		return NULL;
 	}

@@ -6,8 +6,8 @@
  * reply parser, human numbers and the tables, on fixed JSON. (The
  * Prometheus exposition is the daemon's: tests/unit/test-metrics.c.)
  *
- * Part 2: the control socket server (control.c) in a small epoll loop of
- * its own, with commands_run() and the daemon's watch functions stubbed:
+ * Part 2: the control socket server (control.c) on the event loop
+ * (event.c) with a handler table of its own (no daemon, no commands):
  * socket mode and group, stale and live sockets, oversized requests,
  * pipelining, half-open clients, the client limit, the idle timeout, and
  * (as root) the permission checks for a peer in and outside the group.
@@ -29,9 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "control.h"
-#include "daemon.h"
+#include "event.h"
 #include "protocol.h"
 
 #include "test-check.h"
@@ -637,48 +636,38 @@ static void test_render(void)
 	}
 }
 
-/* ---- part 2: the server, with the daemon stubbed --------------------------- */
+/* ---- part 2: the server, with a handler table of its own ------------------- */
 
-int daemon_watch_add(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
+static int handler_calls;
+static size_t handler_reply_size;
+
+/* Every command answers {"command":NAME}; blocked answers an error. */
+static int answer(void *ctx, const struct cg_request *req, json_object **ret,
+		  struct cg_proto_error *err)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0 ? -errno : 0;
-}
-
-int daemon_watch_mod(struct cg_daemon *d, struct cg_watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-	return epoll_ctl(d->epfd, EPOLL_CTL_MOD, w->fd, &ev) < 0 ? -errno : 0;
-}
-
-void daemon_watch_del(struct cg_daemon *d, struct cg_watch *w)
-{
-	epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
-}
-
-static int stub_calls;
-static size_t stub_reply_size;
-
-int commands_run(struct cg_daemon *d, const struct cg_request *req, json_object **ret,
-		 struct cg_proto_error *err)
-{
-	stub_calls++;
+	handler_calls++;
 	if (req->command == CG_CMD_BLOCKED)
-		return protocol_error(err, "ENOENT", "stub error");
+		return protocol_error(err, "ENOENT", "handler error");
 	*ret = json_object_new_object();
 	json_object_object_add(*ret, "command",
 			       json_object_new_string(protocol_command_to_string(req->command)));
-	if (stub_reply_size) {
-		char *big = malloc(stub_reply_size + 1);
-		memset(big, 'x', stub_reply_size);
-		big[stub_reply_size] = 0;
+	if (handler_reply_size) {
+		char *big = malloc(handler_reply_size + 1);
+		memset(big, 'x', handler_reply_size);
+		big[handler_reply_size] = 0;
 		json_object_object_add(*ret, "big", json_object_new_string(big));
 		free(big);
 	}
 	return 0;
 }
 
-static void pump(struct cg_daemon *d, int ms)
+static const struct cg_control_handler handlers[] = {
+	{ CG_CMD_STATS, answer },   { CG_CMD_CAMERAS, answer }, { CG_CMD_BLOCKED, answer },
+	{ CG_CMD_STATUS, answer },  { CG_CMD_RELOAD, answer },
+};
+#define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
+
+static void pump(struct cg_event_loop *loop, int ms)
 {
 	struct timespec end, now;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -690,12 +679,7 @@ static void pump(struct cg_daemon *d, int ms)
 		long left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
 		if (left <= 0)
 			break;
-		struct epoll_event evs[16];
-		int n = epoll_wait(d->epfd, evs, 16, (int)left);
-		for (int i = 0; i < n; i++) {
-			struct cg_watch *w = evs[i].data.ptr;
-			w->fn(d, w, evs[i].events);
-		}
+		event_dispatch(loop, (int)left);
 	}
 }
 
@@ -722,7 +706,7 @@ static ssize_t drain(int fd, char *buf, size_t len)
 }
 
 /* Collects a whole reply line while pumping the server. */
-static char *reply_of(struct cg_daemon *d, int fd)
+static char *reply_of(struct cg_event_loop *d, int fd)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap + 1);
@@ -750,26 +734,26 @@ static bool send_str(int fd, const char *s)
 
 static void test_server(void)
 {
-	struct cg_daemon d = {};
+	struct cg_event_loop *d = NULL;
 	struct cg_control *c = NULL;
 	char dir[] = "/tmp/cg-test-control-XXXXXX", path[128], buf[4096];
 	struct stat st;
 	int rc, fd;
 	char *r;
 
-	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK(event_loop_new(&d) == 0, "event loop");
 	CHECK(mkdtemp(dir), "mkdtemp");
 	chmod(dir, 0755);    /* the unprivileged peers below must reach the socket */
 	snprintf(path, sizeof(path), "%s/sub/camguard.sock", dir);
 
 	/* No such group: 0600, root only, still running. */
-	rc = control_open(&d, path, "cg-no-such-group-xyz", &c);
+	rc = control_open(d, path, "cg-no-such-group-xyz", handlers, NHANDLERS, NULL, &c);
 	CHECK(rc == 0 && c && control_root_only(c), "open without group: %d", rc);
 	CHECK(stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && (st.st_mode & 07777) == 0600,
 	      "mode without group: %o", st.st_mode & 07777);
 	/* A live socket is not taken over. */
 	struct cg_control *c2 = NULL;
-	CHECK(control_open(&d, path, "", &c2) == -EADDRINUSE && !c2, "live socket taken over");
+	CHECK(control_open(d, path, "", handlers, NHANDLERS, NULL, &c2) == -EADDRINUSE && !c2, "live socket taken over");
 	control_close(c);
 	CHECK(stat(path, &st) < 0 && errno == ENOENT, "socket not removed at close");
 
@@ -785,7 +769,7 @@ static void test_server(void)
 	struct group *gr = getgrgid(getegid());
 	char group[64];
 	snprintf(group, sizeof(group), "%s", gr ? gr->gr_name : "root");
-	rc = control_open(&d, path, group, &c);
+	rc = control_open(d, path, group, handlers, NHANDLERS, NULL, &c);
 	CHECK(rc == 0 && c && !control_root_only(c), "open over a stale socket: %d", rc);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0660 && st.st_gid == getegid(),
 	      "mode %o gid %u", st.st_mode & 07777, (unsigned)st.st_gid);
@@ -793,7 +777,7 @@ static void test_server(void)
 		char file[160];
 		snprintf(file, sizeof(file), "%s/plain", dir);
 		close(open(file, O_CREAT | O_WRONLY, 0600));
-		CHECK(control_open(&d, file, "", &c2) == -EEXIST, "regular file replaced");
+		CHECK(control_open(d, file, "", handlers, NHANDLERS, NULL, &c2) == -EEXIST, "regular file replaced");
 		unlink(file);
 	}
 
@@ -802,16 +786,16 @@ static void test_server(void)
 	fd = client(path);
 	CHECK(fd >= 0, "connect: %s", strerror(-fd));
 	send_str(fd, "{\"command\":\"status\"}\n");
-	r = reply_of(&d, fd);
+	r = reply_of(d, fd);
 	CHECK(strcmp(r, "{\"ok\":true,\"result\":{\"command\":\"status\"}}\n") == 0, "reply: %s", r);
 	free(r);
 	send_str(fd, "{\"command\":\"blocked\"}\n");
-	r = reply_of(&d, fd);
-	CHECK(strcmp(r, "{\"ok\":false,\"error\":{\"code\":\"ENOENT\",\"message\":\"stub error\"}}\n") == 0,
+	r = reply_of(d, fd);
+	CHECK(strcmp(r, "{\"ok\":false,\"error\":{\"code\":\"ENOENT\",\"message\":\"handler error\"}}\n") == 0,
 	      "error reply: %s", r);
 	free(r);
 	send_str(fd, "{\"command\":\"stats\"}\n{\"command\":\"cameras\"}\n{\"command\":\"nope\"}\n");
-	pump(&d, 50);
+	pump(d, 50);
 	CHECK(drain(fd, buf, sizeof(buf)) > 0 &&
 	      strcmp(buf, "{\"ok\":true,\"result\":{\"command\":\"stats\"}}\n"
 			  "{\"ok\":true,\"result\":{\"command\":\"cameras\"}}\n"
@@ -819,10 +803,10 @@ static void test_server(void)
 	      "pipelined: %s", buf);
 	send_str(fd, "{\"command\":\"reload\",\"arguments\":{\"dry_run\":true}}");
 	shutdown(fd, SHUT_WR);
-	r = reply_of(&d, fd);
+	r = reply_of(d, fd);
 	CHECK(strcmp(r, "{\"ok\":true,\"result\":{\"command\":\"reload\"}}\n") == 0, "half-open: %s", r);
 	free(r);
-	pump(&d, 20);
+	pump(d, 20);
 	CHECK(drain(fd, buf, sizeof(buf)) == 0, "not closed after EOF");
 	close(fd);
 
@@ -838,50 +822,50 @@ static void test_server(void)
 			if (w > 0)
 				off += (size_t)w;
 			else if (errno == EAGAIN)
-				pump(&d, 5);
+				pump(d, 5);
 			else
 				break;
 		}
 		free(big);
 	}
-	r = reply_of(&d, fd);
+	r = reply_of(d, fd);
 	CHECK(strstr(r, "\"code\":\"E2BIG\""), "oversized: %s", r);
 	free(r);
-	pump(&d, 20);
+	pump(d, 20);
 	CHECK(drain(fd, buf, sizeof(buf)) == 0 || errno == ECONNRESET, "oversized not closed");
 	close(fd);
 
 	/* A large reply to a client that reads slowly: everything arrives. */
-	stub_reply_size = 4 << 20;
+	handler_reply_size = 4 << 20;
 	fd = client(path);
 	send_str(fd, "{\"command\":\"stats\"}\n");
-	r = reply_of(&d, fd);
-	CHECK(strlen(r) == stub_reply_size + strlen("{\"ok\":true,\"result\":{\"command\":\"stats\",\"big\":\"\"}}\n"),
+	r = reply_of(d, fd);
+	CHECK(strlen(r) == handler_reply_size + strlen("{\"ok\":true,\"result\":{\"command\":\"stats\",\"big\":\"\"}}\n"),
 	      "large reply: %zu bytes", strlen(r));
 	free(r);
-	stub_reply_size = 0;
+	handler_reply_size = 0;
 	close(fd);
 
 	/* The client limit. */
 	int fds[CG_CONTROL_MAX_CLIENTS + 1];
 	for (int i = 0; i < CG_CONTROL_MAX_CLIENTS; i++) {
 		fds[i] = client(path);
-		pump(&d, 2);
+		pump(d, 2);
 	}
 	fds[CG_CONTROL_MAX_CLIENTS] = client(path);
-	pump(&d, 20);
+	pump(d, 20);
 	CHECK(drain(fds[CG_CONTROL_MAX_CLIENTS], buf, sizeof(buf)) > 0 && strstr(buf, "EBUSY"),
 	      "33rd client: %s", buf);
 	for (int i = 0; i <= CG_CONTROL_MAX_CLIENTS; i++)
 		close(fds[i]);
-	pump(&d, 20);
+	pump(d, 20);
 
 	/* The idle timeout (1 s here), also for a slow sender. */
 	control_set_limits(c, 0, 1);
 	fd = client(path);
 	int slow = client(path);
 	send_str(slow, "{\"command\":");
-	pump(&d, 2500);
+	pump(d, 2500);
 	CHECK(drain(fd, buf, sizeof(buf)) > 0 && strstr(buf, "ETIMEDOUT"), "idle: %s", buf);
 	CHECK(drain(slow, buf, sizeof(buf)) > 0 && strstr(buf, "ETIMEDOUT"), "slow: %s", buf);
 	close(fd);
@@ -891,7 +875,7 @@ static void test_server(void)
 	/* Still answering. */
 	fd = client(path);
 	send_str(fd, "{\"command\":\"stats\"}\n");
-	r = reply_of(&d, fd);
+	r = reply_of(d, fd);
 	CHECK(strstr(r, "\"ok\":true"), "after abuse: %s", r);
 	free(r);
 	close(fd);
@@ -905,7 +889,7 @@ static void test_server(void)
 		/* group "nogroup"/"nobody": the second peer's primary group */
 		gid_t ngid = nobody ? nobody->pw_gid : 65534;
 		struct group *ng = getgrgid(ngid);
-		rc = ng ? control_open(&d, path, ng->gr_name, &c) : -ENOENT;
+		rc = ng ? control_open(d, path, ng->gr_name, handlers, NHANDLERS, NULL, &c) : -ENOENT;
 		CHECK(rc == 0, "open with group %u: %d", (unsigned)ngid, rc);
 		chmod(path, 0666);
 		for (int in_group = 0; in_group < 2 && rc == 0; in_group++) {
@@ -939,7 +923,7 @@ static void test_server(void)
 			}
 			close(sv[1]);
 			for (int i = 0; i < 200; i++) {
-				pump(&d, 10);
+				pump(d, 10);
 				if (waitpid(pid, &rc, WNOHANG) == pid)
 					break;
 			}
@@ -962,7 +946,7 @@ static void test_server(void)
 		printf("# not root: skipping the peer permission checks\n");
 	}
 	control_close(c);
-	close(d.epfd);
+	event_loop_free(d);
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	rmdir(path);
 	rmdir(dir);

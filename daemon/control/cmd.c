@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* cmd.c — the helpers the command modules share (cmd.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "inventory.h"
+
+json_object *cmd_counter_json(uint64_t packets, uint64_t bytes)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "packets", json_object_new_uint64(packets));
+	json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
+	return o;
+}
+
+void cmd_add_str(json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, json_object_new_string(s ? s : ""));
+}
+
+void cmd_add_u64(json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+void cmd_add_time(json_object *o, const char *key, int64_t t)
+{
+	char buf[64];
+	format_time(t, buf, sizeof(buf));
+	cmd_add_str(o, key, buf);
+}
+
+int cmd_by_mac(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+	json_object *mx, *my;
+	json_object_object_get_ex(*x, "mac", &mx);
+	json_object_object_get_ex(*y, "mac", &my);
+	return strcmp(json_object_get_string(mx), json_object_get_string(my));
+}
+
+uint32_t cmd_generation(const struct cg_view *v)
+{
+	return v->ops && v->ops->generation ? v->ops->generation(v->ctx) : 0;
+}
+
+json_object *cmd_nft_status(const struct cg_view *v)
+{
+	json_object *o;
+
+	if (!v->nftables)
+		return NULL;
+	o = v->ops->nft_status ? v->ops->nft_status(v->ctx) : NULL;
+	if (!o) {
+		o = json_object_new_object();
+		json_object_object_add(o, "present", json_object_new_boolean(0));
+		cmd_add_str(o, "error", strerror(errno));
+	}
+	return o;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * reload.c — the reload transaction (reload.h).
+ *
+ * Parse and validate everything into a new model; on any error the live
+ * model stays and the report says why, with file and line. On success the
+ * compiled set goes into the inactive slot and is flipped; the nftables
+ * table (when enabled) is replaced in one batch, and if that fails the BPF
+ * side is flipped back so both layers keep enforcing the same policy.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "advisory.h"
+#include "dataplane.h"
+#include "exposure.h"
+#include "load.h"
+#include "moves.h"
+#include "nft.h"
+#include "reload.h"
+
+/* ---- policy ids ---------------------------------------------------------- */
+
+static void ids_path(const struct cg_config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/policy-ids", c->state_dir);
+}
+
+int reload_ids_load(const struct cg_config *c, struct cg_model *ret)
+{
+	char path[CG_PATH_MAX + 16], name[CG_NAME_MAX];
+	unsigned id;
+
+	ids_path(c, path, sizeof(path));
+	FILE *f = fopen(path, "re");
+	memset(ret, 0, sizeof(*ret));
+	if (!f)
+		return -errno;
+	ret->policies = calloc(CG_MAX_POLICIES, sizeof(*ret->policies));
+	if (!ret->policies) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (ret->npolicies < CG_MAX_POLICIES && fscanf(f, "%u %63s", &id, name) == 2) {
+		struct cg_policy_spec *p = &ret->policies[ret->npolicies++];
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->id = (uint16_t)id;
+	}
+	fclose(f);
+	return 0;
+}
+
+int reload_ids_save(const struct cg_model *m)
+{
+	char path[CG_PATH_MAX + 16], tmp[CG_PATH_MAX + 32];
+	ids_path(&m->config, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < m->npolicies; i++)
+		fprintf(f, "%u %s\n", m->policies[i].id, m->policies[i].name);
+	int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -errno;
+	fclose(f);
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	return rc;
+}
+
+void reload_reset_reassigned(struct cg_dataplane *dp, const struct cg_model *prev,
+			     const struct cg_model *next)
+{
+	for (size_t i = 0; i < next->npolicies; i++) {
+		const struct cg_policy_spec *p = &next->policies[i];
+		bool same = false;
+		for (size_t j = 0; prev && j < prev->npolicies; j++)
+			if (prev->policies[j].id == p->id)
+				same = strcmp(prev->policies[j].name, p->name) == 0;
+		if (!same)
+			dataplane_reset_policy(dp, p->id);
+	}
+}
+
+/* ---- the two layers ---------------------------------------------------------- */
+
+int reload_compile(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen)
+{
+	return compile_model(m, ret, err, errlen);
+}
+
+int reload_apply_nft(struct cg_nft *nft, const struct cg_model *m, char *err, size_t errlen)
+{
+	return nft_apply(nft, m, err, errlen);
+}
+
+int reload_apply(const struct cg_reload_target *t, const struct cg_model *m,
+		 const struct cg_compiled *c, bool *ret_rolled_back, char *err, size_t errlen)
+{
+	uint32_t old_slot = t->dp->slot;
+	int rc;
+
+	*ret_rolled_back = false;
+	rc = dataplane_apply(t->dp, c);
+	if (rc) {
+		snprintf(err, errlen, "writing the BPF maps failed: %s", strerror(-rc));
+		return rc;
+	}
+	if (t->nft && m->config.nftables) {
+		rc = reload_apply_nft(t->nft, m, err, errlen);
+		if (rc) {
+			/* Keep the two layers in step: back to the old BPF slot. */
+			dataplane_flip_to(t->dp, old_slot);
+			*ret_rolled_back = true;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- the transaction ------------------------------------------------------ */
+
+/* The first error (not a warning before it) as the report's message. */
+static void refused(struct cg_reload_report *rep, int rc)
+{
+	char line[CG_DIAG_MSG_MAX + CG_PATH_MAX];
+
+	rep->invalid = true;
+	for (size_t i = 0; i < rep->diag.nentries; i++)
+		if (rep->diag.entries[i].severity == CG_DIAG_ERROR) {
+			diag_format(&rep->diag.entries[i], line, sizeof(line));
+			snprintf(rep->message, sizeof(rep->message), "%.*s", (int)sizeof(rep->message) - 1, line);
+			return;
+		}
+	if (!rep->diag.nentries)
+		snprintf(rep->message, sizeof(rep->message), "%s", strerror(-rc));
+}
+
+int reload_prepare(const struct cg_reload_target *t, struct cg_reload_txn *ret,
+		   struct cg_reload_report *rep)
+{
+	struct cg_reload_txn x = {};
+	int rc;
+
+	*ret = (struct cg_reload_txn){};
+	rc = model_load(t->conf_path, &x.model, &rep->diag);
+	if (rc) {
+		refused(rep, rc);
+		model_free(&x.model);
+		return rc;
+	}
+	rc = model_assign_ids(&x.model, t->live);
+	x.model.protected = t->protected;
+	x.model.nprotected = t->nprotected;
+	/* The advisory policies of the new set take their devices in the
+	 * same generation (and the dry run lists those moves). */
+	if (!rc && exposure_moves(&x.model, t->inv, &x.moved, &x.nmoved) < 0)
+		rc = -ENOMEM;
+	x.model.moved = x.moved;
+	x.model.nmoved = x.nmoved;
+	if (!rc)
+		rc = reload_compile(&x.model, &x.compiled, rep->message, sizeof(rep->message));
+	if (rc) {
+		rep->invalid = true;
+		reload_txn_free(&x);
+		return rc;
+	}
+	/* A few binary searches per inventory device, not a scan of the
+	 * tables each time; on failure the lookups scan. */
+	compiled_sort_devices(&x.compiled);
+	*ret = x;
+	return 0;
+}
+
+void reload_preview(const struct cg_reload_target *t, const struct cg_reload_txn *txn,
+		    struct cg_reload_report *rep)
+{
+	if (moves_compute(t->inv, &txn->compiled, &txn->model, &rep->changes) == 0)
+		reload_reasons(&txn->model, rep);
+	snprintf(rep->message, sizeof(rep->message), "valid: %zu policies", txn->model.npolicies);
+}
+
+void reload_txn_free(struct cg_reload_txn *txn)
+{
+	compiled_free(&txn->compiled);
+	free(txn->moved);
+	txn->model.moved = NULL;
+	model_free(&txn->model);
+	*txn = (struct cg_reload_txn){};
+}
+
+int reload_reasons(const struct cg_model *m, struct cg_reload_report *rep)
+{
+	free(rep->reasons);
+	rep->reasons = calloc(rep->changes.n + 1, sizeof(*rep->reasons));
+	if (!rep->reasons)
+		return -ENOMEM;
+	for (size_t i = 0; i < rep->changes.n; i++) {
+		const struct cg_moved_device *mv = exposure_find_move(m->moved, m->nmoved,
+								      rep->changes.v[i].mac);
+		if (!mv || mv->advisory < 0 || (size_t)mv->advisory >= m->nadvisories)
+			continue;
+		snprintf(rep->reasons[i], sizeof(rep->reasons[i]), "advisory %s (%s)",
+			 m->advisories[mv->advisory].cve, advisory_confidence_to_string(mv->confidence));
+	}
+	return 0;
+}

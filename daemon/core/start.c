@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * start.c — the start sequence's steps (start.h). Each logs its own
+ * failure with what it was doing, so daemon_main() only stops.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "bpffs.h"
+#include "dataplane.h"
+#include "diag.h"
+#include "hostaddr.h"
+#include "inventory.h"
+#include "load.h"
+#include "log.h"
+#include "nft.h"
+#include "reasm.h"
+#include "registry.h"
+#include "reload.h"
+#include "start.h"
+#include "state.h"
+#include "vendor.h"
+
+#ifndef CAMGUARD_DATADIR
+#define CAMGUARD_DATADIR "/usr/share/camguard"
+#endif
+
+#define INVENTORY_LIMIT 65536
+
+int start_load(struct cg_daemon *d)
+{
+	struct cg_diag diag;
+	int rc;
+
+	diag_init(&diag);
+	rc = model_load(d->conf_path, &d->model, &diag);
+	diag_print(&diag, stderr);
+	diag_free(&diag);
+	if (rc) {
+		log_err("Failed to load %s: the configuration is invalid (see above)", d->conf_path);
+		return rc;
+	}
+	return 0;
+}
+
+/* Two daemons would replace each other's filters forever. The lock is taken
+ * before anything touches the kernel. */
+int start_lock(struct cg_daemon *d)
+{
+	const struct cg_config *c = &d->model.config;
+	char path[CG_PATH_MAX + 32];
+	int rc = bpffs_mkdir_p(c->state_dir, 0750);
+	if (rc) {
+		log_err("Failed to create the state directory %s: %s", c->state_dir, strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/camguardd.lock", c->state_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_err("Failed to open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = -errno;
+		log_err("Another camguardd is running with state directory %s (%s is locked)",
+			c->state_dir, path);
+		close(fd);
+		return rc;
+	}
+	/* The holder's pid, for `camguardd --unload` to name. */
+	char pid[16];
+	int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_warning("Failed to write the pid to %s: %s", path, strerror(errno));
+	return fd;
+}
+
+int start_inventory(struct cg_daemon *d)
+{
+	char path[CG_PATH_MAX + 32], csv[CG_PATH_MAX], regdir[CG_PATH_MAX], regdate[32];
+	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
+
+	if (!rc && !(d->reasm = reasm_new()))
+		rc = -ENOMEM;
+	if (rc) {
+		log_err("Failed to start the inventory: %s", strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/inventory.json", d->model.config.state_dir);
+	rc = inventory_load(d->inv, path);
+	if (rc == -EINVAL)
+		log_warning("Ignoring unreadable inventory %s", path);
+	else if (rc == 0)
+		log_info("Inventory: %zu devices from %s", inventory_count(d->inv), path);
+
+	bool have_reg = registry_locate(d->model.config.oui_registry, regdir, sizeof(regdir),
+					regdate, sizeof(regdate)) == 0;
+	snprintf(csv, sizeof(csv), "%s/camera-ouis.csv", CAMGUARD_DATADIR);
+	if (access(csv, R_OK) != 0)
+		snprintf(csv, sizeof(csv), "%s/policies/camera-ouis.csv", CAMGUARD_SOURCE_DIR);
+	rc = vendor_db_load(have_reg ? regdir : NULL, csv, &d->vendors);
+	if (rc)
+		log_err("Failed to start the inventory: %s", strerror(-rc));
+	return rc;
+}
+
+/* The pin directory on a bpffs and the state directory. */
+static int start_dirs(const struct cg_config *c)
+{
+	int rc = bpffs_ensure(c->pin_dir);
+
+	if (rc < 0) {
+		log_err("Failed to prepare the BPF pin directory %s: %s", c->pin_dir, strerror(-rc));
+		return rc;
+	}
+	/* Under the unit, ExecStartPre=+camguardd --mount-bpffs has mounted it
+	 * where the host sees it; this one is only as visible as our mount
+	 * namespace (a shell's when started by hand). */
+	if (rc > 0)
+		log_notice("Mounted a bpffs for %s", c->pin_dir);
+	rc = bpffs_mkdir_p(c->state_dir, 0750);
+	if (rc)
+		log_err("Failed to create the state directory %s: %s", c->state_dir, strerror(-rc));
+	return rc;
+}
+
+/* Loads or adopts the BPF object and makes comp live. */
+static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
+{
+	const struct cg_config *c = &d->model.config;
+	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices };
+	struct cg_reload_target t;
+	bool rolled_back;
+	char err[512];
+	int rc = dataplane_load(&opts, &d->dp);
+
+	if (rc) {
+		log_err("Failed to load the BPF programs (pins in %s): %s", c->pin_dir, strerror(-rc));
+		return rc;
+	}
+	if (d->dp->adopted)
+		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
+	if (prev)
+		reload_reset_reassigned(d->dp, prev, &d->model);
+	else if (!d->dp->adopted)
+		reload_reset_reassigned(d->dp, NULL, &d->model);
+	state_reload_target(d, &t);
+	t.nft = NULL;   /* the table comes later (start_nftables), BPF first */
+	rc = reload_apply(&t, &d->model, comp, &rolled_back, err, sizeof(err));
+	if (rc) {
+		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
+		return rc;
+	}
+	/* The files may have changed while no daemon ran, or it was killed
+	 * before it saved the inventory. */
+	compiled_sort_devices(comp);
+	int mrc = state_move_devices(d, comp, "start", NULL);
+	if (mrc)
+		log_err("Failed to move devices to their policies: %s", strerror(-mrc));
+	return 0;
+}
+
+int start_dataplane(struct cg_daemon *d)
+{
+	struct cg_model prev;
+	struct cg_compiled comp;
+	char err[512];
+	int rc = start_dirs(&d->model.config);
+
+	if (rc)
+		return rc;
+	bool have_prev = reload_ids_load(&d->model.config, &prev) == 0;
+	rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+	if (rc) {
+		log_err("Failed to assign policy ids: %s", strerror(-rc));
+		goto out_prev;
+	}
+	if (hostaddr_refresh(&d->protected, &d->nprotected) < 0)
+		log_warning("Failed to read the recorder's addresses: cameras may claim them");
+	d->model.protected = d->protected;
+	d->model.nprotected = d->nprotected;
+	rc = reload_compile(&d->model, &comp, err, sizeof(err));
+	if (rc) {
+		log_err("Failed to compile the policies: %s", err);
+		goto out_prev;
+	}
+	rc = start_apply(d, have_prev ? &prev : NULL, &comp);
+	compiled_free(&comp);
+	if (!rc)
+		reload_ids_save(&d->model);
+out_prev:
+	if (have_prev)
+		free(prev.policies);
+	return rc;
+}
+
+int start_nftables(struct cg_daemon *d)
+{
+	char err[512];
+	int rc;
+
+	if (!d->model.config.nftables)
+		return 0;
+	rc = nft_open(&d->nft);
+	if (!rc)
+		rc = reload_apply_nft(d->nft, &d->model, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "%s", strerror(-rc));
+	if (rc) {
+		log_err("Failed to program nftables table inet camguard: %s", err);
+		return rc;
+	}
+	log_info("nftables table inet camguard programmed");
+	return 0;
+}
+
+int start_ifaces(struct cg_daemon *d)
+{
+	free(d->ifaces);
+	d->nifaces = d->model.config.nifaces;
+	d->ifaces = calloc(d->nifaces ? d->nifaces : 1, sizeof(*d->ifaces));
+	if (!d->ifaces)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->nifaces; i++) {
+		snprintf(d->ifaces[i].name, sizeof(d->ifaces[i].name), "%s",
+			 d->model.config.ifaces[i].name);
+		d->ifaces[i].mode = d->model.config.ifaces[i].mode;
+	}
+	ifaces_sync(d->ifaces, d->nifaces, d->dp, false, d->counters.last_tamper,
+		    sizeof(d->counters.last_tamper));
+	for (size_t i = 0; i < d->nifaces; i++)
+		if (!d->ifaces[i].ifindex)
+			log_warning("Camera interface %s does not exist yet; it will be attached when it appears",
+				    d->ifaces[i].name);
+	return 0;
+}

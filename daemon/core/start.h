@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * start.h — the start sequence's steps, in the order daemon_main() runs
+ * them. The order is chosen so that there is never a moment without
+ * enforcement: policy is loaded and compiled first, the BPF maps are opened
+ * from the pin directory (or created), the new policy generation is flipped
+ * live, and only then are the programs attached — replacing a previous
+ * instance's filters in one netlink operation when they exist.
+ */
+#ifndef CAMGUARD_START_H
+#define CAMGUARD_START_H
+
+struct cg_daemon;
+
+/* camguard.conf and policies.d into d->model; every problem on stderr. */
+int start_load(struct cg_daemon *d);
+/* One daemon per state directory: the lock fd, or -errno (logged). */
+int start_lock(struct cg_daemon *d);
+/* The inventory (state_dir/inventory.json), the reassembler, the vendor
+ * names. Before the data plane: the start compares its devices with the
+ * policy set it makes live. */
+int start_inventory(struct cg_daemon *d);
+/* bpffs, ids, protected addresses, compile, load or adopt, flip; logged. */
+int start_dataplane(struct cg_daemon *d);
+/* table inet camguard, when the configuration enables it; logged. */
+int start_nftables(struct cg_daemon *d);
+/* The configured interfaces, attached where they exist. */
+int start_ifaces(struct cg_daemon *d);
+
+#endif
