@@ -73,7 +73,9 @@ int cmd_probe(const struct cg_view *d, const struct cg_request *req, json_object
 			 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
 		if (answered)
 			json_object_array_add(a, json_object_new_string(mac));
-		if (m->value[0] && !bsearch(v->mac, d->probe->known, d->probe->nknown, 6, mac_cmp)) {
+		bool known = d->probe->nknown &&
+			     bsearch(v->mac, d->probe->known, d->probe->nknown, 6, mac_cmp);
+		if (m->value[0] && !known) {
 			json_object *o = json_object_new_object();
 			cmd_add_str(o, "mac", mac);
 			cmd_add_str(o, "model", m->value);

@@ -14,17 +14,12 @@
 #include "log.h"
 #include "model.h"
 
+_Static_assert(CG_IFMODE_XDP == 1, "ifaces_uses() in ifaces.h");
+
 static int hook_prog(const struct cg_dataplane *dp, enum cg_hook hook)
 {
 	static const char *const names[CG_HOOK_MAX] = { "cg_tc_ingress", "cg_tc_egress", "cg_xdp" };
 	return dataplane_prog_fd(dp, names[hook]);
-}
-
-bool ifaces_uses(uint8_t mode, enum cg_hook hook)
-{
-	if (hook == CG_HOOK_TC_EGRESS)
-		return true;
-	return (hook == CG_HOOK_XDP) == (mode == CG_IFMODE_XDP);
 }
 
 /* One hook of one present interface: 1 when a filter we had was put back. */

@@ -30,7 +30,12 @@ struct cg_iface {
 
 /* Does an interface of this mode carry hook? (TC egress always; XDP or TC
  * ingress by mode.) */
-bool ifaces_uses(uint8_t mode, enum cg_hook hook);
+static inline bool ifaces_uses(uint8_t mode, enum cg_hook hook)
+{
+	if (hook == CG_HOOK_TC_EGRESS)
+		return true;
+	return (hook == CG_HOOK_XDP) == (mode == 1 /* CG_IFMODE_XDP */);
+}
 
 /* Makes every interface carry dp's programs; cheap when all is well (one
  * query per hook). Returns the number of hooks it had to (re)attach while
