@@ -224,45 +224,29 @@ static const char *policy_label(const struct cg_model *m, int pi, const char *ke
 #define INFO_FIXED 6   /* mac vendor policy model firmware mismatch */
 #define MAX_INFO_LABELS (INFO_FIXED + CG_MAX_POLICY_LABELS * 4)
 
-static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
-		    struct printbuf *pb, uint64_t *ret_omitted)
+/* The devices with series of their own: the lowest MACs, each formatted
+ * once (used by every device family). */
+struct shown {
+	const struct cg_inv_device **v;
+	char (*macs)[18];
+	size_t n;
+};
+
+static void device_info(const struct cg_model *m, const struct shown *s, struct printbuf *pb)
 {
-	const struct cg_model *m = d->model;
-	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
-	const struct cg_inv_device **v = calloc(n ? n : 1, sizeof(*v));
 	const char *lnames[CG_MAX_POLICY_LABELS * 4];
 	size_t nl = label_names(m, lnames, sizeof(lnames) / sizeof(lnames[0]));
-	size_t shown;
-	char (*macs)[18];
-
-	*ret_omitted = 0;
-	if (!v)
-		return;
-	for (const struct cg_inv_device *x = n ? inventory_first(d->inv) : NULL; x && k < n;
-	     x = inventory_next(d->inv, x))
-		v[k++] = x;
-	qsort(v, k, sizeof(*v), inv_cmp);
-	shown = k < m->config.metrics_max_devices ? k : m->config.metrics_max_devices;
-	*ret_omitted = k - shown;
-	/* each MAC formatted once, used by four series */
-	macs = calloc(shown ? shown : 1, sizeof(*macs));
-	if (!macs) {
-		free(v);
-		return;
-	}
-	for (size_t i = 0; i < shown; i++)
-		format_mac(v[i]->mac, macs[i]);
 
 	family(pb, "camguard_device_info", "gauge",
 	       "A device in the inventory: vendor (from its MAC), policy, announced model and firmware, "
 	       "whether the announced manufacturer contradicts the MAC, and its policy's labels. Always 1.");
-	for (size_t i = 0; i < shown; i++) {
-		const struct cg_inv_device *x = v[i];
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cg_inv_device *x = s->v[i];
 		int pi = model_find_policy(m, x->policy);
 		const char *kv[2 * MAX_INFO_LABELS + 1];
 		size_t j = 0;
 
-		kv[j++] = "mac", kv[j++] = macs[i];
+		kv[j++] = "mac", kv[j++] = s->macs[i];
 		kv[j++] = "vendor", kv[j++] = x->vendor;
 		kv[j++] = "policy", kv[j++] = x->policy;
 		kv[j++] = "model", kv[j++] = x->facts[CG_INV_MODEL].value;
@@ -278,14 +262,14 @@ static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
 	family(pb, "camguard_device_vulnerable", "gauge",
 	       "The device matches a loaded advisory (advisories.conf): by CVE and confidence "
 	       "(exact, likely, unknown). Always 1.");
-	for (size_t i = 0; i < shown; i++)
-		for (uint8_t a = 0; a < v[i]->nadv; a++) {
-			if (v[i]->adv[a].advisory >= m->nadvisories)
+	for (size_t i = 0; i < s->n; i++)
+		for (uint8_t a = 0; a < s->v[i]->nadv; a++) {
+			if (s->v[i]->adv[a].advisory >= m->nadvisories)
 				continue;
 			series(pb, "camguard_device_vulnerable",
-			       (const char *[]){ "mac", macs[i], "cve", m->advisories[v[i]->adv[a].advisory].cve,
+			       (const char *[]){ "mac", s->macs[i], "cve", m->advisories[s->v[i]->adv[a].advisory].cve,
 						 "confidence",
-						 advisory_confidence_to_string(v[i]->adv[a].confidence), NULL },
+						 advisory_confidence_to_string(s->v[i]->adv[a].confidence), NULL },
 			       1);
 		}
 	for (int last = 0; last < 2; last++) {
@@ -294,19 +278,24 @@ static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
 		family(pb, name, "gauge",
 		       last ? "When the device last sent or received a packet (Unix time)."
 			    : "When the device was first seen on this host (Unix time).");
-		for (size_t i = 0; i < shown; i++) {
-			int64_t t = last ? v[i]->last_seen : v[i]->first_seen;
-			series(pb, name, (const char *[]){ "mac", macs[i], NULL }, (uint64_t)(t > 0 ? t : 0));
+		for (size_t i = 0; i < s->n; i++) {
+			int64_t t = last ? s->v[i]->last_seen : s->v[i]->first_seen;
+			series(pb, name, (const char *[]){ "mac", s->macs[i], NULL }, (uint64_t)(t > 0 ? t : 0));
 		}
 	}
+}
+
+static void device_counters(const struct cg_metrics_counts *c, const struct shown *s,
+			    struct printbuf *pb)
+{
 	family(pb, "camguard_device_drops_total", "counter",
 	       "Packets dropped for the device, by direction (out: sent by the camera).");
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		const struct cg_metrics_dev *e =
-			c->ndevs ? bsearch(v[i]->mac, c->devs, c->ndevs, sizeof(*c->devs), dev_cmp) : NULL;
+			c->ndevs ? bsearch(s->v[i]->mac, c->devs, c->ndevs, sizeof(*c->devs), dev_cmp) : NULL;
 		for (int dir = 0; dir < CG_DIR_MAX; dir++)
 			series(pb, "camguard_device_drops_total",
-			       (const char *[]){ "mac", macs[i], "direction", cg_dir_to_string(dir), NULL },
+			       (const char *[]){ "mac", s->macs[i], "direction", cg_dir_to_string(dir), NULL },
 			       e ? e->drops[dir] : 0);
 	}
 	/* DESIGN.md section 4: per device, direction and verdict (4 series a
@@ -316,29 +305,92 @@ static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
 		family(pb, name, "counter",
 		       bytes ? "Bytes per device, by direction and verdict (monitor passes count as pass)."
 			     : "Packets per device, by direction and verdict (monitor passes count as pass).");
-		for (size_t i = 0; i < shown; i++) {
+		for (size_t i = 0; i < s->n; i++) {
+			const struct cg_inv_device *x = s->v[i];
 			const struct cg_metrics_dev *e =
-				c->ndevs ? bsearch(v[i]->mac, c->devs, c->ndevs, sizeof(*c->devs), dev_cmp) : NULL;
+				c->ndevs ? bsearch(x->mac, c->devs, c->ndevs, sizeof(*c->devs), dev_cmp) : NULL;
 			for (int dir = 0; dir < CG_DIR_MAX; dir++)
 				for (int vd = 0; vd < CG_VERDICT_MAX; vd++) {
 					const struct cg_counter *k = e ? &e->c[dir][vd] : NULL;
 					series(pb, name,
-					       (const char *[]){ "mac", macs[i], "vendor", v[i]->vendor,
-								 "policy", v[i]->policy,
+					       (const char *[]){ "mac", s->macs[i], "vendor", x->vendor,
+								 "policy", x->policy,
 								 "direction", cg_dir_to_string(dir),
 								 "verdict", cg_verdict_to_string(vd), NULL },
 					       k ? (bytes ? k->bytes : k->packets) : 0);
 				}
 		}
 	}
-	free(macs);
-	free(v);
+}
+
+static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
+		    struct printbuf *pb, uint64_t *ret_omitted)
+{
+	const struct cg_model *m = d->model;
+	size_t n = d->inv ? inventory_count(d->inv) : 0, k = 0;
+	struct shown s = { .v = calloc(n ? n : 1, sizeof(*s.v)) };
+
+	*ret_omitted = 0;
+	if (!s.v)
+		return;
+	for (const struct cg_inv_device *x = n ? inventory_first(d->inv) : NULL; x && k < n;
+	     x = inventory_next(d->inv, x))
+		s.v[k++] = x;
+	qsort(s.v, k, sizeof(*s.v), inv_cmp);
+	s.n = k < m->config.metrics_max_devices ? k : m->config.metrics_max_devices;
+	*ret_omitted = k - s.n;
+	s.macs = calloc(s.n ? s.n : 1, sizeof(*s.macs));
+	if (s.macs) {
+		for (size_t i = 0; i < s.n; i++)
+			format_mac(s.v[i]->mac, s.macs[i]);
+		device_info(m, &s, pb);
+		device_counters(c, &s, pb);
+	}
+	free(s.macs);
+	free(s.v);
+}
+
+/* The daemon's own state: tamper repairs, reloads, the policy set, the
+ * enforcement mode, the nftables layer, the generation. */
+static void daemon_families(const struct cg_view *d, struct printbuf *pb)
+{
+	const struct cg_counters *k = d->counters;
+
+	family(pb, "camguard_tamper_events_total", "counter",
+	       "Enforcement found removed or changed and restored, by kind (hook, pin, nftables).");
+	for (int t = 0; t < CG_TAMPER_MAX; t++)
+		series(pb, "camguard_tamper_events_total",
+		       (const char *[]){ "kind", tamper_names[t], NULL }, k->tamper_by_kind[t]);
+
+	family(pb, "camguard_reloads_total", "counter", "Policy reloads since the daemon started, by result.");
+	series(pb, "camguard_reloads_total", (const char *[]){ "result", "ok", NULL }, k->reloads_ok);
+	series(pb, "camguard_reloads_total", (const char *[]){ "result", "failed", NULL },
+	       k->reloads_failed);
+	family(pb, "camguard_last_reload_success_timestamp_seconds", "gauge",
+	       "When the policy set now enforced was loaded (Unix time; the start counts as a load).");
+	series(pb, "camguard_last_reload_success_timestamp_seconds", NULL,
+	       (uint64_t)(k->last_reload_ok > 0 ? k->last_reload_ok : 0));
+	family(pb, "camguard_config_info", "gauge",
+	       "SHA-256 of the enforced policy set (policy and deny-list files by base name, not "
+	       "camguard.conf): equal on hosts that run the same policies. Always 1.");
+	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->hashes->policy_set, NULL }, 1);
+	family(pb, "camguard_enforce_mode", "gauge",
+	       "1 for the enforcement mode in effect (policy: each policy's action; monitor: nothing dropped).");
+	/* No enforce key yet in camguard.conf: policies always act as written. */
+	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "policy", NULL }, 1);
+	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "monitor", NULL }, 0);
+	if (d->model->config.nftables) {
+		family(pb, "camguard_nftables_layer_up", "gauge",
+		       "1 if table inet camguard is in place as last applied (checked every 2 s), else 0.");
+		series(pb, "camguard_nftables_layer_up", NULL, k->nft_up);
+	}
+	family(pb, "camguard_generation", "gauge", "Generation of the policy set the data plane enforces.");
+	series(pb, "camguard_generation", NULL, d->ops ? d->ops->generation(d->ctx) : 0);
 }
 
 int metrics_render(const struct cg_view *d, const struct cg_metrics_counts *c, struct printbuf *pb)
 {
 	const struct cg_model *m = d->model;
-	const struct cg_counters *k = d->counters;
 	uint64_t *ndev = calloc(m->npolicies + 1, sizeof(*ndev)), omitted;
 
 	if (!ndev)
@@ -394,36 +446,7 @@ int metrics_render(const struct cg_view *d, const struct cg_metrics_counts *c, s
 		}
 	}
 
-	family(pb, "camguard_tamper_events_total", "counter",
-	       "Enforcement found removed or changed and restored, by kind (hook, pin, nftables).");
-	for (int t = 0; t < CG_TAMPER_MAX; t++)
-		series(pb, "camguard_tamper_events_total",
-		       (const char *[]){ "kind", tamper_names[t], NULL }, k->tamper_by_kind[t]);
-
-	family(pb, "camguard_reloads_total", "counter", "Policy reloads since the daemon started, by result.");
-	series(pb, "camguard_reloads_total", (const char *[]){ "result", "ok", NULL }, k->reloads_ok);
-	series(pb, "camguard_reloads_total", (const char *[]){ "result", "failed", NULL },
-	       k->reloads_failed);
-	family(pb, "camguard_last_reload_success_timestamp_seconds", "gauge",
-	       "When the policy set now enforced was loaded (Unix time; the start counts as a load).");
-	series(pb, "camguard_last_reload_success_timestamp_seconds", NULL,
-	       (uint64_t)(k->last_reload_ok > 0 ? k->last_reload_ok : 0));
-	family(pb, "camguard_config_info", "gauge",
-	       "SHA-256 of the enforced policy set (policy and deny-list files by base name, not "
-	       "camguard.conf): equal on hosts that run the same policies. Always 1.");
-	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->hashes->policy_set, NULL }, 1);
-	family(pb, "camguard_enforce_mode", "gauge",
-	       "1 for the enforcement mode in effect (policy: each policy's action; monitor: nothing dropped).");
-	/* No enforce key yet in camguard.conf: policies always act as written. */
-	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "policy", NULL }, 1);
-	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "monitor", NULL }, 0);
-	if (m->config.nftables) {
-		family(pb, "camguard_nftables_layer_up", "gauge",
-		       "1 if table inet camguard is in place as last applied (checked every 2 s), else 0.");
-		series(pb, "camguard_nftables_layer_up", NULL, k->nft_up);
-	}
-	family(pb, "camguard_generation", "gauge", "Generation of the policy set the data plane enforces.");
-	series(pb, "camguard_generation", NULL, d->ops ? d->ops->generation(d->ctx) : 0);
+	daemon_families(d, pb);
 	return pb->bpos >= 0 ? 0 : -ENOMEM;
 }
 
