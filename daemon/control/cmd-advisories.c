@@ -11,12 +11,11 @@
 #include "inventory.h"
 #include "model.h"
 
-
 /* {"advisories":[{"cve","vendor","models":[],"affected","fixed","severity","kev",
  *   "source":{"id","url"},"note","file","line","devices":{"exact","likely","unknown"}}],
  *  "count":N,"affected_devices":N} */
 int cmd_advisories(const struct cg_view *d, const struct cg_request *req, json_object **ret,
-			  struct cg_proto_error *err)
+	           struct cg_proto_error *err)
 {
 	const struct cg_model *m = d->model;
 	uint64_t (*count)[CG_ADV_EXACT + 1] = calloc(m->nadvisories + 1, sizeof(*count));

@@ -13,7 +13,6 @@
 #include "model.h"
 #include "names.h"
 
-
 static const char *proto_name(uint8_t p, char buf[8])
 {
 	switch (p) {
@@ -95,7 +94,7 @@ static int blocked_count_cmp(const void *a, const void *b)
 }
 
 int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_object **ret,
-		       struct cg_proto_error *err)
+	        struct cg_proto_error *err)
 {
 	const struct cg_model *m = d->model;
 	size_t cap = d->inv ? inventory_count(d->inv) * CG_INV_BLOCKED : 0, n = 0;

@@ -13,7 +13,6 @@
 #include "inventory.h"
 #include "model.h"
 
-
 /* The vendor an operator counts by: the MAC's, else the announced one. */
 static const char *summary_vendor(const struct cg_inv_device *v)
 {
@@ -139,7 +138,7 @@ static bool camera_selected(const struct cg_inv_device *v, const struct cg_reque
 }
 
 int cmd_cameras(const struct cg_view *d, const struct cg_request *req, json_object **ret,
-		       struct cg_proto_error *err)
+	        struct cg_proto_error *err)
 {
 	json_object *res, *arr;
 	uint64_t mismatched = 0, vulnerable = 0;

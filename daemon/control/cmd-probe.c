@@ -50,7 +50,7 @@ static int probe_send(const struct cg_view *d, const struct cg_request *req, jso
  * "model","firmware","source"}],"not_announced":N}: who announced anything
  * since it started, who has a model now and had none then. */
 int cmd_probe(const struct cg_view *d, const struct cg_request *req, json_object **ret,
-		     struct cg_proto_error *err)
+	      struct cg_proto_error *err)
 {
 	json_object *res, *a, *g;
 	char mac[18];

@@ -25,7 +25,6 @@
 
 _Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
 
-
 static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg_counter *pc,
 				 uint64_t ndevices)
 {
