@@ -24,7 +24,7 @@
 #include "inventory.h"
 #include "metrics.h"
 #include "names.h"
-#include "nft.h"
+#include "nft-json.h"
 #include "reasm.h"
 
 _Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
@@ -521,7 +521,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 	json_object_object_add(res, "device_info", device_info(d, req));
 	json_object_object_add(res, "device_vulnerable", device_vulnerable(d, req));
 tail:
-	nft = d->nft ? nft_status(d->nft) : NULL;
+	nft = d->nft ? nft_status_json(d->nft) : NULL;
 	if (d->nft && !nft) {
 		nft = json_object_new_object();
 		json_object_object_add(nft, "present", json_object_new_boolean(0));
@@ -950,7 +950,7 @@ static int cmd_status(struct cg_daemon *d, const struct cg_request *req, json_ob
 	}
 	json_object_object_add(res, "interfaces", a);
 
-	o = d->nft ? nft_status(d->nft) : NULL;
+	o = d->nft ? nft_status_json(d->nft) : NULL;
 	if (d->nft && !o) {
 		o = json_object_new_object();
 		json_object_object_add(o, "present", json_object_new_boolean(0));

@@ -305,9 +305,11 @@ static void reapply_protected(struct cg_daemon *d)
 	int rc = compile_model(&d->model, &c, err, sizeof(err));
 	if (!rc) {
 		rc = dataplane_apply(d->dp, &c);
-		compiled_free(&c);
 		if (rc)
 			snprintf(err, sizeof(err), "%s", strerror(-rc));
+		else if (d->nft && d->model.config.nftables) /* the table's protected4/6 */
+			rc = nft_apply_plan(d->nft, &c.plan, err, sizeof(err));
+		compiled_free(&c);
 	}
 	if (rc) {
 		log_err("Failed to update the recorder's protected addresses: %s", err);
@@ -530,7 +532,7 @@ static void advisories_refresh(struct cg_daemon *d)
 		if (rc)
 			snprintf(err, sizeof(err), "writing the BPF maps failed: %s", strerror(-rc));
 		else if (d->nft && d->model.config.nftables &&
-			 (rc = nft_apply(d->nft, &d->model, err, sizeof(err))))
+			 (rc = nft_apply_plan(d->nft, &c.plan, err, sizeof(err))))
 			dataplane_flip_to(d->dp, old_slot);
 		if (rc)
 			compiled_free(&c);
@@ -1023,7 +1025,7 @@ int daemon_reload(struct cg_daemon *d, bool dry_run, json_object **ret_changes,
 		goto fail;
 	}
 	if (d->nft && next.config.nftables) {
-		rc = nft_apply(d->nft, &next, err, errlen);
+		rc = nft_apply_plan(d->nft, &c.plan, err, errlen);
 		if (rc) {
 			/* Keep the two layers in step: back to the old BPF slot. */
 			dataplane_flip_to(d->dp, old_slot);
