@@ -43,7 +43,7 @@ static void add_table(struct nlb *b, uint16_t type, uint16_t flags)
 	nftnl_table_free(t);
 }
 
-static int build(struct nlb *b, const struct cg_plan *p)
+int table_build(struct nlb *b, const struct cg_plan *p)
 {
 	int r;
 
@@ -196,7 +196,7 @@ int nft_apply_plan(struct cg_nft *nft, const struct cg_plan *plan, char *err, si
 
 	if (err && errlen)
 		err[0] = 0;
-	r = build(&b, plan);
+	r = table_build(&b, plan);
 	if (r < 0) {
 		if (err)
 			snprintf(err, errlen, "nftables: out of memory building the batch");

@@ -36,6 +36,10 @@ struct cg_nft {
 	unsigned repairs;
 };
 
+/* table.c: the whole batch that replaces the table with plan p (no socket:
+ * tests/unit/test-plan.c reads it back). 0 or -ENOMEM. */
+int table_build(struct nlb *b, const struct cg_plan *p);
+
 /* sets.c: every set of the table, then every element. */
 void sets_declare(struct nlb *b, const struct cg_plan *p);
 int sets_fill(struct nlb *b, const struct cg_plan *p);
