@@ -551,7 +551,7 @@ unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 	if (mac[0] & 0x02)
 		return c->conf.default_policy;
 	/* Sorted: one exact lookup per prefix length the policies can give
-	 * (24, 28, 32, 36 bits, as nft.c), longest first. */
+	 * (24, 28, 32, 36 bits, as the plan gives them), longest first. */
 	for (int bits = 36; c->devs_sorted && bits >= 24; bits -= 4) {
 		struct cg_oui_key ok = { .prefixlen = (__u32)bits };
 		memcpy(ok.oui, mac, (size_t)(bits + 7) / 8);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * nft-tool.c — drives daemon/nft/nft.c for tests/nft/nft.sh.
+ * nft-tool.c — drives the nftables layer (daemon/nft/) for tests/nft/nft.sh.
  *
  * Builds a fixed policy model in C (no policy files: the test is about the
  * nftables layer, not the parser) and reads commands from stdin, one per
