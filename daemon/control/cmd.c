@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "inventory.h"
+#include "nft-json.h"
 
 json_object *cmd_counter_json(uint64_t packets, uint64_t bytes)
 {
@@ -47,12 +48,19 @@ uint32_t cmd_generation(const struct cg_view *v)
 
 json_object *cmd_nft_status(const struct cg_view *v)
 {
-	json_object *o;
+	struct cg_nft_status st = {};
+	json_object *o = NULL;
+	int r = -ENOSYS;
 
 	if (!v->nftables)
 		return NULL;
-	o = v->ops->nft_status ? v->ops->nft_status(v->ctx) : NULL;
+	if (v->ops->nft_status)
+		r = v->ops->nft_status(v->ctx, &st);
+	if (!r)
+		o = nft_status_to_json(&st);
+	nft_status_free(&st);
 	if (!o) {
+		errno = r < 0 ? -r : ENOMEM;
 		o = json_object_new_object();
 		json_object_object_add(o, "present", json_object_new_boolean(0));
 		cmd_add_str(o, "error", strerror(errno));

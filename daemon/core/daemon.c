@@ -197,10 +197,10 @@ static void view_reasm_stats(void *ctx, struct cg_reasm_stats *ret)
 	reasm_stats(d->reasm, ret);
 }
 
-static struct json_object *view_nft_status(void *ctx)
+static int view_nft_status(void *ctx, struct cg_nft_status *ret)
 {
 	struct cg_daemon *d = ctx;
-	return nft_status(d->nft);
+	return nft_status(d->nft, ret);
 }
 
 static int view_reload(void *ctx, bool dry_run, struct cg_reload_report *ret)
@@ -270,8 +270,9 @@ static void on_signal(struct cg_watch *w, uint32_t events)
 	}
 }
 
-/* The recorder's addresses changed: the live model, compiled again (the
- * BPF layer: the nftables table does not use them). */
+/* The recorder's addresses changed: the live model, compiled again and
+ * applied to both layers (BPF's CG_PEER_PROTECTED, nftables' protected4/6).
+ * Like any nftables apply this empties the learned address sets. */
 static void reapply_protected(struct cg_daemon *d)
 {
 	struct cg_reload_target t;
@@ -284,7 +285,6 @@ static void reapply_protected(struct cg_daemon *d)
 	int rc = reload_compile(&d->model, &c, err, sizeof(err));
 	if (!rc) {
 		state_reload_target(d, &t);
-		t.nft = NULL;
 		rc = reload_apply(&t, &d->model, &c, &rolled_back, err, sizeof(err));
 		compiled_free(&c);
 	}

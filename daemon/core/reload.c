@@ -109,7 +109,7 @@ int reload_apply(const struct cg_reload_target *t, const struct cg_model *m,
 		return rc;
 	}
 	if (t->nft && m->config.nftables) {
-		rc = reload_apply_nft(t->nft, m, err, errlen);
+		rc = nft_apply_plan(t->nft, &c->plan, err, errlen);
 		if (rc) {
 			/* Keep the two layers in step: back to the old BPF slot. */
 			dataplane_flip_to(t->dp, old_slot);

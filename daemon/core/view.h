@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "ifaces.h"
 #include "moves.h"
+#include "nft.h"
 #include "reasm.h"
 
 struct cg_inventory;
@@ -112,8 +113,8 @@ struct cg_view_ops {
 	int (*read_misc)(void *ctx, uint64_t out[CG_MISC_MAX]);
 	/* Fragments of announcements being reassembled (old ones expired first). */
 	void (*reasm_stats)(void *ctx, struct cg_reasm_stats *ret);
-	/* The nftables layer's status object, NULL with errno set. */
-	struct json_object *(*nft_status)(void *ctx);
+	/* The nftables layer's status (struct; the command layer writes JSON). */
+	int (*nft_status)(void *ctx, struct cg_nft_status *ret);  /* 0 or -errno; nft_status_free() */
 
 	/* The commands that change the daemon. reload: 0 (applied, or valid
 	 * for a dry run) or -errno, ret filled either way. probe: iface NULL

@@ -168,43 +168,30 @@ static int facts_push(struct fact_list *l, const struct cg_prefix *pfx, uint16_t
 	return fact_add_rules(f, rules, nrules);
 }
 
-/* One allow-list entry as data-plane rules for one family. */
-static size_t rule_compile(const struct cg_rule_spec *r, uint8_t family,
-			   struct cg_rule out[CG_RULE_MAX_RANGES])
+/* One plan rule as data-plane rules (one per port range). */
+static size_t rule_compile(const struct cg_plan_rule *r, struct cg_rule out[CG_RULE_MAX_RANGES])
 {
-	uint8_t proto = r->proto;
-	if (proto == IPPROTO_ICMP && family == 6)
-		proto = IPPROTO_ICMPV6;
 	if (r->nranges == 0) {
-		out[0] = (struct cg_rule){ .proto = proto, .kind = r->kind, .lo = 0, .hi = 65535 };
+		out[0] = (struct cg_rule){ .proto = r->proto, .kind = r->kind, .lo = 0, .hi = 65535 };
 		return 1;
 	}
 	for (size_t i = 0; i < r->nranges; i++)
-		out[i] = (struct cg_rule){ .proto = proto, .kind = r->kind, .flags = CG_RULEF_PORTS,
+		out[i] = (struct cg_rule){ .proto = r->proto, .kind = r->kind, .flags = CG_RULEF_PORTS,
 					   .lo = r->ranges[i].lo, .hi = r->ranges[i].hi };
 	return r->nranges;
 }
 
-static bool rule_is_plain_enclave(const struct cg_rule_spec *r)
-{
-	return r->enclave && r->proto == 0 && r->nranges == 0;
-}
-
 /* Collects every fact of one policy for one family. */
-static int collect_facts(const struct cg_model *m, const struct cg_policy_spec *p, uint8_t family,
+static int collect_facts(const struct cg_plan *plan, const struct cg_plan_policy *p, uint8_t family,
 			 struct fact_list *l, char *err, size_t errlen)
 {
 	struct cg_rule buf[CG_RULE_MAX_RANGES];
-	uint16_t enclave_flags = CG_PEER_ENCLAVE;
+	uint16_t enclave_flags = CG_PEER_ENCLAVE | (p->enclave_pass ? CG_PEER_PASS : 0);
 	char pbuf[64];
 	int rc;
 
-	for (size_t i = 0; i < p->nrules; i++)
-		if (rule_is_plain_enclave(&p->rules[i]))
-			enclave_flags |= CG_PEER_PASS;
-
-	for (size_t i = 0; i < m->config.nenclave; i++) {
-		const struct cg_prefix *e = &m->config.enclave[i];
+	for (size_t i = 0; i < plan->nenclave; i++) {
+		const struct cg_prefix *e = &plan->enclave[i].pfx;
 		if (e->family != family)
 			continue;
 		rc = facts_push(l, e, enclave_flags, NULL, 0);
@@ -212,35 +199,35 @@ static int collect_facts(const struct cg_model *m, const struct cg_policy_spec *
 			return rc;
 		/* to = "enclave" with a protocol or ports: rules on each enclave prefix. */
 		for (size_t j = 0; j < p->nrules; j++) {
-			const struct cg_rule_spec *r = &p->rules[j];
-			if (!r->enclave || rule_is_plain_enclave(r))
+			const struct cg_plan_rule *r = &p->rules[j];
+			if (!r->enclave || r->pfx.family != family)
 				continue;
-			size_t n = rule_compile(r, family, buf);
+			size_t n = rule_compile(r, buf);
 			rc = fact_add_rules(&l->v[l->n - 1], buf, n);
 			if (rc)
 				goto too_many;
 		}
 	}
-	for (size_t i = 0; i < m->nprotected; i++) {
-		if (m->protected[i].family != family)
+	for (size_t i = 0; i < plan->nprotected; i++) {
+		if (plan->protected[i].pfx.family != family)
 			continue;
-		rc = facts_push(l, &m->protected[i], CG_PEER_PROTECTED, NULL, 0);
+		rc = facts_push(l, &plan->protected[i].pfx, CG_PEER_PROTECTED, NULL, 0);
 		if (rc)
 			return rc;
 	}
 	for (size_t i = 0; i < p->ndeny; i++) {
-		if (p->deny[i].family != family)
+		if (p->deny[i].pfx.family != family)
 			continue;
-		rc = facts_push(l, &p->deny[i], CG_PEER_DENY, NULL, 0);
+		rc = facts_push(l, &p->deny[i].pfx, CG_PEER_DENY, NULL, 0);
 		if (rc)
 			return rc;
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
-		const struct cg_rule_spec *r = &p->rules[i];
-		if (r->enclave || r->prefix.family != family)
+		const struct cg_plan_rule *r = &p->rules[i];
+		if (r->enclave || r->pfx.family != family)
 			continue;
-		size_t n = rule_compile(r, family, buf);
-		rc = facts_push(l, &r->prefix, 0, buf, n);
+		size_t n = rule_compile(r, buf);
+		rc = facts_push(l, &r->pfx, 0, buf, n);
 		if (rc == -E2BIG)
 			goto too_many;
 		if (rc)
@@ -343,7 +330,7 @@ static int emit_fact(struct cg_compiled *c, struct ruleset_index *ix, uint16_t p
 
 /* Sort, merge duplicates, inherit from covers, emit. */
 static int compile_facts(struct cg_compiled *c, struct ruleset_index *ix,
-			 const struct cg_policy_spec *p, struct fact_list *l, char *err, size_t errlen)
+			 const struct cg_plan_policy *p, struct fact_list *l, char *err, size_t errlen)
 {
 	char pbuf[64];
 	size_t n = 0;
@@ -397,61 +384,46 @@ too_many_at:
 		    p->name, CG_MAX_SET_RULES, pbuf);
 }
 
-int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen)
+/* The BPF writer: one plan -> the keys and values of one policy slot. */
+int compile_plan(const struct cg_plan *plan, struct cg_compiled *ret, char *err, size_t errlen)
 {
 	struct cg_compiled c = {};
 	struct ruleset_index ix = {};
 	struct fact_list facts = {};
 	int rc = 0;
 
-	if (m->npolicies > CG_MAX_POLICIES)
-		return errf(err, errlen, -E2BIG, "%zu policies, at most %d", m->npolicies,
+	if (plan->npolicies > CG_MAX_POLICIES)
+		return errf(err, errlen, -E2BIG, "%zu policies, at most %d", plan->npolicies,
 			    CG_MAX_POLICIES);
 
-	c.conf.npolicies = (uint16_t)m->npolicies;
-	c.conf.default_policy = m->policies[m->default_index].id;
+	c.conf.npolicies = (uint16_t)plan->npolicies;
+	c.conf.default_policy = plan->policies[plan->default_index].id;
 
-	for (size_t i = 0; i < m->npolicies && !rc; i++) {
-		const struct cg_policy_spec *p = &m->policies[i];
+	for (size_t i = 0; i < plan->npolicies && !rc; i++) {
+		const struct cg_plan_policy *p = &plan->policies[i];
 		if (p->id >= CG_MAX_POLICIES) {
 			rc = errf(err, errlen, -EINVAL, "policy %s: id %u out of range", p->name, p->id);
 			break;
 		}
 		c.conf.action[p->id] = p->action;
-
-		for (size_t j = 0; j < p->ndevices && !rc; j++) {
-			struct cg_mac_key k = {};
-			memcpy(k.addr, p->devices[j].mac, 6);
-			rc = TABLE_PUSH(&c.devs, k, ((struct cg_device){ .policy = p->id }));
-		}
-		for (size_t j = 0; j < p->nouis && !rc; j++) {
-			struct cg_oui_key k = { .prefixlen = p->ouis[j].bits };
-			memcpy(k.oui, p->ouis[j].bytes, 5);
-			rc = TABLE_PUSH(&c.ouis, k, ((struct cg_device){ .policy = p->id }));
-		}
 		for (uint8_t family = 4; family <= 6 && !rc; family += 2) {
 			facts.n = 0;
-			rc = collect_facts(m, p, family, &facts, err, errlen);
+			rc = collect_facts(plan, p, family, &facts, err, errlen);
 			if (!rc)
 				rc = compile_facts(&c, &ix, p, &facts, err, errlen);
 		}
 	}
-	/* Devices the advisories moved (issue 18): exact-MAC entries of the
-	 * stricter policy. A MAC an admin listed explicitly keeps that policy. */
-	for (size_t i = 0; i < m->nmoved && !rc; i++) {
-		const struct cg_moved_device *mv = &m->moved[i];
+	for (size_t i = 0; i < plan->ndevices && !rc; i++) {
 		struct cg_mac_key k = {};
-		bool listed = false;
-
-		if (mv->policy >= m->npolicies)
-			continue;
-		for (size_t j = 0; j < m->npolicies && !listed; j++)
-			for (size_t x = 0; x < m->policies[j].ndevices && !listed; x++)
-				listed = !memcmp(m->policies[j].devices[x].mac, mv->mac, 6);
-		if (listed)
-			continue;
-		memcpy(k.addr, mv->mac, 6);
-		rc = TABLE_PUSH(&c.devs, k, ((struct cg_device){ .policy = m->policies[mv->policy].id }));
+		memcpy(k.addr, plan->devices[i].mac, 6);
+		rc = TABLE_PUSH(&c.devs, k, ((struct cg_device){
+			.policy = plan->policies[plan->devices[i].policy].id }));
+	}
+	for (size_t i = 0; i < plan->nouis && !rc; i++) {
+		struct cg_oui_key k = { .prefixlen = plan->ouis[i].bits };
+		memcpy(k.oui, plan->ouis[i].bytes, 5);
+		rc = TABLE_PUSH(&c.ouis, k, ((struct cg_device){
+			.policy = plan->policies[plan->ouis[i].policy].id }));
 	}
 	if (!rc && c.devs.n > CG_MAX_DEVICES)
 		rc = errf(err, errlen, -E2BIG, "%zu devices, at most %d", c.devs.n, CG_MAX_DEVICES);
@@ -473,6 +445,23 @@ int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, 
 	return 0;
 }
 
+int compile_model(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen)
+{
+	struct cg_plan plan;
+	int rc = plan_build(m, &plan);
+
+	if (rc)
+		return errf(err, errlen, rc, rc == -EINVAL ? "the model has no default policy" :
+			    "out of memory");
+	rc = compile_plan(&plan, ret, err, errlen);
+	if (rc) {
+		plan_free(&plan);
+		return rc;
+	}
+	ret->plan = plan;
+	return 0;
+}
+
 void compiled_free(struct cg_compiled *c)
 {
 	free(c->devs.keys);
@@ -488,6 +477,7 @@ void compiled_free(struct cg_compiled *c)
 	free(c->lpm6.keys);
 	free(c->lpm6.values);
 	free(c->rulesets);
+	plan_free(&c->plan);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -561,7 +551,7 @@ unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 	if (mac[0] & 0x02)
 		return c->conf.default_policy;
 	/* Sorted: one exact lookup per prefix length the policies can give
-	 * (24, 28, 32, 36 bits, as nft.c), longest first. */
+	 * (24, 28, 32, 36 bits, as the plan gives them), longest first. */
 	for (int bits = 36; c->devs_sorted && bits >= 24; bits -= 4) {
 		struct cg_oui_key ok = { .prefixlen = (__u32)bits };
 		memcpy(ok.oui, mac, (size_t)(bits + 7) / 8);

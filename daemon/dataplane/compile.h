@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * compile.h — policy model -> data-plane entries.
+ * compile.h — the BPF writer: plan (plan.h) -> data-plane entries.
  *
- * The compiler is pure: it reads a cg_model and produces the exact keys and
- * values that dataplane.c writes into one policy slot. Keeping it free of
+ * The compiler is pure: it reads the generation's plan and produces the exact
+ * keys and values that dataplane.c writes into one policy slot; the nftables
+ * writer (daemon/nft/) reads the same plan. Keeping it free of
  * syscalls lets the unit tests check it entry by entry and lets --check and
  * reload --dry-run run it without touching the kernel.
  */
@@ -15,6 +16,7 @@
 
 #include "camguard.h"
 #include "model.h"
+#include "plan.h"
 
 /* Parallel key/value arrays: the layout bpf_map_update_batch() takes. */
 #define CG_TABLE(name, ktype, vtype) \
@@ -38,10 +40,17 @@ struct cg_compiled {
 	struct cg_ruleset *rulesets;
 	size_t nrulesets, cap_rulesets;
 	bool devs_sorted;              /* devs and ouis ordered by key (compiled_sort_devices) */
+	struct cg_plan plan;           /* compile_model(): the plan these entries came from,
+					* for the nftables writer (nft_apply_plan) */
 };
 
+/* Writes the map entries of plan into ret (ret->plan stays empty). Errors as
+ * compile_model(). */
+int compile_plan(const struct cg_plan *plan, struct cg_compiled *ret, char *err, size_t errlen);
+
 /*
- * Compiles m (policy ids must be assigned) into ret. On error returns a
+ * Builds the plan of m (policy ids must be assigned) and compiles it into
+ * ret, which then owns the plan (ret->plan). On error returns a
  * negative errno and writes a one-line reason naming the policy and prefix
  * to err (errlen bytes).
  */

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * nft-tool.c — drives daemon/nft/nft.c for tests/nft/nft.sh.
+ * nft-tool.c — drives the nftables layer (daemon/nft/) for tests/nft/nft.sh.
  *
  * Builds a fixed policy model in C (no policy files: the test is about the
  * nftables layer, not the parser) and reads commands from stdin, one per
  * line, answering one line each, so that one cg_nft handle (which remembers
  * the last apply) lives across the whole test:
  *
- *   apply [VARIANT]  -> "ok" | "error: <err>"   VARIANT: base (default), alt, bad
+ *   apply [VARIANT]  -> "ok" | "error: <err>"   VARIANT: base (default), alt, bad,
+ *                       open (no protected recorder addresses)
  *   check            -> "<nft_check_and_repair() result>"
- *   status           -> nft_status() JSON
+ *   status           -> nft_status() as the daemon's JSON (control/nft-json.c)
  *   remove           -> "<nft_remove() result>"
  *   model            -> the model as JSON (what nft -j list must match)
  *
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nft.h"
+#include "nft-json.h"
 
 #define NPOL 5
 
@@ -47,6 +48,14 @@ static struct cg_oui_spec axis_ouis[] = { { .bytes = { 0x00, 0x40, 0x8c }, .bits
 /* trusted: allow, one exact device; deny 203.0.113.0/28 */
 static struct cg_device_spec tr_devs[] = { { .mac = { 0x44, 0x19, 0xb6, 0x00, 0x00, 0x03 } } };
 static struct cg_prefix tr_deny[] = { { .family = 4, .len = 28, .addr = { 203, 0, 113, 0 } } };
+
+/* The recorder's protected addresses as the daemon would pass them: one
+ * that the recorder's namespace does not hold, so that only the protected
+ * set (not fib's "local" address type) can stop a camera using it. */
+static const struct cg_prefix protected[] = {
+	{ .family = 4, .len = 32, .addr = { 192, 0, 2, 2 } },
+	{ .family = 6, .len = 128, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0c, [15] = 2 } },
+};
 
 static struct cg_policy_spec pols[NPOL];
 static struct cg_model model;
@@ -109,6 +118,10 @@ static void build_model(int nif, char **names, const char *variant)
 	model.policies = pols;
 	model.npolicies = NPOL;
 	model.default_index = 4;
+	if (!variant || strcmp(variant, "open")) {
+		model.protected = protected;
+		model.nprotected = 2;
+	}
 }
 
 static const char *action_name(uint8_t a)
@@ -185,7 +198,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(cmd, "remove")) {
 			printf("%d\n", nft_remove(nft));
 		} else if (!strcmp(cmd, "status")) {
-			json_object *o = nft_status(nft);
+			json_object *o = nft_status_json(nft);
 
 			puts(o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : "null");
 			json_object_put(o);

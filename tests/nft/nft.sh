@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# nft.sh — the nftables layer (daemon/nft/nft.c) on real forwarded traffic, with
+# nft.sh — the nftables layer (daemon/nft/) on real forwarded traffic, with
 # no BPF program attached anywhere: table inet camguard alone must isolate.
 #
 # Topology (namespaces this script creates, removed on exit even on failure;
@@ -176,7 +176,7 @@ print(sum(c["reasons"].get(sys.argv[3], {}).get("packets", 0) for c in s["counte
           if c["policy"] == sys.argv[1] and c["direction"] == sys.argv[2]))' "$1" "$2" "$3"
 }
 
-echo "1..27"
+echo "1..29"
 r=$(cmd apply)
 check "nft_apply: $r" [ "$r" = ok ]
 check "table inet camguard present" eval 'in_ns "$REC" nft list table inet camguard >/dev/null'
@@ -307,7 +307,24 @@ r=$(cmd apply bad)
 check "a refused batch names the element: $r" eval '[[ "$r" == "error: policy dahua: device 44:19:b6:00:00:01 (dahua.conf:7)"* ]]'
 check "after the refused batch the table is intact (check = 0)" [ "$(cmd check)" = 0 ]
 
-# 10. the admin's table, remove
+# 10. the recorder's protected addresses (the plan's, as the data plane's
+# CG_PEER_PROTECTED): nft-tool protects 192.0.2.2, which the recorder's
+# namespace does not hold, so only protected4 can stop a camera sending from
+# it. Control: the same allowed udp/123 flow under a plan without them passes.
+in_ns "$CAM" ip addr add 192.0.2.2/24 dev eth0
+c0=$(counter "$OUT" c123)
+r=$(cmd apply open)
+send "$CAM" 192.0.2.2 198.51.100.10 123 10
+c1=$(counter "$OUT" c123)
+check "control: without protected addresses udp/123 from 192.0.2.2 passes ($r, $((c1 - c0)) of 10)" \
+	eval '[ "$r" = ok ] && [ "$((c1 - c0))" = 10 ]'
+r=$(cmd apply)
+send "$CAM" 192.0.2.2 198.51.100.10 123 10
+c2=$(counter "$OUT" c123) sp=$(reason_field hikvision out spoof)
+check "a camera sending from a protected recorder address is spoof ($r, $((c2 - c1)) of 10 received, spoof = $sp)" \
+	eval '[ "$r" = ok ] && [ "$c2" = "$c1" ] && [ "$sp" = 10 ]'
+
+# 11. the admin's table, remove
 in_ns "$REC" nft list table inet filter >"$TMP/admin.after"
 check "admin table inet filter unchanged" cmp -s "$TMP/admin.before" "$TMP/admin.after"
 r1=$(cmd remove) r2=$(cmd remove)
