@@ -396,7 +396,7 @@ static json_object *device_vulnerable(struct cg_daemon *d, const struct cg_reque
 				json_object_put(e);
 				continue;
 			}
-			format_mac(v->mac, mac);
+			addr_format_mac(v->mac, mac);
 			add_str(e, "mac", mac);
 			add_str(e, "cve", d->model.advisories[v->adv[i].advisory].cve);
 			add_str(e, "confidence", advisory_confidence_to_string(v->adv[i].confidence));
@@ -507,7 +507,7 @@ static int cmd_stats(struct cg_daemon *d, const struct cg_request *req, json_obj
 		if (!v || (req->policy[0] && strcmp(v->policy, req->policy))) {
 			char mac[18];
 			free(x.rows.v);
-			format_mac(req->device, mac);
+			addr_format_mac(req->device, mac);
 			rc = protocol_error(err, "ENOENT", "no device %s%s%s", mac,
 					    req->policy[0] ? " in policy " : "", req->policy);
 			goto out;
@@ -724,7 +724,7 @@ static json_object *blocked_json(const struct cg_inv_blocked *b)
 	json_object *o = json_object_new_object();
 	char addr[64], pb[8];
 
-	format_addr(b->family, b->addr, addr, sizeof(addr));
+	addr_format_ip(b->family, b->addr, addr, sizeof(addr));
 	add_str(o, "address", addr);
 	add_u64(o, "port", b->port);
 	add_str(o, "proto", proto_name(b->proto, pb));
@@ -818,7 +818,7 @@ static int cmd_blocked(struct cg_daemon *d, const struct cg_request *req, json_o
 		json_object_array_sort(bl, blocked_count_cmp);
 		json_object *o = json_object_new_object();
 		char mac[18];
-		format_mac(v->mac, mac);
+		addr_format_mac(v->mac, mac);
 		add_str(o, "mac", mac);
 		add_str(o, "vendor", v->vendor);
 		add_str(o, "policy", v->policy);
@@ -1177,8 +1177,7 @@ static int cmd_probe(struct cg_daemon *d, const struct cg_request *req, json_obj
 		for (int s = 0; s < CG_DISC_SRC_MAX; s++)
 			answered |= v->announced[s] >= d->probe_started;
 		silent += !m->value[0];
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0], v->mac[1],
-			 v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+		addr_format_mac(v->mac, mac);
 		if (answered)
 			json_object_array_add(a, json_object_new_string(mac));
 		if (m->value[0] && !bsearch(v->mac, d->probe_known, d->nprobe_known, 6, mac_cmp)) {

@@ -249,7 +249,7 @@ static void devices(const struct cg_daemon *d, const struct cg_metrics_counts *c
 		return;
 	}
 	for (size_t i = 0; i < shown; i++)
-		format_mac(v[i]->mac, macs[i]);
+		addr_format_mac(v[i]->mac, macs[i]);
 
 	family(pb, "camguard_device_info", "gauge",
 	       "A device in the inventory: vendor (from its MAC), policy, announced model and firmware, "

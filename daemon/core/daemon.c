@@ -443,7 +443,7 @@ static void log_advisory_moves(struct cg_daemon *d, const struct cg_moved_device
 		    (size_t)mv->advisory >= d->model.nadvisories || mv->policy >= d->model.npolicies)
 			continue;
 		a = &d->model.advisories[mv->advisory];
-		format_mac(mv->mac, mac);
+		addr_format_mac(mv->mac, mac);
 		log_notice("Device %s goes under policy %s: %s (%s), firmware \"%s\", fixed in %s", mac,
 			   d->model.policies[mv->policy].name, a->cve,
 			   advisory_confidence_to_string(mv->confidence),
@@ -454,7 +454,7 @@ static void log_advisory_moves(struct cg_daemon *d, const struct cg_moved_device
 
 		if (exposure_find_move(d->moved, d->nmoved, old[i].mac))
 			continue;
-		format_mac(old[i].mac, mac);
+		addr_format_mac(old[i].mac, mac);
 		log_notice("Device %s leaves its advisory policy: firmware \"%s\" is no longer in an advisory's range",
 			   mac, dev ? dev->facts[CG_INV_FIRMWARE].value : "");
 	}
@@ -467,7 +467,7 @@ static void add_reasons(json_object *changes, const struct cg_model *m)
 		json_object *o = json_object_array_get_idx(changes, i), *v;
 		uint8_t mac[6];
 
-		if (!json_object_object_get_ex(o, "mac", &v) || parse_mac(json_object_get_string(v), mac))
+		if (!json_object_object_get_ex(o, "mac", &v) || addr_parse_mac_relaxed(json_object_get_string(v), mac))
 			continue;
 		const struct cg_moved_device *mv = exposure_find_move(m->moved, m->nmoved, mac);
 		if (!mv || mv->advisory < 0 || (size_t)mv->advisory >= m->nadvisories)
@@ -488,7 +488,7 @@ static bool match_device(struct cg_daemon *d, struct cg_inv_device *dev)
 		return false;
 	if (exposure_worst(dev) >= CG_ADV_LIKELY && exposure_worst(dev) != before) {
 		char mac[18];
-		format_mac(dev->mac, mac);
+		addr_format_mac(dev->mac, mac);
 		for (uint8_t i = 0; i < dev->nadv && dev->adv[i].confidence >= CG_ADV_LIKELY; i++) {
 			const struct cg_advisory *a = &d->model.advisories[dev->adv[i].advisory];
 			log_notice("Device %s (%s, firmware \"%s\") is affected by %s (%s%s, %s), fixed in %s",
@@ -589,7 +589,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	struct cg_inv_device *dev = inventory_touch(d->inv, e->mac, now_wall(), &created);
 	if (!dev)
 		return 0;
-	format_mac(e->mac, mac);
+	addr_format_mac(e->mac, mac);
 	if (created || e->type == CG_EV_DEVICE)
 		describe_device(d, dev, e, created);
 	if (created) {
@@ -633,7 +633,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		/* 0.0.0.0 and :: (DHCP, DAD) are nobody's address. */
 		bool any = memcmp(a, zero, e->family == 4 ? 4 : 16) != 0;
 		if (any && inventory_add_addr(dev, e->family, a)) {
-			format_addr(e->family, a, addr, sizeof(addr));
+			addr_format_ip(e->family, a, addr, sizeof(addr));
 			log_info("Device %s uses address %s%s", mac, addr,
 				 e->dir == CG_DIR_OUT && !(e->flags & CG_EVF_SRC_ENCLAVE) &&
 				 e->type == CG_EV_ADDR ? " (outside the enclave)" : "");
@@ -655,7 +655,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		inventory_add_blocked(dev, &b);
 		d->drop_samples++;
 		if (!known) {
-			format_addr(e->family, e->peer_addr, addr, sizeof(addr));
+			addr_format_ip(e->family, e->peer_addr, addr, sizeof(addr));
 			/* "[2001:db8::1]:443": an IPv6 address takes brackets before a port */
 			log_notice("%s %s %s %s%s%s:%u (%s, policy %s)",
 				   b.would ? "Would drop" : "Dropped", mac,
@@ -906,7 +906,7 @@ int daemon_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const 
 		return rc;
 	moves_apply(d->inv, &mv);
 	for (size_t i = 0; i < mv.n; i++) {
-		format_mac(mv.v[i].mac, mac);
+		addr_format_mac(mv.v[i].mac, mac);
 		snprintf(d->last_move, sizeof(d->last_move), "%s: policy %s \u2192 %s (%s, generation %u)",
 			 mac, mv.v[i].from, mv.v[i].to, cause, d->dp->gen);
 		log_notice("%s", d->last_move);
@@ -1292,7 +1292,7 @@ int daemon_main(const char *conf_path)
 	snprintf(d.conf_path, sizeof(d.conf_path), "%s", conf_path);
 	d.started = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &d.started_mono);
-	libbpf_set_print(NULL);
+	log_setup_libbpf();
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);

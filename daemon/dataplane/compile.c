@@ -78,21 +78,6 @@ static int addr_bytes(uint8_t family)
 	return family == 4 ? 4 : 16;
 }
 
-int prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b)
-{
-	if (a->family != b->family || a->len > b->len)
-		return 0;
-	int full = a->len / 8, rest = a->len % 8;
-	if (memcmp(a->addr, b->addr, full) != 0)
-		return 0;
-	if (rest) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest));
-		if ((a->addr[full] & mask) != (b->addr[full] & mask))
-			return 0;
-	}
-	return 1;
-}
-
 static void prefix_mask(struct cg_prefix *p)
 {
 	int n = addr_bytes(p->family);
@@ -116,18 +101,6 @@ static int fact_cmp(const void *x, const void *y)
 static int rule_cmp(const void *x, const void *y)
 {
 	return memcmp(x, y, sizeof(struct cg_rule));
-}
-
-static void format_prefix(const struct cg_prefix *p, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-	if (p->family == 4)
-		snprintf(a, sizeof(a), "%u.%u.%u.%u", p->addr[0], p->addr[1], p->addr[2], p->addr[3]);
-	else
-		for (int i = 0; i < 16; i += 2)
-			snprintf(a + strlen(a), sizeof(a) - strlen(a), "%s%x", i ? ":" : "",
-				 p->addr[i] << 8 | p->addr[i + 1]);
-	snprintf(buf, len, "%s/%u", a, p->len);
 }
 
 /* Adds rules to a fact, keeping the set sorted and free of duplicates. */
@@ -249,7 +222,7 @@ static int collect_facts(const struct cg_model *m, const struct cg_policy_spec *
 	return 0;
 
 too_many:
-	format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
+	addr_format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
 	return errf(err, errlen, -E2BIG, "policy %s: more than %d port ranges apply to %s",
 		    p->name, CG_MAX_SET_RULES, pbuf);
 }
@@ -370,7 +343,7 @@ static int compile_facts(struct cg_compiled *c, struct ruleset_index *ix,
 		return -ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct fact *f = &l->v[i];
-		while (depth && !prefix_contains(&l->v[stack[depth - 1]].pfx, &f->pfx))
+		while (depth && !addr_prefix_contains(&l->v[stack[depth - 1]].pfx, &f->pfx))
 			depth--;
 		if (depth) {
 			const struct fact *up = &l->v[stack[depth - 1]];
@@ -392,7 +365,7 @@ static int compile_facts(struct cg_compiled *c, struct ruleset_index *ix,
 too_many:
 	l->n = n;
 too_many_at:
-	format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
+	addr_format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
 	return errf(err, errlen, -E2BIG, "policy %s: more than %d port ranges apply to %s",
 		    p->name, CG_MAX_SET_RULES, pbuf);
 }
@@ -580,7 +553,7 @@ unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 		struct cg_prefix b = { .family = 6, .len = 48 };
 		memcpy(a.addr, k->oui, 5);
 		memcpy(b.addr, mac, 6);
-		if (prefix_contains(&a, &b) && (best < 0 || k->prefixlen > c->ouis.keys[best].prefixlen))
+		if (addr_prefix_contains(&a, &b) && (best < 0 || k->prefixlen > c->ouis.keys[best].prefixlen))
 			best = (int)i;
 	}
 	return best >= 0 ? c->ouis.values[best].policy : c->conf.default_policy;

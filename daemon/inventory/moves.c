@@ -70,7 +70,7 @@ json_object *moves_to_json(const struct cg_moves *mv)
 
 	for (size_t i = 0; arr && i < mv->n; i++) {
 		json_object *o = json_object_new_object();
-		format_mac(mv->v[i].mac, mac);
+		addr_format_mac(mv->v[i].mac, mac);
 		json_object_object_add(o, "mac", json_object_new_string(mac));
 		json_object_object_add(o, "vendor", json_object_new_string(mv->v[i].vendor));
 		json_object_object_add(o, "from", json_object_new_string(mv->v[i].from));

@@ -1508,19 +1508,6 @@ static int build(struct batch *b, const struct cg_model *m)
 
 /* ---- errors back to the model ------------------------------------------- */
 
-static void fmt_mac(char *buf, size_t len, const uint8_t *m)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void fmt_prefix(char *buf, size_t len, const struct cg_prefix *p)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof(a));
-	snprintf(buf, len, "%s/%u", a, p->len);
-}
-
 static void describe(char *err, size_t errlen, const struct cg_model *m, const struct tag *t, const char *name)
 {
 	const struct cg_policy_spec *p = m && t->pol < m->npolicies ? &m->policies[t->pol] : NULL;
@@ -1538,14 +1525,14 @@ static void describe(char *err, size_t errlen, const struct cg_model *m, const s
 	case TAG_ENCLAVE:
 		if (m && t->idx < m->config.nenclave) {
 			strcpy(pre, "enclave ");
-			fmt_prefix(what, sizeof(what), &m->config.enclave[t->idx]);
+			addr_format_prefix(&m->config.enclave[t->idx], what, sizeof(what));
 		}
 		p = NULL;
 		break;
 	case TAG_DEVICE:
 		if (p && t->idx < p->ndevices) {
 			strcpy(pre, "device ");
-			fmt_mac(what, sizeof(what), p->devices[t->idx].mac);
+			addr_format_mac(p->devices[t->idx].mac, what);
 			o = &p->devices[t->idx].origin;
 		}
 		break;
@@ -1561,14 +1548,14 @@ static void describe(char *err, size_t errlen, const struct cg_model *m, const s
 	case TAG_DENY:
 		if (p && t->idx < p->ndeny) {
 			strcpy(pre, "deny ");
-			fmt_prefix(what, sizeof(what), &p->deny[t->idx]);
+			addr_format_prefix(&p->deny[t->idx], what, sizeof(what));
 			o = p->deny_origins ? &p->deny_origins[t->idx] : NULL;
 		}
 		break;
 	case TAG_ALLOW:
 		if (p && t->idx < p->nrules) {
 			strcpy(pre, "allow rule ");
-			fmt_prefix(what, sizeof(what), &p->rules[t->idx].prefix);
+			addr_format_prefix(&p->rules[t->idx].prefix, what, sizeof(what));
 			o = &p->rules[t->idx].origin;
 		}
 		break;
