@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "inventory.h"
 #include "log.h"
 #include "advisory.h"
@@ -43,14 +44,8 @@ static int devs_add(const uint8_t mac[6], const struct cg_dev_stats *s, void *ct
 {
 	struct cg_metrics_counts *c = ctx;
 
-	if (c->ndevs == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct cg_metrics_dev *v = realloc(c->devs, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		c->devs = v;
-		c->cap = cap;
-	}
+	if (!CG_GROW(c->devs, c->cap, c->ndevs + 1))
+		return -ENOMEM;
 	struct cg_metrics_dev *e = &c->devs[c->ndevs++];
 	memcpy(e->mac, mac, 6);
 	memcpy(e->c, s->c, sizeof(e->c));

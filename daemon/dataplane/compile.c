@@ -22,6 +22,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "array.h"
 #include "compile.h"
 
 struct fact {
@@ -125,14 +126,8 @@ static int fact_add_rules(struct fact *f, const struct cg_rule *rules, size_t n)
 static int facts_push(struct fact_list *l, const struct cg_prefix *pfx, uint16_t flags,
 		      const struct cg_rule *rules, size_t nrules)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct fact *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!CG_GROW(l->v, l->cap, l->n + 1))
+		return -ENOMEM;
 	struct fact *f = &l->v[l->n++];
 	memset(f, 0, sizeof(*f));
 	f->pfx = *pfx;
@@ -267,14 +262,8 @@ static int ruleset_intern(struct cg_compiled *c, struct ruleset_index *ix, const
 	}
 	if (c->nrulesets == CG_MAX_RULESETS)
 		return -E2BIG;
-	if (c->nrulesets == c->cap_rulesets) {
-		size_t cap = c->cap_rulesets ? c->cap_rulesets * 2 : 16;
-		struct cg_ruleset *v = realloc(c->rulesets, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		c->rulesets = v;
-		c->cap_rulesets = cap;
-	}
+	if (!CG_GROW(c->rulesets, c->cap_rulesets, c->nrulesets + 1))
+		return -ENOMEM;
 	c->rulesets[c->nrulesets] = rs;
 	ix->slots[h] = (uint32_t)++c->nrulesets;
 	*ret = (uint16_t)(c->nrulesets - 1);

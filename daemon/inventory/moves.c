@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "moves.h"
 
 static int move_cmp(const void *a, const void *b)
@@ -32,15 +33,9 @@ int moves_compute(const struct cg_inventory *inv, const struct cg_compiled *c,
 		const char *to = id < CG_MAX_POLICIES && names[id] ? names[id] : "unknown";
 		if (strcmp(to, d->policy) == 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct cg_move *nv = realloc(v, ncap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = ncap;
+		if (!CG_GROW(v, cap, n + 1)) {
+			free(v);
+			return -ENOMEM;
 		}
 		struct cg_move *mv = &v[n++];
 		memcpy(mv->mac, d->mac, 6);
