@@ -3,8 +3,8 @@
  * log.c — libbpf's own messages into the daemon's log. libbpf writes them
  * to stderr unprefixed by default, where journald would file a verifier
  * complaint at the unit's default priority; through here its warnings keep
- * warning priority and its info/debug chatter shows only with -v, one
- * "libbpf: " line per line of the message.
+ * warning priority and its info/debug chatter shows only with -v, every
+ * line of a message (a verifier log has many) starting "libbpf: ".
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +17,11 @@
 
 static int log_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	int prio = level == LIBBPF_WARN ? 4 : 7;
+	/* "Kernel error message:" is the netlink extack of an error libbpf also
+	 * returns, and callers handle some of those (the second
+	 * bpf_tc_hook_create() on an interface gets EEXIST every start): the
+	 * caller logs what matters, the text itself is detail for -v. */
+	int prio = level == LIBBPF_WARN && !strstr(fmt, "Kernel error message") ? 4 : 7;
 	char *msg = NULL, *line, *save = NULL;
 
 	if (prio == 7 && !log_verbose)
@@ -25,7 +29,7 @@ static int log_libbpf_print(enum libbpf_print_level level, const char *fmt, va_l
 	if (vasprintf(&msg, fmt, args) < 0)
 		return 0;
 	for (line = strtok_r(msg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fprintf(stderr, "<%d>libbpf: %s\n", prio, line);
+		fprintf(stderr, "<%d>%s%s\n", prio, strncmp(line, "libbpf: ", 8) ? "libbpf: " : "", line);
 	free(msg);
 	return 0;
 }
