@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "diag.h"
 
 void diag_init(struct cg_diag *d)
@@ -40,15 +41,9 @@ static void diag_add(struct cg_diag *d, enum cg_severity sev, const char *file, 
 		d->dropped++;
 		return;
 	}
-	if ((d->nentries & (d->nentries - 1)) == 0) {
-		/* grow at powers of two */
-		size_t n = d->nentries ? d->nentries * 2 : 8;
-		e = realloc(d->entries, n * sizeof(*e));
-		if (!e) {
-			d->oom = true;
-			return;
-		}
-		d->entries = e;
+	if (!CG_GROW(d->entries, d->cap, d->nentries + 1)) {
+		d->oom = true;
+		return;
 	}
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	e = &d->entries[d->nentries];

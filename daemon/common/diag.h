@@ -33,7 +33,7 @@ struct cg_diag_entry {
 
 struct cg_diag {
 	struct cg_diag_entry *entries;
-	size_t nentries;
+	size_t nentries, cap;
 	size_t nerrors;      /* counted even beyond CG_DIAG_MAX_STORED */
 	size_t nwarnings;
 	size_t dropped;      /* entries not stored because of the bound */

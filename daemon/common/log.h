@@ -19,4 +19,8 @@
 
 extern int log_verbose;
 
+/* Routes libbpf's messages here: its warnings at warning level, the rest at
+ * debug level (shown with -v). */
+void log_setup_libbpf(void);
+
 #endif

@@ -31,7 +31,7 @@ static json_object *blocked_json(const struct cg_inv_blocked *b)
 	json_object *o = json_object_new_object();
 	char addr[64], pb[8];
 
-	format_addr(b->family, b->addr, addr, sizeof(addr));
+	addr_format_ip(b->family, b->addr, addr, sizeof(addr));
 	cmd_add_str(o, "address", addr);
 	cmd_add_u64(o, "port", b->port);
 	cmd_add_str(o, "proto", proto_name(b->proto, pb));
@@ -125,7 +125,7 @@ int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_obje
 		json_object_array_sort(bl, blocked_count_cmp);
 		json_object *o = json_object_new_object();
 		char mac[18];
-		format_mac(v->mac, mac);
+		addr_format_mac(v->mac, mac);
 		cmd_add_str(o, "mac", mac);
 		cmd_add_str(o, "vendor", v->vendor);
 		cmd_add_str(o, "policy", v->policy);

@@ -358,7 +358,7 @@ static json_object *device_vulnerable(const struct cg_view *d, const struct cg_r
 				json_object_put(e);
 				continue;
 			}
-			format_mac(v->mac, mac);
+			addr_format_mac(v->mac, mac);
 			cmd_add_str(e, "mac", mac);
 			cmd_add_str(e, "cve", d->model->advisories[v->adv[i].advisory].cve);
 			cmd_add_str(e, "confidence", advisory_confidence_to_string(v->adv[i].confidence));
@@ -434,7 +434,7 @@ static int stats_devices(const struct cg_view *d, const struct cg_request *req, 
 		if (!v || (req->policy[0] && strcmp(v->policy, req->policy))) {
 			char mac[18];
 			free(x.rows.v);
-			format_mac(req->device, mac);
+			addr_format_mac(req->device, mac);
 			return protocol_error(err, "ENOENT", "no device %s%s%s", mac,
 					      req->policy[0] ? " in policy " : "", req->policy);
 		}

@@ -337,7 +337,7 @@ static void devices(const struct cg_view *d, const struct cg_metrics_counts *c,
 	s.macs = calloc(s.n ? s.n : 1, sizeof(*s.macs));
 	if (s.macs) {
 		for (size_t i = 0; i < s.n; i++)
-			format_mac(s.v[i]->mac, s.macs[i]);
+			addr_format_mac(s.v[i]->mac, s.macs[i]);
 		device_info(m, &s, pb);
 		device_counters(c, &s, pb);
 	}

@@ -44,7 +44,7 @@ static int set_device(struct cg_request *req, json_object *v, struct cg_proto_er
 {
 	const char *s = json_object_get_string(v);
 
-	if ((size_t)json_object_get_string_len(v) != strlen(s) || protocol_parse_mac(s, req->device))
+	if ((size_t)json_object_get_string_len(v) != strlen(s) || addr_parse_mac(s, req->device))
 		return protocol_error(err, "EINVAL",
 				      "argument \"device\": not a MAC address (aa:bb:cc:dd:ee:ff)");
 	req->has_device = true;
@@ -421,28 +421,6 @@ out:
 	return rc;
 }
 
-int protocol_parse_mac(const char *s, uint8_t mac[6])
-{
-	for (int i = 0; i < 6; i++) {
-		int v = 0;
-		for (int k = 0; k < 2; k++) {
-			char ch = *s++;
-			int d = ch >= '0' && ch <= '9' ? ch - '0'
-			      : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-			      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-			if (d < 0)
-				return -EINVAL;
-			v = v * 16 + d;
-		}
-		mac[i] = (uint8_t)v;
-		if (i < 5 && *s != ':' && *s != '-')
-			return -EINVAL;
-		if (i < 5)
-			s++;
-	}
-	return *s ? -EINVAL : 0;
-}
-
 /* ---- building ------------------------------------------------------------- */
 
 static char *to_line(json_object *o, size_t *ret_len)
@@ -520,9 +498,7 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 		if (req->devices)
 			json_object_object_add(a, "devices", json_object_new_boolean(1));
 		if (req->has_device) {
-			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", req->device[0],
-				 req->device[1], req->device[2], req->device[3], req->device[4],
-				 req->device[5]);
+			addr_format_mac(req->device, mac);
 			json_object_object_add(a, "device", json_object_new_string(mac));
 		}
 		if (req->prometheus)

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "addr.h"
+
 #define CG_CONTROL_SOCKET_DEFAULT "/run/camguard/camguard.sock"
 #define CG_PROTO_MAX_REQUEST      (64 * 1024)      /* bytes in one request line, without '\n' */
 #define CG_PROTO_MAX_REPLY        (256u << 20)     /* a reply line the client accepts */
@@ -101,9 +103,6 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len);
  * {"ok":false} reply, EPROTO for a reply that is not one. */
 int protocol_parse_reply(const char *line, size_t len, json_object **ret_result,
 			 struct cg_proto_error *err);
-
-/* MAC "aa:bb:cc:dd:ee:ff" (also '-' separated); 0 or -EINVAL. */
-int protocol_parse_mac(const char *s, uint8_t mac[6]);
 
 /* ---- rendering (client side) ------------------------------------------ */
 

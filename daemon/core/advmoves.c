@@ -31,7 +31,7 @@ void advmoves_log(const struct cg_daemon *d, const struct cg_moved_device *old, 
 		    (size_t)mv->advisory >= d->model.nadvisories || mv->policy >= d->model.npolicies)
 			continue;
 		a = &d->model.advisories[mv->advisory];
-		format_mac(mv->mac, mac);
+		addr_format_mac(mv->mac, mac);
 		log_notice("Device %s goes under policy %s: %s (%s), firmware \"%s\", fixed in %s", mac,
 			   d->model.policies[mv->policy].name, a->cve,
 			   advisory_confidence_to_string(mv->confidence),
@@ -42,7 +42,7 @@ void advmoves_log(const struct cg_daemon *d, const struct cg_moved_device *old, 
 
 		if (exposure_find_move(d->moved, d->nmoved, old[i].mac))
 			continue;
-		format_mac(old[i].mac, mac);
+		addr_format_mac(old[i].mac, mac);
 		log_notice("Device %s leaves its advisory policy: firmware \"%s\" is no longer in an advisory's range",
 			   mac, dev ? dev->facts[CG_INV_FIRMWARE].value : "");
 	}
@@ -56,7 +56,7 @@ bool advmoves_match(struct cg_daemon *d, struct cg_inv_device *dev)
 		return false;
 	if (exposure_worst(dev) >= CG_ADV_LIKELY && exposure_worst(dev) != before) {
 		char mac[18];
-		format_mac(dev->mac, mac);
+		addr_format_mac(dev->mac, mac);
 		for (uint8_t i = 0; i < dev->nadv && dev->adv[i].confidence >= CG_ADV_LIKELY; i++) {
 			const struct cg_advisory *a = &d->model.advisories[dev->adv[i].advisory];
 			log_notice("Device %s (%s, firmware \"%s\") is affected by %s (%s%s, %s), fixed in %s",

@@ -461,7 +461,7 @@ int daemon_main(const char *conf_path)
 
 	if (!d)
 		return 1;
-	libbpf_set_print(NULL);
+	log_setup_libbpf();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);

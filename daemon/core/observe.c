@@ -98,7 +98,7 @@ static void on_drop(struct cg_daemon *d, struct cg_inv_device *dev, const char *
 	d->counters.drop_samples++;
 	if (known)
 		return;
-	format_addr(e->family, e->peer_addr, addr, sizeof(addr));
+	addr_format_ip(e->family, e->peer_addr, addr, sizeof(addr));
 	/* "[2001:db8::1]:443": an IPv6 address takes brackets before a port */
 	log_notice("%s %s %s %s%s%s:%u (%s, policy %s)", b.would ? "Would drop" : "Dropped", mac,
 		   e->dir == CG_DIR_OUT ? "->" : "<-", e->family == 6 ? "[" : "", addr,
@@ -118,7 +118,7 @@ int observe_event(void *ctx, void *data, size_t len)
 	struct cg_inv_device *dev = inventory_touch(d->inv, e->mac, now_wall(), &created);
 	if (!dev)
 		return 0;
-	format_mac(e->mac, mac);
+	addr_format_mac(e->mac, mac);
 	if (created || e->type == CG_EV_DEVICE)
 		describe_device(d, dev, e, created);
 	if (created) {
@@ -136,7 +136,7 @@ int observe_event(void *ctx, void *data, size_t len)
 		/* 0.0.0.0 and :: (DHCP, DAD) are nobody's address. */
 		bool any = memcmp(a, zero, e->family == 4 ? 4 : 16) != 0;
 		if (any && inventory_add_addr(dev, e->family, a)) {
-			format_addr(e->family, a, addr, sizeof(addr));
+			addr_format_ip(e->family, a, addr, sizeof(addr));
 			log_info("Device %s uses address %s%s", mac, addr,
 				 e->dir == CG_DIR_OUT && !(e->flags & CG_EVF_SRC_ENCLAVE) &&
 				 e->type == CG_EV_ADDR ? " (outside the enclave)" : "");

@@ -74,7 +74,7 @@ int state_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const c
 		return rc;
 	moves_apply(d->inv, &mv);
 	for (size_t i = 0; i < mv.n; i++) {
-		format_mac(mv.v[i].mac, mac);
+		addr_format_mac(mv.v[i].mac, mac);
 		snprintf(d->counters.last_move, sizeof(d->counters.last_move),
 			 "%s: policy %s \u2192 %s (%s, generation %u)", mac, mv.v[i].from, mv.v[i].to,
 			 cause, d->dp->gen);

@@ -545,7 +545,7 @@ static int do_stats(int argc, char **argv)
 			snprintf(req.policy, sizeof(req.policy), "%s", optarg);
 			break;
 		case 'd':
-			if (protocol_parse_mac(optarg, req.device))
+			if (addr_parse_mac(optarg, req.device))
 				return usage_error("stats", "--device: '%s' is not a MAC address", optarg);
 			req.has_device = true;
 			break;

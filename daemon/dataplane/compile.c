@@ -22,6 +22,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "array.h"
 #include "compile.h"
 
 struct fact {
@@ -78,21 +79,6 @@ static int addr_bytes(uint8_t family)
 	return family == 4 ? 4 : 16;
 }
 
-int prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b)
-{
-	if (a->family != b->family || a->len > b->len)
-		return 0;
-	int full = a->len / 8, rest = a->len % 8;
-	if (memcmp(a->addr, b->addr, full) != 0)
-		return 0;
-	if (rest) {
-		uint8_t mask = (uint8_t)(0xff << (8 - rest));
-		if ((a->addr[full] & mask) != (b->addr[full] & mask))
-			return 0;
-	}
-	return 1;
-}
-
 static void prefix_mask(struct cg_prefix *p)
 {
 	int n = addr_bytes(p->family);
@@ -118,18 +104,6 @@ static int rule_cmp(const void *x, const void *y)
 	return memcmp(x, y, sizeof(struct cg_rule));
 }
 
-static void format_prefix(const struct cg_prefix *p, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "";
-	if (p->family == 4)
-		snprintf(a, sizeof(a), "%u.%u.%u.%u", p->addr[0], p->addr[1], p->addr[2], p->addr[3]);
-	else
-		for (int i = 0; i < 16; i += 2)
-			snprintf(a + strlen(a), sizeof(a) - strlen(a), "%s%x", i ? ":" : "",
-				 p->addr[i] << 8 | p->addr[i + 1]);
-	snprintf(buf, len, "%s/%u", a, p->len);
-}
-
 /* Adds rules to a fact, keeping the set sorted and free of duplicates. */
 static int fact_add_rules(struct fact *f, const struct cg_rule *rules, size_t n)
 {
@@ -152,14 +126,8 @@ static int fact_add_rules(struct fact *f, const struct cg_rule *rules, size_t n)
 static int facts_push(struct fact_list *l, const struct cg_prefix *pfx, uint16_t flags,
 		      const struct cg_rule *rules, size_t nrules)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct fact *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!CG_GROW(l->v, l->cap, l->n + 1))
+		return -ENOMEM;
 	struct fact *f = &l->v[l->n++];
 	memset(f, 0, sizeof(*f));
 	f->pfx = *pfx;
@@ -236,7 +204,7 @@ static int collect_facts(const struct cg_plan *plan, const struct cg_plan_policy
 	return 0;
 
 too_many:
-	format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
+	addr_format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
 	return errf(err, errlen, -E2BIG, "policy %s: more than %d port ranges apply to %s",
 		    p->name, CG_MAX_SET_RULES, pbuf);
 }
@@ -281,14 +249,8 @@ static int ruleset_intern(struct cg_compiled *c, struct ruleset_index *ix, const
 	}
 	if (c->nrulesets == CG_MAX_RULESETS)
 		return -E2BIG;
-	if (c->nrulesets == c->cap_rulesets) {
-		size_t cap = c->cap_rulesets ? c->cap_rulesets * 2 : 16;
-		struct cg_ruleset *v = realloc(c->rulesets, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		c->rulesets = v;
-		c->cap_rulesets = cap;
-	}
+	if (!CG_GROW(c->rulesets, c->cap_rulesets, c->nrulesets + 1))
+		return -ENOMEM;
 	c->rulesets[c->nrulesets] = rs;
 	ix->slots[h] = (uint32_t)++c->nrulesets;
 	*ret = (uint16_t)(c->nrulesets - 1);
@@ -357,7 +319,7 @@ static int compile_facts(struct cg_compiled *c, struct ruleset_index *ix,
 		return -ENOMEM;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct fact *f = &l->v[i];
-		while (depth && !prefix_contains(&l->v[stack[depth - 1]].pfx, &f->pfx))
+		while (depth && !addr_prefix_contains(&l->v[stack[depth - 1]].pfx, &f->pfx))
 			depth--;
 		if (depth) {
 			const struct fact *up = &l->v[stack[depth - 1]];
@@ -379,7 +341,7 @@ static int compile_facts(struct cg_compiled *c, struct ruleset_index *ix,
 too_many:
 	l->n = n;
 too_many_at:
-	format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
+	addr_format_prefix(&l->v[l->n - 1].pfx, pbuf, sizeof(pbuf));
 	return errf(err, errlen, -E2BIG, "policy %s: more than %d port ranges apply to %s",
 		    p->name, CG_MAX_SET_RULES, pbuf);
 }
@@ -570,7 +532,7 @@ unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6])
 		struct cg_prefix b = { .family = 6, .len = 48 };
 		memcpy(a.addr, k->oui, 5);
 		memcpy(b.addr, mac, 6);
-		if (prefix_contains(&a, &b) && (best < 0 || k->prefixlen > c->ouis.keys[best].prefixlen))
+		if (addr_prefix_contains(&a, &b) && (best < 0 || k->prefixlen > c->ouis.keys[best].prefixlen))
 			best = (int)i;
 	}
 	return best >= 0 ? c->ouis.values[best].policy : c->conf.default_policy;

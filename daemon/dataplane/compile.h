@@ -67,7 +67,4 @@ int compiled_sort_devices(struct cg_compiled *c);
  * same resolution as the data plane's, for moves.c. */
 unsigned compiled_policy_for(const struct cg_compiled *c, const uint8_t mac[6]);
 
-/* Exposed for tests: does prefix a contain prefix b (same family)? */
-int prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b);
-
 #endif

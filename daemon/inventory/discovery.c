@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <json-c/json.h>
 
+#include "addr.h"
 #include "camguard.h"
 #include "discovery.h"
 
@@ -100,22 +101,6 @@ static int hexval(uint8_t c)
 		return c - '0';
 	c |= 0x20;
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* "44-19-b6-00-00-01", "44:19:B6:00:00:01" or "4419b6000001". */
-static bool parse_any_mac(const char *s, uint8_t mac[6])
-{
-	size_t k = 0;
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval((uint8_t)s[k]), lo = hi < 0 ? -1 : hexval((uint8_t)s[k + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-		k += 2;
-		if (i < 5 && (s[k] == ':' || s[k] == '-'))
-			k++;
-	}
-	return s[k] == 0;
 }
 
 static void info_init(struct cg_disc_info *ret, int src)
@@ -359,7 +344,7 @@ int discovery_parse_sadp_xml(const uint8_t *buf, size_t len, struct cg_disc_info
 	xml_get(buf, len, "DeviceSN", ret->serial, sizeof(ret->serial));
 	xml_get(buf, len, "DeviceName", ret->name, sizeof(ret->name));
 	if (xml_get(buf, len, "MAC", mac, sizeof(mac)))
-		ret->has_mac = parse_any_mac(mac, ret->mac);
+		ret->has_mac = addr_parse_mac(mac, ret->mac) == 0;
 	if (!ret->model[0] && !ret->firmware[0] && !ret->serial[0])
 		return -ENOMSG;
 	/* SADP is Hikvision's protocol: whoever speaks it runs its firmware. */
@@ -480,7 +465,7 @@ int discovery_parse_dhip(const uint8_t *buf, size_t len, struct cg_disc_info *re
 		jcopy(di, "Vendor", vendor, sizeof(vendor));
 		jcopy(di, "Mac", mac, sizeof(mac));
 		if (mac[0])
-			ret->has_mac = parse_any_mac(mac, ret->mac);
+			ret->has_mac = addr_parse_mac(mac, ret->mac) == 0;
 	}
 	json_object_put(root);
 	if (!ret->model[0] && !ret->serial[0] && !ret->firmware[0])

@@ -333,29 +333,6 @@ struct cg_inv_device *inventory_next(const struct cg_inventory *inv, const struc
 
 /* ---- formatting --------------------------------------------------------- */
 
-void format_mac(const uint8_t m[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
-	char tail;
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return 0;
-}
-
-void format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len)
-{
-	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-}
-
 void format_time(int64_t t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -380,16 +357,16 @@ json_object *inventory_device_to_json(const struct cg_inv_device *d)
 	json_object *v4 = json_object_new_array(), *v6 = json_object_new_array();
 	char buf[64];
 
-	format_mac(d->mac, buf);
+	addr_format_mac(d->mac, buf);
 	json_object_object_add(o, "mac", json_object_new_string(buf));
 	json_object_object_add(o, "vendor", json_object_new_string(d->vendor));
 	json_object_object_add(o, "policy", json_object_new_string(d->policy));
 	for (int i = 0; i < d->n4; i++) {
-		format_addr(4, d->ip4[i], buf, sizeof(buf));
+		addr_format_ip(4, d->ip4[i], buf, sizeof(buf));
 		json_object_array_add(v4, json_object_new_string(buf));
 	}
 	for (int i = 0; i < d->n6; i++) {
-		format_addr(6, d->ip6[i], buf, sizeof(buf));
+		addr_format_ip(6, d->ip6[i], buf, sizeof(buf));
 		json_object_array_add(v6, json_object_new_string(buf));
 	}
 	json_object_object_add(o, "ipv4", v4);
@@ -526,7 +503,7 @@ int inventory_load(struct cg_inventory *inv, const char *path)
 		json_object *o = json_object_array_get_idx(devs, order[k].idx), *v;
 		uint8_t mac[6];
 		if (!json_object_object_get_ex(o, "mac", &v) ||
-		    parse_mac(json_object_get_string(v), mac))
+		    addr_parse_mac_relaxed(json_object_get_string(v), mac))
 			continue;
 		struct cg_inv_device *d = inventory_touch(inv, mac, order[k].last, NULL);
 		if (!d)

@@ -130,9 +130,6 @@ int inventory_save(struct cg_inventory *inv, const char *path);
 /* -ENOENT when there is no file yet; -EINVAL for a file we cannot read. */
 int inventory_load(struct cg_inventory *inv, const char *path);
 
-void format_mac(const uint8_t mac[6], char buf[18]);
-int parse_mac(const char *s, uint8_t mac[6]);
-void format_addr(uint8_t family, const uint8_t *addr, char *buf, size_t len);
 void format_time(int64_t t, char *buf, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "moves.h"
 
 static int move_cmp(const void *a, const void *b)
@@ -32,15 +33,9 @@ int moves_compute(const struct cg_inventory *inv, const struct cg_compiled *c,
 		const char *to = id < CG_MAX_POLICIES && names[id] ? names[id] : "unknown";
 		if (strcmp(to, d->policy) == 0)
 			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct cg_move *nv = realloc(v, ncap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-			cap = ncap;
+		if (!CG_GROW(v, cap, n + 1)) {
+			free(v);
+			return -ENOMEM;
 		}
 		struct cg_move *mv = &v[n++];
 		memcpy(mv->mac, d->mac, 6);
@@ -70,7 +65,7 @@ json_object *moves_to_json(const struct cg_moves *mv)
 
 	for (size_t i = 0; arr && i < mv->n; i++) {
 		json_object *o = json_object_new_object();
-		format_mac(mv->v[i].mac, mac);
+		addr_format_mac(mv->v[i].mac, mac);
 		json_object_object_add(o, "mac", json_object_new_string(mac));
 		json_object_object_add(o, "vendor", json_object_new_string(mv->v[i].vendor));
 		json_object_object_add(o, "from", json_object_new_string(mv->v[i].from));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cfgfile.h"
 #include "diag.h"
 #include "registry.h"
@@ -37,14 +38,8 @@ static uint64_t mac_prefix(const uint8_t *b, uint8_t bits)
 
 static int push(struct cg_vendor_db *db, uint64_t prefix, uint8_t bits, const char *org)
 {
-	if (db->n == db->cap) {
-		size_t cap = db->cap ? db->cap * 2 : 1024;
-		struct vendor_entry *v = realloc(db->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		db->v = v;
-		db->cap = cap;
-	}
+	if (!CG_GROW(db->v, db->cap, db->n + 1))
+		return -ENOMEM;
 	db->v[db->n++] = (struct vendor_entry){ prefix, bits, org };
 	return 0;
 }

@@ -66,14 +66,6 @@ int table_build(struct nlb *b, const struct cg_plan *p)
 
 /* ---- errors back to the plan -------------------------------------------- */
 
-static void fmt_prefix(char *buf, size_t len, const struct cg_prefix *p)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->addr, a, sizeof(a));
-	snprintf(buf, len, "%s/%u", a, p->len);
-}
-
 /* The entry of the plan a tag names: "what" and where it came from. */
 static const struct cg_origin *tag_entry(const struct cg_plan *p, const struct nlb_tag *t,
 					 const struct cg_plan_policy *pol, char *what, size_t len)
@@ -92,7 +84,7 @@ static const struct cg_origin *tag_entry(const struct cg_plan *p, const struct n
 
 		if (t->idx >= n)
 			return NULL;
-		fmt_prefix(a, sizeof(a), &v[t->idx].pfx);
+		addr_format_prefix(&v[t->idx].pfx, a, sizeof(a));
 		snprintf(what, len, "%s %s", t->kind == TAG_ENCLAVE ? "enclave" : "recorder address", a);
 		return v[t->idx].origin;
 	}
@@ -125,7 +117,7 @@ static const struct cg_origin *tag_entry(const struct cg_plan *p, const struct n
 
 		if (!d && !r)
 			return NULL;
-		fmt_prefix(a, sizeof(a), d ? &d->pfx : &r->pfx);
+		addr_format_prefix(d ? &d->pfx : &r->pfx, a, sizeof(a));
 		snprintf(what, len, "%s%s", d ? "deny " : "allow rule ", a);
 		return d ? d->origin : r->origin;
 	}

@@ -30,7 +30,7 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 		fprintf(out, " %s (%s)", c->ifaces[i].name, c->ifaces[i].mode == CG_IFMODE_XDP ? "xdp" : "tc");
 	fprintf(out, "\nenclave:");
 	for (size_t i = 0; i < c->nenclave; i++) {
-		syntax_format_prefix(&c->enclave[i], buf, sizeof(buf));
+		addr_format_prefix(&c->enclave[i], buf, sizeof(buf));
 		fprintf(out, "%s %s", i ? "," : "", buf);
 	}
 	fprintf(out, "\n");

@@ -187,12 +187,12 @@ static void parse_enclave(const config_setting_t *root, struct cg_config *c, con
 		snprintf(kn, sizeof(kn), "enclave[%d]", i);
 		if (cfg_check_string(s, kn, cfg_line(e), 64, file, d) < 0)
 			continue;
-		r = syntax_parse_prefix(s, &p);
+		r = addr_parse_prefix(s, &p);
 		if (r == -EDOM) {
 			struct cg_prefix net = p;
 			for (int bit = p.len; bit < (p.family == 4 ? 32 : 128); bit++)
 				net.addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
-			syntax_format_prefix(&net, fmt, sizeof(fmt));
+			addr_format_prefix(&net, fmt, sizeof(fmt));
 			diag_error(d, file, cfg_line(e), "'%s': prefix \"%s\" has host bits set (network is %s)",
 				   kn, s, fmt);
 			continue;

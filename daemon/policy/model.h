@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "addr.h"
 #include "camguard.h"
 
 #define CG_NAME_MAX 64
@@ -23,13 +24,6 @@
 struct cg_origin {
 	const char *file;   /* points into cg_model.files[] */
 	int line;
-};
-
-/* An address prefix: family 4 or 6, address in network order. */
-struct cg_prefix {
-	uint8_t family;
-	uint8_t len;        /* prefix length in bits */
-	uint8_t addr[16];
 };
 
 struct cg_port_range {

@@ -36,7 +36,7 @@ static void prefix_error(struct cg_diag *d, const char *file, int line, const ch
 
 		for (int bit = p->len; bit < (p->family == 4 ? 32 : 128); bit++)
 			net.addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
-		syntax_format_prefix(&net, fmt, sizeof(fmt));
+		addr_format_prefix(&net, fmt, sizeof(fmt));
 		diag_error(d, file, line, "%s%sprefix \"%s\" has host bits set (network is %s)",
 			   kn ? "'" : "", kn ? kn : "", s, fmt);
 	} else {
@@ -137,12 +137,12 @@ static void parse_ouis(const config_setting_t *match, struct cg_policy_spec *p, 
 		snprintf(kn, sizeof(kn), "match.oui[%d]", i);
 		if (cfg_check_string(s, kn, cfg_line(e), 32, file, d) < 0)
 			continue;
-		if (syntax_parse_oui(s, o->bytes, &o->bits) < 0) {
+		if (addr_parse_oui(s, o->bytes, &o->bits) < 0) {
 			diag_error(d, file, cfg_line(e), "'%s': invalid OUI \"%s\" (expected 24, 28 or 36 bits: \"44:19:B6\", \"B0:B3:53:6\", \"70:B3:D5:F2:F\")",
 				   kn, s);
 			continue;
 		}
-		syntax_format_oui(o->bytes, o->bits, fmt);
+		addr_format_oui(o->bytes, o->bits, fmt);
 		if (o->bytes[0] & 0x02) {
 			diag_error(d, file, cfg_line(e), "'%s': OUI %s is locally administered and never matches (list such MACs under devices)",
 				   kn, fmt);
@@ -185,7 +185,7 @@ static void parse_devices(const config_setting_t *match, struct cg_policy_spec *
 			ok = false;
 		} else if (r < 0) {
 			ok = false;
-		} else if (syntax_parse_mac(mac, dev->mac) < 0) {
+		} else if (addr_parse_mac(mac, dev->mac) < 0) {
 			diag_error(d, file, line, "'%s.mac': invalid MAC address \"%s\" (expected \"44:19:b6:00:00:01\")",
 				   ctx, mac);
 			ok = false;
@@ -314,7 +314,7 @@ static void parse_rules(const config_setting_t *root, struct cg_policy_spec *p, 
 			}
 			rule->enclave = true;
 		} else {
-			r = syntax_parse_prefix(peer, &rule->prefix);
+			r = addr_parse_prefix(peer, &rule->prefix);
 			if (r < 0) {
 				prefix_error(d, file, rt == 0 ? tl : fl, kn, peer, r, &rule->prefix);
 				ok = false;
@@ -432,7 +432,7 @@ static void parse_deny_file(struct cg_model *m, struct cg_policy_spec *p, const 
 			*--end = 0;
 		if (!*s)
 			continue;
-		r = strlen(s) > 64 ? -EINVAL : syntax_parse_prefix(s, &pf);
+		r = strlen(s) > 64 ? -EINVAL : addr_parse_prefix(s, &pf);
 		if (r < 0) {
 			if (r == -EINVAL && strlen(s) > 64)
 				diag_error(d, df, ln, "invalid prefix \"%.64s...\"", s);
@@ -552,7 +552,7 @@ static void parse_labels(const config_setting_t *root, struct cg_policy_spec *p,
 /* A device's MAC as a policy may pin it: 0, or -EINVAL with why set. */
 static int device_mac(const char *s, uint8_t mac[6], const char **why)
 {
-	if (syntax_parse_mac(s, mac) < 0)
+	if (addr_parse_mac(s, mac) < 0)
 		*why = "invalid MAC address (expected \"44:19:b6:00:00:01\")";
 	else if (mac[0] & 0x01)
 		*why = "a group (multicast) address, not a device";
@@ -915,7 +915,7 @@ static int check_devices(struct cg_model *m, struct cg_diag *d, size_t total)
 			struct cg_device_spec *dev = &p->devices[items[b].idx];
 			char mac[18];
 
-			syntax_format_mac(dev->mac, mac);
+			addr_format_mac(dev->mac, mac);
 			if (items[b].pol == items[a].pol)
 				diag_warning(d, dev->origin.file, dev->origin.line,
 					     "MAC %s listed twice in policy '%s' (first at line %d)", mac, p->name,
@@ -973,7 +973,7 @@ static int check_ouis(struct cg_model *m, struct cg_diag *d, size_t total)
 		bool have_explicit = !items[a].from_vendor;
 		char fmt[16];
 
-		syntax_format_oui(first->bytes, first->bits, fmt);
+		addr_format_oui(first->bytes, first->bits, fmt);
 		for (b = a + 1; b < n && items[b].bits == items[a].bits &&
 				!memcmp(items[b].bytes, items[a].bytes, 5); b++) {
 			struct cg_policy_spec *p = &m->policies[items[b].pol];

@@ -145,7 +145,7 @@ static int parse_csv(struct cg_registry *r, char *buf, uint8_t bits)
 			if (strlen(f[1]) != bits / 4)
 				continue;
 			memcpy(hex, f[1], bits / 4 + 1);   /* length checked above */
-			if (syntax_parse_oui(hex, e.bytes, &e.bits) < 0 || e.bits != bits)
+			if (addr_parse_oui(hex, e.bytes, &e.bits) < 0 || e.bits != bits)
 				continue;
 			if (model_array_grow((void **)&r->entries, r->n, sizeof(*r->entries)) < 0)
 				return -ENOMEM;

@@ -107,7 +107,7 @@ static void step(struct cg_inventory *inv, const struct variant *v, bool sorted,
 	if (j && mv.n) {
 		json_object *o = json_object_array_get_idx(j, 0), *f;
 		char mac[18];
-		format_mac(mv.v[0].mac, mac);
+		addr_format_mac(mv.v[0].mac, mac);
 		CHECK(json_object_object_get_ex(o, "mac", &f) && !strcmp(json_object_get_string(f), mac) &&
 		      json_object_object_get_ex(o, "to", &f) &&
 		      !strcmp(json_object_get_string(f), mv.v[0].to) &&

@@ -162,28 +162,28 @@ static void test_syntax(void)
 	const char *why;
 	char tok[64], fmt[64];
 
-	CHECK(syntax_parse_mac("44:19:b6:00:00:01", mac) == 0 && mac[0] == 0x44 && mac[5] == 1, "mac");
-	CHECK(syntax_parse_mac("44-19-B6-00-00-01", mac) == 0, "mac dashes");
-	CHECK(syntax_parse_mac("44:19:b6:00:00:01:02", mac) < 0, "mac long");
-	CHECK(syntax_parse_mac("44:19:b6:00:00:1", mac) < 0, "mac short digit");
-	CHECK(syntax_parse_mac("", mac) < 0, "mac empty");
-	CHECK(syntax_parse_oui("44:19:B6", b, &bits) == 0 && bits == 24 && b[2] == 0xb6, "oui24");
-	CHECK(syntax_parse_oui("B0:B3:53:6", b, &bits) == 0 && bits == 28 && b[3] == 0x60, "oui28");
-	CHECK(syntax_parse_oui("70B3D5F2F", b, &bits) == 0 && bits == 36 && b[4] == 0xf0, "oui36");
-	CHECK(syntax_parse_oui("44:19:B6:", b, &bits) < 0, "oui trailing sep");
-	CHECK(syntax_parse_oui("4:41:9B6", b, &bits) < 0, "oui misplaced sep");
-	CHECK(syntax_parse_oui("44:19:B6:00", b, &bits) < 0, "oui 32 bits");
-	syntax_parse_oui("b0:b3:53:6", b, &bits);
-	syntax_format_oui(b, bits, fmt);
+	CHECK(addr_parse_mac("44:19:b6:00:00:01", mac) == 0 && mac[0] == 0x44 && mac[5] == 1, "mac");
+	CHECK(addr_parse_mac("44-19-B6-00-00-01", mac) == 0, "mac dashes");
+	CHECK(addr_parse_mac("44:19:b6:00:00:01:02", mac) < 0, "mac long");
+	CHECK(addr_parse_mac("44:19:b6:00:00:1", mac) < 0, "mac short digit");
+	CHECK(addr_parse_mac("", mac) < 0, "mac empty");
+	CHECK(addr_parse_oui("44:19:B6", b, &bits) == 0 && bits == 24 && b[2] == 0xb6, "oui24");
+	CHECK(addr_parse_oui("B0:B3:53:6", b, &bits) == 0 && bits == 28 && b[3] == 0x60, "oui28");
+	CHECK(addr_parse_oui("70B3D5F2F", b, &bits) == 0 && bits == 36 && b[4] == 0xf0, "oui36");
+	CHECK(addr_parse_oui("44:19:B6:", b, &bits) < 0, "oui trailing sep");
+	CHECK(addr_parse_oui("4:41:9B6", b, &bits) < 0, "oui misplaced sep");
+	CHECK(addr_parse_oui("44:19:B6:00", b, &bits) < 0, "oui 32 bits");
+	addr_parse_oui("b0:b3:53:6", b, &bits);
+	addr_format_oui(b, bits, fmt);
 	CHECK(!strcmp(fmt, "B0:B3:53:6"), "format oui: %s", fmt);
-	CHECK(syntax_parse_prefix("192.0.2.0/24", &p) == 0 && p.family == 4 && p.len == 24, "v4");
-	CHECK(syntax_parse_prefix("192.0.2.7", &p) == 0 && p.len == 32, "v4 host");
-	CHECK(syntax_parse_prefix("2001:db8::/32", &p) == 0 && p.family == 6 && p.len == 32, "v6");
-	CHECK(syntax_parse_prefix("192.0.2.1/24", &p) == -EDOM, "host bits");
-	CHECK(syntax_parse_prefix("192.0.2.0/024", &p) == -EINVAL, "leading zero len");
-	CHECK(syntax_parse_prefix("192.0.2.0/+4", &p) == -EINVAL, "sign");
-	CHECK(syntax_parse_prefix("192.0.2.0/", &p) == -EINVAL, "empty len");
-	CHECK(syntax_parse_prefix("0.0.0.0/0", &p) == 0 && p.len == 0, "default route");
+	CHECK(addr_parse_prefix("192.0.2.0/24", &p) == 0 && p.family == 4 && p.len == 24, "v4");
+	CHECK(addr_parse_prefix("192.0.2.7", &p) == 0 && p.len == 32, "v4 host");
+	CHECK(addr_parse_prefix("2001:db8::/32", &p) == 0 && p.family == 6 && p.len == 32, "v6");
+	CHECK(addr_parse_prefix("192.0.2.1/24", &p) == -EDOM, "host bits");
+	CHECK(addr_parse_prefix("192.0.2.0/024", &p) == -EINVAL, "leading zero len");
+	CHECK(addr_parse_prefix("192.0.2.0/+4", &p) == -EINVAL, "sign");
+	CHECK(addr_parse_prefix("192.0.2.0/", &p) == -EINVAL, "empty len");
+	CHECK(addr_parse_prefix("0.0.0.0/0", &p) == 0 && p.len == 0, "default route");
 	CHECK(syntax_parse_ports("554,8000,49152-65535", r, 32, &n, &why, tok, sizeof(tok)) == 0 && n == 3 &&
 	      r[2].lo == 49152 && r[2].hi == 65535 && r[0].lo == 554 && r[0].hi == 554, "ports");
 	CHECK(syntax_parse_ports(" 80 , 443 ", r, 32, &n, &why, tok, sizeof(tok)) == 0 && n == 2, "ports spaces");
@@ -315,9 +315,9 @@ static void test_shipped(void)
 		idx = model_find_policy(&m, pol);
 		if (!CHECK(idx >= 0, "policy %s missing", pol))
 			continue;
-		if (!CHECK(syntax_parse_oui(prefix, b, &bits) == 0, "csv prefix %s", prefix))
+		if (!CHECK(addr_parse_oui(prefix, b, &bits) == 0, "csv prefix %s", prefix))
 			continue;
-		syntax_format_oui(b, bits, fmt);
+		addr_format_oui(b, bits, fmt);
 		for (size_t j = 0; j < m.policies[idx].nouis; j++) {
 			const struct cg_oui_spec *o = &m.policies[idx].ouis[j];
 			found |= o->vendor < 0 && o->bits == bits && !memcmp(o->bytes, b, 5);
@@ -372,7 +372,7 @@ static int collect_cb(const struct cg_registry_entry *e, void *u)
 	struct collect *c = u;
 
 	if (c->n < 64)
-		syntax_format_oui(e->bytes, e->bits, c->found[c->n++]);
+		addr_format_oui(e->bytes, e->bits, c->found[c->n++]);
 	return 0;
 }
 
@@ -1040,7 +1040,7 @@ static void test_model_values(void)
 	 * 70:B3:D5:F2:F (its AC:12:34 merges into the explicit one) */
 	CHECK(p->nouis == 5 && p->nvendors == 1, "ouis %zu", p->nouis);
 	for (size_t i = 0; i < p->nouis; i++) {
-		syntax_format_oui(p->ouis[i].bytes, p->ouis[i].bits, fmt);
+		addr_format_oui(p->ouis[i].bytes, p->ouis[i].bits, fmt);
 		if (!strcmp(fmt, "AC:12:34"))
 			CHECK(p->ouis[i].vendor == -1 && !strcmp(p->ouis[i].source, "policy") &&
 			      p->ouis[i].origin.line == 5, "explicit AC:12:34 kept");
@@ -1053,7 +1053,7 @@ static void test_model_values(void)
 	      !strcmp(p->devices[0].note, "locally administered: fine as a device"), "device");
 	CHECK(p->nrules == 4, "rules %zu", p->nrules);
 	if (p->nrules == 4) {
-		syntax_format_prefix(&p->rules[1].prefix, fmt, sizeof(fmt));
+		addr_format_prefix(&p->rules[1].prefix, fmt, sizeof(fmt));
 		CHECK(p->rules[0].enclave && p->rules[0].kind == CG_RULE_TO && p->rules[0].nranges == 0, "rule 0");
 		CHECK(!strcmp(fmt, "198.51.100.10/32") && p->rules[1].proto == 17 && p->rules[1].nranges == 1 &&
 		      p->rules[1].ranges[0].lo == 123 && p->rules[1].ranges[0].hi == 123 &&

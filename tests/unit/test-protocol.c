@@ -308,10 +308,10 @@ static void test_build(void)
 		CHECK(protocol_command_from_string(protocol_command_to_string(c)) == c, "cmd %d", c);
 	CHECK(protocol_command_from_string("nope") == -EINVAL, "unknown command name");
 	uint8_t mac[6];
-	CHECK(protocol_parse_mac("aa:BB:cc:dd:ee:ff", mac) == 0 && mac[1] == 0xbb, "mac");
-	CHECK(protocol_parse_mac("aa:bb:cc:dd:ee:f", mac) < 0 && protocol_parse_mac("", mac) < 0 &&
-	      protocol_parse_mac("aa:bb:cc:dd:ee:ff ", mac) < 0 &&
-	      protocol_parse_mac("aabb.ccdd.eeff", mac) < 0, "bad macs");
+	CHECK(addr_parse_mac("aa:BB:cc:dd:ee:ff", mac) == 0 && mac[1] == 0xbb, "mac");
+	CHECK(addr_parse_mac("aa:bb:cc:dd:ee:f", mac) < 0 && addr_parse_mac("", mac) < 0 &&
+	      addr_parse_mac("aa:bb:cc:dd:ee:ff ", mac) < 0 &&
+	      addr_parse_mac("aabb.ccdd.eeff", mac) < 0, "bad macs");
 }
 
 static void test_human(void)
