@@ -212,7 +212,7 @@ static void reply_error(const struct cg_request *req, const char *reply, size_t 
 		render_errors(e, stderr);
 	} else {
 		ctl_error(err->code, "%s: %s (%s)", protocol_command_to_string(req->command), err->message,
-		      err->code);
+		          err->code);
 	}
 	json_object_put(e);
 }
@@ -240,7 +240,7 @@ json_object *ctl_call(const struct cg_request *req)
 		rc = read_line(fd, &reply, &rlen);
 	if (rc) {
 		ctl_error(protocol_errno_name(rc), "%s: no reply from camguardd on %s: %s",
-		      protocol_command_to_string(req->command), ctl_opts.socket_path, strerror(-rc));
+		          protocol_command_to_string(req->command), ctl_opts.socket_path, strerror(-rc));
 		goto out;
 	}
 	rc = protocol_parse_reply(reply, rlen, &res, &err);

@@ -103,7 +103,7 @@ static int do_cameras(const struct ctl_command *cmd, int argc, char **argv)
 		case 'v':
 			if (!*optarg || strlen(optarg) >= sizeof(req.vendor))
 				return ctl_usage_error("cameras", "--vendor: 1 to %zu characters",
-						   sizeof(req.vendor) - 1);
+						       sizeof(req.vendor) - 1);
 			snprintf(req.vendor, sizeof(req.vendor), "%s", optarg);
 			break;
 		case 'u':
@@ -115,7 +115,7 @@ static int do_cameras(const struct ctl_command *cmd, int argc, char **argv)
 		case 'i':
 			if (args_parse_duration(optarg, &req.since))
 				return ctl_usage_error("cameras", "--since: '%s' is not a duration (10m, 2h, 1d)",
-						   optarg);
+						       optarg);
 			break;
 		case 'C':
 			csv = true;
@@ -311,7 +311,7 @@ static int do_probe(const struct ctl_command *cmd, int argc, char **argv)
 		    wait_s <= 60)
 			continue;
 		return ctl_usage_error("probe", c == 'T' ? "probe: --wait takes 0 to 60 seconds"
-						     : "probe: unknown option");
+						         : "probe: unknown option");
 	}
 	if (optind < argc) {
 		if (strlen(argv[optind]) >= sizeof(req.iface))
