@@ -13,8 +13,8 @@
  * state and needs nothing but json-c and libc: the daemon, the CLI, the unit
  * tests and the fuzz harness link it alone.
  *
- * The client-side renderers (aligned tables) live here too: they take the daemon's result object, so tests feed them
- * fixed JSON without a daemon.
+ * Only the wire protocol lives here: what a result means to an operator
+ * (tables, CSV) is camguardctl's, in daemon/ctl/render.h.
  */
 #ifndef CAMGUARD_PROTOCOL_H
 #define CAMGUARD_PROTOCOL_H
@@ -104,51 +104,8 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len);
 int protocol_parse_reply(const char *line, size_t len, json_object **ret_result,
 			 struct cg_proto_error *err);
 
-/* ---- rendering (client side) ------------------------------------------ */
-
-/* "999", "1.2k", "3.4M", "5.6G"... */
-void protocol_human_count(uint64_t v, char *buf, size_t len);
-/* "512 B", "1.2 kB", "3.4 MB"... (SI units) */
-void protocol_human_bytes(uint64_t v, char *buf, size_t len);
-/* cameras --csv: RFC 4180 (header row, CRLF, fields quoted where needed)
- * from a cameras result, with each device's drops from a stats result
- * (may be NULL: 0). host names the recorder on every line. 0 or -EINVAL. */
-int protocol_render_cameras_csv(json_object *cameras, json_object *stats, const char *host,
-				FILE *out);
-/* How a table is laid out. width: the columns available (0 = unlimited);
- * columns of lower priority are left out, then the widest free-text column
- * is shortened, until a row fits. wide: every column, nothing shortened.
- * now: the time ages ("5m") are computed against (0 = time(NULL)).
- * prev/interval: an earlier stats result and the seconds between the two,
- * for per-second rates (stats --watch). */
-struct cg_render_opts {
-	unsigned width;
-	bool wide;
-	int64_t now;
-	json_object *prev;
-	double interval;
-};
-#define CG_RENDER_WIDTH_DEFAULT 80
-
-/* Aligned human-readable tables of the result of cmd: 80 columns, default
- * options. 0 or -EINVAL. */
-int protocol_render_table(enum cg_command cmd, json_object *result, FILE *out);
-int protocol_render_table_opts(enum cg_command cmd, json_object *result,
-			       const struct cg_render_opts *opts, FILE *out);
-
-/* A short display name for an IEEE organisation name: "Zhejiang Dahua
- * Technology Co., Ltd." -> "Dahua" (a table of camera makers, else the first
- * word that is not a place or a company form). Writes into buf. */
-const char *protocol_short_vendor(const char *org, char *buf, size_t len);
-
-/* The "errors" list of a refused reload (an error reply's member, or a dry
- * run's result): one line each, then "... and N more". */
-void protocol_render_errors(json_object *o, FILE *out);
 /* The "error" object of an {"ok":false} reply line (new reference), NULL
  * when the line is not one. */
 json_object *protocol_reply_error_object(const char *line, size_t len);
-
-/* "10m", "2h", "1d", "90s", "300" (seconds): 0 and *ret seconds, or -EINVAL. */
-int protocol_parse_duration(const char *s, uint64_t *ret);
 
 #endif

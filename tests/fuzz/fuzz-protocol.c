@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz-protocol — libFuzzer harness over the control request parser, the
- * reply parser and the renderers (clang -fsanitize=fuzzer,address,undefined).
+ * reply parser (daemon/control/protocol.c) and camguardctl's printers of the
+ * replies that parse (daemon/ctl/render*.c), with
+ * clang -fsanitize=fuzzer,address,undefined.
  * Whatever a peer sends, the parser returns 0 or a negative errno with a
  * code and a NUL-terminated message, and a request it accepts survives a
  * build/parse round trip unchanged.
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "protocol.h"
+#include "render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FILE *out = fopen("/dev/null", "w");
 		if (out) {
 			for (int c = 0; c < CG_CMD_MAX; c++)
-				protocol_render_table((enum cg_command)c, res, out);
+				render_command((enum cg_command)c, res, NULL, out);
 			fclose(out);
 		}
 		json_object_put(res);

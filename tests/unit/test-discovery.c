@@ -21,6 +21,7 @@
 #include "inventory.h"
 #include "reasm.h"
 #include "protocol.h"
+#include "render.h"
 
 #include "test-check.h"
 
@@ -787,7 +788,7 @@ static char *render_table_wide(enum cg_command cmd, const char *json, bool wide,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	*rc = protocol_render_table_opts(cmd, o, &opts, f);
+	*rc = render_command(cmd, o, &opts, f);
 	fclose(f);
 	json_object_put(o);
 	return buf;
