@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * advisory.c — the advisory files and matching a device against an entry.
- * See advisory.h. Parsing follows policy.c: every problem is reported with
- * file:line through the diag, a broken entry is dropped, the load fails.
+ * advisory.c — owns the advisory files (advisories.conf, advisories.d/) and
+ * matching a device against an entry. See advisory.h. Parsing follows
+ * policy.c: every problem is reported with file:line through the diag, a
+ * broken entry is dropped, the load fails.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "advisory.h"
 #include "cfgfile.h"
+#include "cleanup.h"
 
 static const char *const top_keys[] = { "advisories", NULL };
 static const char *const entry_keys[] = { "cve", "vendor", "models", "affected", "fixed",
@@ -54,14 +56,6 @@ int advisory_severity_from_string(const char *s)
 		if (!strcmp(severity_names[i], s))
 			return i;
 	return -EINVAL;
-}
-
-void advisory_free(struct cg_advisory *a)
-{
-	for (size_t i = 0; i < a->nmodels; i++)
-		free(a->models[i]);
-	free(a->models);
-	memset(a, 0, sizeof(*a));
 }
 
 int advisory_find(const struct cg_model *m, const char *cve)
@@ -106,16 +100,10 @@ static void parse_models(config_setting_t *g, const char *ctx, struct cg_advisor
 		*ok = false;
 		return;
 	}
-	n = config_setting_length(list);
-	if (n > CG_ADV_MAX_MODELS) {
-		diag_error(d, file, cfg_line(list), "'%s.models': too many patterns (%d, max %d)", ctx,
-			   n, CG_ADV_MAX_MODELS);
-		*ok = false;
-		return;
-	}
-	a->models = calloc((size_t)n + 1, sizeof(*a->models));
-	if (!a->models) {
-		d->oom = true;
+	cfg_keyname(kn, sizeof(kn), ctx, "models");
+	if (cfg_list_alloc(list, kn, CG_ADV_MAX_MODELS, sizeof(*a->models), "patterns", file, d,
+			   (void **)&a->models, &n) < 0) {
+		*ok = false;   /* too many (recorded), or d->oom */
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -331,11 +319,11 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 		ok = false;
 	}
 	if (!ok || d->oom) {
-		advisory_free(&a);
+		model_advisory_free(&a);
 		return;
 	}
 	if (model_array_grow((void **)&m->advisories, m->nadvisories, sizeof(*m->advisories)) < 0) {
-		advisory_free(&a);
+		model_advisory_free(&a);
 		d->oom = true;
 		return;
 	}
@@ -344,20 +332,15 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 
 int advisory_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 {
-	struct cfgfile f;
+	_cleanup_(cfgfile_close) struct cfgfile f;
 	config_setting_t *root, *list;
 	const char *file;
 	size_t errs = diag_errors(d);
 	int r;
 
-	file = model_add_file(m, path);
-	if (!file)
-		return -ENOMEM;
-	r = cfgfile_open(&f, file, d);
-	if (r < 0) {
-		cfgfile_close(&f);
+	r = cfgfile_open_model(&f, m, path, d, &file);
+	if (r < 0)
 		return r == -ENOMEM ? r : -EINVAL;
-	}
 	root = config_root_setting(&f.cf);
 	cfg_check_keys(root, "", top_keys, file, d);
 	r = cfg_get_group_list(root, "", "advisories", file, d, &list);
@@ -366,7 +349,6 @@ int advisory_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 	if (r == 0)
 		for (int i = 0; i < config_setting_length(list) && !d->oom; i++)
 			parse_entry(config_setting_get_elem(list, (unsigned)i), i, m, file, d);
-	cfgfile_close(&f);
 	if (d->oom)
 		return -ENOMEM;
 	return diag_errors(d) > errs ? -EINVAL : 0;
