@@ -62,6 +62,79 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* The IPv4 header at f+off. */
+static int frame_ipv4(const uint8_t *f, size_t len, size_t off, struct cg_disc_l3 *ret)
+{
+	if (off + 20 > len || f[off] >> 4 != 4)
+		return -EBADMSG;
+	size_t ihl = (size_t)(f[off] & 0x0f) * 4, tot = be16(f + off + 2);
+	uint16_t frag = be16(f + off + 6);
+	if (ihl < 20 || tot < ihl || off + ihl > len)
+		return -EBADMSG;
+	ret->family = 4;
+	ret->proto = f[off + 9];
+	memcpy(ret->src, f + off + 12, 4);
+	memcpy(ret->dst, f + off + 16, 4);
+	if (frag & 0x3fff) {
+		ret->frag = true;
+		ret->more = frag & 0x2000;
+		ret->offset = (uint32_t)(frag & 0x1fff) * 8;
+		ret->id = be16(f + off + 4);
+	}
+	/* The IP length bounds the payload (Ethernet pads short frames);
+	 * a copy shorter than it is cut. */
+	ret->data = f + off + ihl;
+	ret->len = tot - ihl;
+	if (off + tot > len) {
+		ret->len = len - off - ihl;
+		ret->cut = true;
+	}
+	return 0;
+}
+
+/* The IPv6 header at f+off and its extension headers. */
+static int frame_ipv6(const uint8_t *f, size_t len, size_t off, struct cg_disc_l3 *ret)
+{
+	if (off + 40 > len || f[off] >> 4 != 6)
+		return -EBADMSG;
+	uint8_t nh = f[off + 6];
+	size_t p = off + 40, end = off + 40 + be16(f + off + 4);
+	ret->family = 6;
+	memcpy(ret->src, f + off + 8, 16);
+	memcpy(ret->dst, f + off + 24, 16);
+	if (end > len) {
+		end = len;
+		ret->cut = true;
+	}
+	/* Hop-by-hop, routing, destination options, a fragment header:
+	 * a few, bounded. */
+	for (int k = 0; k < 6 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
+		if (p + 8 > end)
+			return -EBADMSG;
+		if (nh == 44) {
+			uint16_t fo = be16(f + p + 2);
+			nh = f[p];
+			/* Offset 0 without M is an atomic fragment: whole. */
+			if (fo & 0xfff9) {
+				ret->frag = true;
+				ret->more = fo & 1;
+				ret->offset = fo & 0xfff8;
+				ret->id = (uint32_t)be16(f + p + 4) << 16 | be16(f + p + 6);
+			}
+			p += 8;
+			continue;
+		}
+		nh = f[p];
+		p += ((size_t)f[p + 1] + 1) * 8;
+	}
+	if (p > end)
+		return -EBADMSG;
+	ret->proto = nh;
+	ret->data = f + p;
+	ret->len = end - p;
+	return 0;
+}
+
 int discovery_frame_l3(const uint8_t *f, size_t len, struct cg_disc_l3 *ret)
 {
 	size_t off = 12;
@@ -84,73 +157,10 @@ int discovery_frame_l3(const uint8_t *f, size_t len, struct cg_disc_l3 *ret)
 		ret->len = len - off;
 		return 0;
 	}
-	if (et == 0x0800) {
-		if (off + 20 > len || f[off] >> 4 != 4)
-			return -EBADMSG;
-		size_t ihl = (size_t)(f[off] & 0x0f) * 4, tot = be16(f + off + 2);
-		uint16_t frag = be16(f + off + 6);
-		if (ihl < 20 || tot < ihl || off + ihl > len)
-			return -EBADMSG;
-		ret->family = 4;
-		ret->proto = f[off + 9];
-		memcpy(ret->src, f + off + 12, 4);
-		memcpy(ret->dst, f + off + 16, 4);
-		if (frag & 0x3fff) {
-			ret->frag = true;
-			ret->more = frag & 0x2000;
-			ret->offset = (uint32_t)(frag & 0x1fff) * 8;
-			ret->id = be16(f + off + 4);
-		}
-		/* The IP length bounds the payload (Ethernet pads short frames);
-		 * a copy shorter than it is cut. */
-		ret->data = f + off + ihl;
-		ret->len = tot - ihl;
-		if (off + tot > len) {
-			ret->len = len - off - ihl;
-			ret->cut = true;
-		}
-		return 0;
-	}
-	if (et == 0x86dd) {
-		if (off + 40 > len || f[off] >> 4 != 6)
-			return -EBADMSG;
-		uint8_t nh = f[off + 6];
-		size_t p = off + 40, end = off + 40 + be16(f + off + 4);
-		ret->family = 6;
-		memcpy(ret->src, f + off + 8, 16);
-		memcpy(ret->dst, f + off + 24, 16);
-		if (end > len) {
-			end = len;
-			ret->cut = true;
-		}
-		/* Hop-by-hop, routing, destination options, a fragment header:
-		 * a few, bounded. */
-		for (int k = 0; k < 6 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); k++) {
-			if (p + 8 > end)
-				return -EBADMSG;
-			if (nh == 44) {
-				uint16_t fo = be16(f + p + 2);
-				nh = f[p];
-				/* Offset 0 without M is an atomic fragment: whole. */
-				if (fo & 0xfff9) {
-					ret->frag = true;
-					ret->more = fo & 1;
-					ret->offset = fo & 0xfff8;
-					ret->id = (uint32_t)be16(f + p + 4) << 16 | be16(f + p + 6);
-				}
-				p += 8;
-				continue;
-			}
-			nh = f[p];
-			p += ((size_t)f[p + 1] + 1) * 8;
-		}
-		if (p > end)
-			return -EBADMSG;
-		ret->proto = nh;
-		ret->data = f + p;
-		ret->len = end - p;
-		return 0;
-	}
+	if (et == 0x0800)
+		return frame_ipv4(f, len, off, ret);
+	if (et == 0x86dd)
+		return frame_ipv6(f, len, off, ret);
 	return -ENOMSG;
 }
 

@@ -231,12 +231,61 @@ static void parse_affected(config_setting_t *e, const char *ectx, struct cg_advi
 						off ? ", " : "", part[k], part[k + 1]);
 }
 
+/* severity = "critical" (default high). */
+static void parse_severity(config_setting_t *e, const char *ctx, struct cg_advisory *a,
+			   const char *file, struct cg_diag *d, bool *ok)
+{
+	char buf[64];
+	int line = 0, r = cfg_get_string(e, ctx, "severity", file, d, buf, sizeof(buf), &line), s;
+
+	a->severity = CG_SEV_HIGH;
+	if (r == -EINVAL)
+		*ok = false;
+	if (r < 0)
+		return;
+	s = advisory_severity_from_string(buf);
+	if (s < 0) {
+		diag_error(d, file, line, "'%s.severity': invalid value \"%s\" (expected \"low\", \"medium\", \"high\" or \"critical\")",
+			   ctx, buf);
+		*ok = false;
+	} else {
+		a->severity = (uint8_t)s;
+	}
+}
+
+/* source = { id = "ICSA-17-124-01"; url = "https://..."; }: required. */
+static void parse_source(config_setting_t *e, const char *ctx, struct cg_advisory *a,
+			 const char *file, struct cg_diag *d, bool *ok)
+{
+	config_setting_t *src;
+	char sctx[48];
+	int line = 0, r = cfg_get_group(e, ctx, "source", file, d, &src);
+
+	if (r == -ENOENT)
+		diag_error(d, file, cfg_line(e), "'%s' has no 'source' (the vendor advisory's id and address)", ctx);
+	if (r < 0) {
+		*ok = false;
+		return;
+	}
+	snprintf(sctx, sizeof(sctx), "%s.source", ctx);
+	cfg_check_keys(src, sctx, source_keys, file, d);
+	if (cfg_get_string(src, sctx, "id", file, d, a->source_id, sizeof(a->source_id), NULL) == -EINVAL ||
+	    cfg_get_string(src, sctx, "url", file, d, a->source_url, sizeof(a->source_url), &line) == -EINVAL)
+		*ok = false;
+	else if (a->source_url[0] && strncmp(a->source_url, "https://", 8) && strncmp(a->source_url, "http://", 7)) {
+		diag_error(d, file, line, "'%s.url': not an http(s) address: \"%s\"", sctx, a->source_url);
+		*ok = false;
+	} else if (!a->source_id[0] && !a->source_url[0]) {
+		diag_error(d, file, cfg_line(src), "'%s' needs 'id' or 'url'", sctx);
+		*ok = false;
+	}
+}
+
 static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const char *file,
 			struct cg_diag *d)
 {
 	struct cg_advisory a = { 0 };
-	config_setting_t *src;
-	char ctx[32], buf[64];
+	char ctx[32];
 	int line = cfg_line(e), r;
 	bool ok = true, b;
 
@@ -270,47 +319,13 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 	parse_affected(e, ctx, &a, file, d, &ok);
 	if (cfg_get_string(e, ctx, "fixed", file, d, a.fixed, sizeof(a.fixed), NULL) == -EINVAL)
 		ok = false;
-	a.severity = CG_SEV_HIGH;
-	r = cfg_get_string(e, ctx, "severity", file, d, buf, sizeof(buf), &line);
-	if (r == 0) {
-		int s = advisory_severity_from_string(buf);
-		if (s < 0) {
-			diag_error(d, file, line, "'%s.severity': invalid value \"%s\" (expected \"low\", \"medium\", \"high\" or \"critical\")",
-				   ctx, buf);
-			ok = false;
-		} else {
-			a.severity = (uint8_t)s;
-		}
-	} else if (r == -EINVAL) {
-		ok = false;
-	}
+	parse_severity(e, ctx, &a, file, d, &ok);
 	r = cfg_get_bool(e, ctx, "kev", file, d, &b, NULL);
 	if (r == 0)
 		a.kev = b;
 	else if (r == -EINVAL)
 		ok = false;
-	r = cfg_get_group(e, ctx, "source", file, d, &src);
-	if (r == -ENOENT) {
-		diag_error(d, file, cfg_line(e), "'%s' has no 'source' (the vendor advisory's id and address)", ctx);
-		ok = false;
-	} else if (r < 0) {
-		ok = false;
-	} else {
-		char sctx[48];
-
-		snprintf(sctx, sizeof(sctx), "%s.source", ctx);
-		cfg_check_keys(src, sctx, source_keys, file, d);
-		if (cfg_get_string(src, sctx, "id", file, d, a.source_id, sizeof(a.source_id), NULL) == -EINVAL ||
-		    cfg_get_string(src, sctx, "url", file, d, a.source_url, sizeof(a.source_url), &line) == -EINVAL)
-			ok = false;
-		else if (a.source_url[0] && strncmp(a.source_url, "https://", 8) && strncmp(a.source_url, "http://", 7)) {
-			diag_error(d, file, line, "'%s.url': not an http(s) address: \"%s\"", sctx, a.source_url);
-			ok = false;
-		} else if (!a.source_id[0] && !a.source_url[0]) {
-			diag_error(d, file, cfg_line(src), "'%s' needs 'id' or 'url'", sctx);
-			ok = false;
-		}
-	}
+	parse_source(e, ctx, &a, file, d, &ok);
 	if (cfg_get_string(e, ctx, "note", file, d, a.note, sizeof(a.note), NULL) == -EINVAL)
 		ok = false;
 

@@ -79,6 +79,10 @@ int cfgfile_check_encoding(const char *buf, size_t len, const char *path, struct
  * adjacent strings into one ("04:03:12" "04:EE:CD" is one OUI
  * "04:03:1204:EE:CD"), which in a list is a missing comma, so it is named
  * as that (every one, not just the first).
+ *
+ * One function on purpose (~90 lines): a single pass with one state
+ * machine; split up, the state (string, comment, depth, the last string)
+ * would have to travel between the parts.
  */
 static int prescan(const char *buf, size_t len, const char *path, struct cg_diag *d)
 {
