@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "render.h"
 #include "render-util.h"
 #include "table.h"
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "render.h"
 #include "render-util.h"
 #include "table.h"
 

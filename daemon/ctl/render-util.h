@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
-#include "render.h"
+#include "protocol.h"
+
+struct cg_render_opts;
 
 static inline json_object *get(json_object *o, const char *key)
 {

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "render.h"
 #include "render-util.h"
 
 /* The plain printer of each command: what render_command() calls. */

@@ -3,7 +3,8 @@
  * discovery.h — what cameras announce about themselves, read passively from
  * the discovery frames the data plane copies to userland (CG_EV_DISCOVERY).
  *
- * One parser per announcement protocol: Hikvision SADP (XML over UDP 37020,
+ * One parser per announcement protocol, one file per protocol family
+ * (discovery.c dispatches): Hikvision SADP (XML over UDP 37020,
  * and the binary EtherType 0x8033 form), Dahua DHIP (UDP 37810: a 32-byte
  * header then JSON; the legacy UDP 5050 binary form, best effort), ONVIF
  * WS-Discovery Hello/ProbeMatch (UDP 3702, SOAP), DHCP requests (options 12
@@ -105,6 +106,10 @@ int discovery_parse_wsd(const uint8_t *buf, size_t len, struct cg_disc_info *ret
 int discovery_parse_dhcp(const uint8_t *buf, size_t len, struct cg_disc_info *ret);
 int discovery_parse_ssdp(const uint8_t *buf, size_t len, struct cg_disc_info *ret);
 
+/* For the protocol parsers (sadp.c, dahua.c, onvif.c, dhcp.c, ssdp.c): an
+ * empty info from source src. */
+void discovery_info_init(struct cg_disc_info *ret, int src);
+
 /* "hikvision" for "Hangzhou Hikvision Digital Technology Co.,Ltd." or
  * "HIKVISION": a known camera brand found in s (OEM families folded: EZVIZ is
  * hikvision, Imou is dahua, Samsung Techwin is hanwha), else the first word
@@ -113,5 +118,7 @@ void discovery_brand(const char *s, char *buf, size_t len);
 /* True when the MAC's registry vendor and the announced manufacturer name
  * different brands; false when either is empty or not a brand. */
 bool discovery_vendor_mismatch(const char *mac_vendor, const char *manufacturer);
+/* The display name of a brand named in s ("Hikvision"), or NULL (brand.c). */
+const char *discovery_brand_display(const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * exposure.c — see exposure.h.
+ * exposure.c — owns applying the advisories to the inventory: which devices
+ * each advisory affects, and with what confidence. See exposure.h.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * inventory.c — see inventory.h.
+ * inventory.c — owns the table of every device seen on the camera side:
+ * its facts, counters and what it announced. See inventory.h.
  *
  * Devices live in one array (slots reused through a free list), indexed by a
  * chained hash on the MAC, and threaded on a doubly linked recency list so

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * moves.c — see moves.h.
+ * moves.c — owns the devices a compiled policy set puts under another
+ * policy than the inventory shows (advisory moves). See moves.h.
  */
 #include <errno.h>
 #include <stdio.h>

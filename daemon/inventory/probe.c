@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * probe.c — see probe.h.
+ * probe.c — owns active discovery: the probes that ask the cameras on one
+ * interface to announce themselves. See probe.h.
  */
 #include <arpa/inet.h>
 #include <errno.h>

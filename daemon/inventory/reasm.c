@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * reasm.c — see reasm.h.
+ * reasm.c — owns putting fragmented discovery datagrams back together
+ * before discovery.c parses them. See reasm.h.
  *
  * A fixed table of CG_REASM_TOTAL slots, searched linearly (64 entries is
  * less work than hashing would save). A slot's buffer is allocated when its

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vendor.c — see vendor.h. Entries are kept in one array sorted by
+ * vendor.c — owns the MAC -> manufacturer table of the inventory (see
+ * vendor.h). Entries are kept in one array sorted by
  * (bits, prefix) and looked up by binary search once per prefix length:
  * three searches per new device, none per packet.
  */

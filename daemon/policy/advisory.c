@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * advisory.c — the advisory files and matching a device against an entry.
- * See advisory.h. Parsing follows policy.c: every problem is reported with
- * file:line through the diag, a broken entry is dropped, the load fails.
+ * advisory.c — owns the advisory files (advisories.conf, advisories.d/) and
+ * matching a device against an entry. See advisory.h. Parsing follows
+ * policy.c: every problem is reported with file:line through the diag, a
+ * broken entry is dropped, the load fails.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "advisory.h"
 #include "cfgfile.h"
+#include "cleanup.h"
 
 static const char *const top_keys[] = { "advisories", NULL };
 static const char *const entry_keys[] = { "cve", "vendor", "models", "affected", "fixed",
@@ -54,14 +56,6 @@ int advisory_severity_from_string(const char *s)
 		if (!strcmp(severity_names[i], s))
 			return i;
 	return -EINVAL;
-}
-
-void advisory_free(struct cg_advisory *a)
-{
-	for (size_t i = 0; i < a->nmodels; i++)
-		free(a->models[i]);
-	free(a->models);
-	memset(a, 0, sizeof(*a));
 }
 
 int advisory_find(const struct cg_model *m, const char *cve)
@@ -106,16 +100,10 @@ static void parse_models(config_setting_t *g, const char *ctx, struct cg_advisor
 		*ok = false;
 		return;
 	}
-	n = config_setting_length(list);
-	if (n > CG_ADV_MAX_MODELS) {
-		diag_error(d, file, cfg_line(list), "'%s.models': too many patterns (%d, max %d)", ctx,
-			   n, CG_ADV_MAX_MODELS);
-		*ok = false;
-		return;
-	}
-	a->models = calloc((size_t)n + 1, sizeof(*a->models));
-	if (!a->models) {
-		d->oom = true;
+	cfg_keyname(kn, sizeof(kn), ctx, "models");
+	if (cfg_list_alloc(list, kn, CG_ADV_MAX_MODELS, sizeof(*a->models), "patterns", file, d,
+			   (void **)&a->models, &n) < 0) {
+		*ok = false;   /* too many (recorded), or d->oom */
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -243,12 +231,61 @@ static void parse_affected(config_setting_t *e, const char *ectx, struct cg_advi
 						off ? ", " : "", part[k], part[k + 1]);
 }
 
+/* severity = "critical" (default high). */
+static void parse_severity(config_setting_t *e, const char *ctx, struct cg_advisory *a,
+			   const char *file, struct cg_diag *d, bool *ok)
+{
+	char buf[64];
+	int line = 0, r = cfg_get_string(e, ctx, "severity", file, d, buf, sizeof(buf), &line), s;
+
+	a->severity = CG_SEV_HIGH;
+	if (r == -EINVAL)
+		*ok = false;
+	if (r < 0)
+		return;
+	s = advisory_severity_from_string(buf);
+	if (s < 0) {
+		diag_error(d, file, line, "'%s.severity': invalid value \"%s\" (expected \"low\", \"medium\", \"high\" or \"critical\")",
+			   ctx, buf);
+		*ok = false;
+	} else {
+		a->severity = (uint8_t)s;
+	}
+}
+
+/* source = { id = "ICSA-17-124-01"; url = "https://..."; }: required. */
+static void parse_source(config_setting_t *e, const char *ctx, struct cg_advisory *a,
+			 const char *file, struct cg_diag *d, bool *ok)
+{
+	config_setting_t *src;
+	char sctx[48];
+	int line = 0, r = cfg_get_group(e, ctx, "source", file, d, &src);
+
+	if (r == -ENOENT)
+		diag_error(d, file, cfg_line(e), "'%s' has no 'source' (the vendor advisory's id and address)", ctx);
+	if (r < 0) {
+		*ok = false;
+		return;
+	}
+	snprintf(sctx, sizeof(sctx), "%s.source", ctx);
+	cfg_check_keys(src, sctx, source_keys, file, d);
+	if (cfg_get_string(src, sctx, "id", file, d, a->source_id, sizeof(a->source_id), NULL) == -EINVAL ||
+	    cfg_get_string(src, sctx, "url", file, d, a->source_url, sizeof(a->source_url), &line) == -EINVAL)
+		*ok = false;
+	else if (a->source_url[0] && strncmp(a->source_url, "https://", 8) && strncmp(a->source_url, "http://", 7)) {
+		diag_error(d, file, line, "'%s.url': not an http(s) address: \"%s\"", sctx, a->source_url);
+		*ok = false;
+	} else if (!a->source_id[0] && !a->source_url[0]) {
+		diag_error(d, file, cfg_line(src), "'%s' needs 'id' or 'url'", sctx);
+		*ok = false;
+	}
+}
+
 static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const char *file,
 			struct cg_diag *d)
 {
 	struct cg_advisory a = { 0 };
-	config_setting_t *src;
-	char ctx[32], buf[64];
+	char ctx[32];
 	int line = cfg_line(e), r;
 	bool ok = true, b;
 
@@ -282,47 +319,13 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 	parse_affected(e, ctx, &a, file, d, &ok);
 	if (cfg_get_string(e, ctx, "fixed", file, d, a.fixed, sizeof(a.fixed), NULL) == -EINVAL)
 		ok = false;
-	a.severity = CG_SEV_HIGH;
-	r = cfg_get_string(e, ctx, "severity", file, d, buf, sizeof(buf), &line);
-	if (r == 0) {
-		int s = advisory_severity_from_string(buf);
-		if (s < 0) {
-			diag_error(d, file, line, "'%s.severity': invalid value \"%s\" (expected \"low\", \"medium\", \"high\" or \"critical\")",
-				   ctx, buf);
-			ok = false;
-		} else {
-			a.severity = (uint8_t)s;
-		}
-	} else if (r == -EINVAL) {
-		ok = false;
-	}
+	parse_severity(e, ctx, &a, file, d, &ok);
 	r = cfg_get_bool(e, ctx, "kev", file, d, &b, NULL);
 	if (r == 0)
 		a.kev = b;
 	else if (r == -EINVAL)
 		ok = false;
-	r = cfg_get_group(e, ctx, "source", file, d, &src);
-	if (r == -ENOENT) {
-		diag_error(d, file, cfg_line(e), "'%s' has no 'source' (the vendor advisory's id and address)", ctx);
-		ok = false;
-	} else if (r < 0) {
-		ok = false;
-	} else {
-		char sctx[48];
-
-		snprintf(sctx, sizeof(sctx), "%s.source", ctx);
-		cfg_check_keys(src, sctx, source_keys, file, d);
-		if (cfg_get_string(src, sctx, "id", file, d, a.source_id, sizeof(a.source_id), NULL) == -EINVAL ||
-		    cfg_get_string(src, sctx, "url", file, d, a.source_url, sizeof(a.source_url), &line) == -EINVAL)
-			ok = false;
-		else if (a.source_url[0] && strncmp(a.source_url, "https://", 8) && strncmp(a.source_url, "http://", 7)) {
-			diag_error(d, file, line, "'%s.url': not an http(s) address: \"%s\"", sctx, a.source_url);
-			ok = false;
-		} else if (!a.source_id[0] && !a.source_url[0]) {
-			diag_error(d, file, cfg_line(src), "'%s' needs 'id' or 'url'", sctx);
-			ok = false;
-		}
-	}
+	parse_source(e, ctx, &a, file, d, &ok);
 	if (cfg_get_string(e, ctx, "note", file, d, a.note, sizeof(a.note), NULL) == -EINVAL)
 		ok = false;
 
@@ -331,11 +334,11 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 		ok = false;
 	}
 	if (!ok || d->oom) {
-		advisory_free(&a);
+		model_advisory_free(&a);
 		return;
 	}
 	if (model_array_grow((void **)&m->advisories, m->nadvisories, sizeof(*m->advisories)) < 0) {
-		advisory_free(&a);
+		model_advisory_free(&a);
 		d->oom = true;
 		return;
 	}
@@ -344,20 +347,15 @@ static void parse_entry(config_setting_t *e, int i, struct cg_model *m, const ch
 
 int advisory_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 {
-	struct cfgfile f;
+	_cleanup_(cfgfile_close) struct cfgfile f;
 	config_setting_t *root, *list;
 	const char *file;
 	size_t errs = diag_errors(d);
 	int r;
 
-	file = model_add_file(m, path);
-	if (!file)
-		return -ENOMEM;
-	r = cfgfile_open(&f, file, d);
-	if (r < 0) {
-		cfgfile_close(&f);
+	r = cfgfile_open_model(&f, m, path, d, &file);
+	if (r < 0)
 		return r == -ENOMEM ? r : -EINVAL;
-	}
 	root = config_root_setting(&f.cf);
 	cfg_check_keys(root, "", top_keys, file, d);
 	r = cfg_get_group_list(root, "", "advisories", file, d, &list);
@@ -366,7 +364,6 @@ int advisory_parse_file(const char *path, struct cg_model *m, struct cg_diag *d)
 	if (r == 0)
 		for (int i = 0; i < config_setting_length(list) && !d->oom; i++)
 			parse_entry(config_setting_get_elem(list, (unsigned)i), i, m, file, d);
-	cfgfile_close(&f);
 	if (d->oom)
 		return -ENOMEM;
 	return diag_errors(d) > errs ? -EINVAL : 0;

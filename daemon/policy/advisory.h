@@ -42,7 +42,6 @@
 
 #define CG_MAX_ADVISORIES      4096
 #define CG_ADV_MAX_MODELS      64
-#define CG_CVE_MAX             24     /* "CVE-2021-36260" and room for 7-digit ids */
 
 enum cg_adv_confidence {
 	CG_ADV_NONE = 0,
@@ -58,23 +57,6 @@ enum cg_adv_severity {
 	CG_SEV_CRITICAL,
 };
 
-struct cg_advisory {
-	char cve[CG_CVE_MAX];
-	char vendor[64];
-	char **models;             /* globs; none: any model of the vendor (at most likely) */
-	size_t nmodels;
-	bool has_from, has_to, has_before;
-	struct cg_version from, to, before;
-	uint32_t built_from, built_before;   /* YYYYMMDD, 0 = not given */
-	char range[160];           /* the affected range as written, for people */
-	char fixed[128];
-	uint8_t severity;          /* enum cg_adv_severity */
-	bool kev;                  /* on CISA's Known Exploited Vulnerabilities list */
-	char source_id[64];
-	char source_url[256];
-	char note[CG_NOTE_MAX];
-	struct cg_origin origin;
-};
 
 const char *advisory_confidence_to_string(int c);
 int advisory_confidence_from_string(const char *s);   /* -EINVAL if unknown */
@@ -82,9 +64,9 @@ const char *advisory_severity_to_string(int s);
 int advisory_severity_from_string(const char *s);
 
 /* Parse one advisory file and append its entries to m->advisories. 0,
- * -EINVAL (errors recorded with file:line) or -ENOMEM. */
+ * -EINVAL (errors recorded with file:line) or -ENOMEM. (struct cg_advisory
+ * is in model.h: the model owns and frees it.) */
 int advisory_parse_file(const char *path, struct cg_model *m, struct cg_diag *d);
-void advisory_free(struct cg_advisory *a);
 
 /* The confidence with which a device described by these facts (each "" when
  * unknown) is affected by a; CG_ADV_NONE when it is not. */

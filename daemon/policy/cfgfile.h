@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "model.h"
 
 #define CG_FILE_MAX  (64u << 20)  /* bytes in one config, policy or deny-list file */
 #define CG_NEST_MAX  16           /* bracket nesting in a libconfig file */
@@ -37,6 +38,13 @@ struct cfgfile {
  * binary, syntax error...). On error cfgfile_close() is still safe. */
 int cfgfile_open(struct cfgfile *f, const char *path, struct cg_diag *d);
 void cfgfile_close(struct cfgfile *f);
+
+/* cfgfile_open() of a file the model records (model_add_file): *ret_file is
+ * the model's copy of path, which origins point to. -ENOMEM (nothing
+ * recorded) or what cfgfile_open() returns; f is always safe to close, so
+ * `_cleanup_(cfgfile_close) struct cfgfile f;` needs no error path. */
+int cfgfile_open_model(struct cfgfile *f, struct cg_model *m, const char *path, struct cg_diag *d,
+		       const char **ret_file);
 
 /* Read a whole file into a NUL-terminated buffer (deny lists). Rejects
  * non-regular files and files over CG_FILE_MAX. -errno, nothing recorded. */
@@ -73,6 +81,18 @@ int cfg_get_string_list(const config_setting_t *group, const char *ctx, const ch
 /* A list whose elements are all groups: ( { ... }, { ... } ). */
 int cfg_get_group_list(const config_setting_t *group, const char *ctx, const char *key,
 		       const char *file, struct cg_diag *d, config_setting_t **ret);
+
+/* A zeroed array for the n (+1) elements of list, n checked against max:
+ * 0, -EINVAL ("[ctx: ]too many WHAT (n, max MAX)" recorded) or -ENOMEM
+ * (d->oom set). */
+int cfg_list_alloc(const config_setting_t *list, const char *ctx, int max, size_t elem,
+		   const char *what, const char *file, struct cg_diag *d, void **ret, int *ret_n);
+
+/* Record why syntax_parse_prefix() refused s (r): host bits set (with the
+ * network it meant) or not a prefix (with a hint). kn, the key, may be NULL
+ * (a line of a deny-list file). */
+void cfg_prefix_error(struct cg_diag *d, const char *file, int line, const char *kn, const char *s,
+		      int r, const struct cg_prefix *p);
 
 /* Check one string element of a list: UTF-8 and length. 0 or -EINVAL. */
 int cfg_check_string(const char *s, const char *name, int line, size_t maxlen,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * check.c — see check.h. Output is for humans; one line per fact so that
+ * check.c — owns `camguardd --check`: the report of a load and the host
+ * checks. See check.h. Output is for humans; one line per fact so that
  * it also greps well. Errors and warnings come first, then the summary
  * (only when the load succeeded), then the verdict line.
  */

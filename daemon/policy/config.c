@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * config.c — camguard.conf. See config.h.
+ * config.c — owns camguard.conf: its keys, their checks and defaults, into
+ * struct cg_config. See config.h.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "cfgfile.h"
+#include "cleanup.h"
 #include "config.h"
 #include "syntax.h"
 
@@ -181,25 +183,15 @@ static void parse_enclave(const config_setting_t *root, struct cg_config *c, con
 		config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
 		const char *s = config_setting_get_string(e);
 		struct cg_prefix p;
-		char kn[32], fmt[64];
+		char kn[32];
 		bool dup = false;
 
 		snprintf(kn, sizeof(kn), "enclave[%d]", i);
 		if (cfg_check_string(s, kn, cfg_line(e), 64, file, d) < 0)
 			continue;
 		r = addr_parse_prefix(s, &p);
-		if (r == -EDOM) {
-			struct cg_prefix net = p;
-			for (int bit = p.len; bit < (p.family == 4 ? 32 : 128); bit++)
-				net.addr[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
-			addr_format_prefix(&net, fmt, sizeof(fmt));
-			diag_error(d, file, cfg_line(e), "'%s': prefix \"%s\" has host bits set (network is %s)",
-				   kn, s, fmt);
-			continue;
-		}
 		if (r < 0) {
-			diag_error(d, file, cfg_line(e), "'%s': invalid prefix \"%s\"%s", kn, s,
-				   syntax_prefix_hint(s, fmt, sizeof(fmt)));
+			cfg_prefix_error(d, file, cfg_line(e), kn, s, r, &p);
 			continue;
 		}
 		for (size_t j = 0; j < c->nenclave; j++)
@@ -261,11 +253,70 @@ static void parse_metrics(const config_setting_t *root, struct cg_config *c, con
 		c->metrics_max_devices = (uint32_t)v;
 }
 
+/* control = { socket = "/run/camguard/camguard.sock"; group = "camguard"; } */
+static void parse_control(const config_setting_t *root, struct cg_config *c, const char *file,
+			  struct cg_diag *d)
+{
+	config_setting_t *ctl;
+	char buf[64];
+	int line = 0;
+
+	if (cfg_get_group(root, "", "control", file, d, &ctl) < 0)
+		return;
+	cfg_check_keys(ctl, "control", control_keys, file, d);
+	parse_path(ctl, "control", "socket", true, file, d, c->control_socket,
+		   sizeof(c->control_socket));
+	if (cfg_get_string(ctl, "control", "group", file, d, buf, sizeof(buf), &line) < 0)
+		return;
+	if (!buf[0] || strchr(buf, ':') || strchr(buf, ' ') || strchr(buf, '\n'))
+		diag_error(d, file, line, "'control.group': invalid group name \"%s\"", buf);
+	else
+		snprintf(c->control_group, sizeof(c->control_group), "%s", buf);
+}
+
+/* advisories: a file (relative to this one), "" for none; by default
+ * advisories.conf beside camguard.conf, read only if it exists. */
+static void parse_advisories(const config_setting_t *root, struct cg_config *c, const char *file,
+			     struct cg_diag *d)
+{
+	char adv[CG_PATH_MAX];
+	int line = 0, r = cfg_get_string(root, "", "advisories", file, d, adv, sizeof(adv), &line);
+
+	c->advisories_set = r == 0;
+	if (r == -ENOENT)
+		snprintf(adv, sizeof(adv), "%s", CG_DEFAULT_ADVISORIES);
+	if (r == 0 && !adv[0])
+		c->advisories[0] = 0;
+	else if (r != -EINVAL && config_resolve_path(file, adv, c->advisories, sizeof(c->advisories)) < 0)
+		diag_error(d, file, line, "'advisories' is too long");
+}
+
+/* discovery = { probe_interval = "30m"; } */
+static void parse_discovery(const config_setting_t *root, struct cg_config *c, const char *file,
+			    struct cg_diag *d)
+{
+	config_setting_t *disc;
+	char buf[64];
+	int line = 0;
+	long iv;
+
+	if (cfg_get_group(root, "", "discovery", file, d, &disc) < 0)
+		return;
+	cfg_check_keys(disc, "discovery", discovery_keys, file, d);
+	if (cfg_get_string(disc, "discovery", "probe_interval", file, d, buf, sizeof(buf), &line) < 0)
+		return;
+	iv = parse_interval(buf);
+	if (iv < 0)
+		diag_error(d, file, line, "'discovery.probe_interval': invalid value \"%s\" (expected \"off\" or 1m to 7d, e.g. \"30m\", \"2h\")", buf);
+	else
+		c->probe_interval_s = (uint32_t)iv;
+}
+
 int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 {
 	struct cg_config *c = &m->config;
-	struct cfgfile f;
-	config_setting_t *root, *ctl;
+	_cleanup_(cfgfile_close) struct cfgfile f;
+	config_setting_t *root;
 	const char *file;
 	char buf[64];
 	bool b;
@@ -275,14 +326,9 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 
 	config_defaults(c);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	file = model_add_file(m, path);
-	if (!file)
-		return -ENOMEM;
-	r = cfgfile_open(&f, file, d);
-	if (r < 0) {
-		cfgfile_close(&f);
+	r = cfgfile_open_model(&f, m, path, d, &file);
+	if (r < 0)
 		return r == -ENOMEM ? r : -EBADMSG;
-	}
 	root = config_root_setting(&f.cf);
 	cfg_check_keys(root, "", top_keys, file, d);
 
@@ -316,48 +362,15 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 			diag_error(d, file, line, "'on_exit': invalid value \"%s\" (expected \"keep\" or \"unload\")", buf);
 	}
 
-	if (cfg_get_group(root, "", "control", file, d, &ctl) == 0) {
-		cfg_check_keys(ctl, "control", control_keys, file, d);
-		parse_path(ctl, "control", "socket", true, file, d, c->control_socket,
-			   sizeof(c->control_socket));
-		r = cfg_get_string(ctl, "control", "group", file, d, buf, sizeof(buf), &line);
-		if (r == 0) {
-			if (!buf[0] || strchr(buf, ':') || strchr(buf, ' ') || strchr(buf, '\n'))
-				diag_error(d, file, line, "'control.group': invalid group name \"%s\"", buf);
-			else
-				snprintf(c->control_group, sizeof(c->control_group), "%s", buf);
-		}
-	}
+	parse_control(root, c, file, d);
 
 	if (cfg_get_int(root, "", "max_devices", file, d, 1024, CG_MAX_DEV_STATS, &v, NULL) == 0)
 		c->max_devices = (uint32_t)v;
 	parse_metrics(root, c, file, d);
 
-	/* advisories: a file (relative to this one), "" for none; by default
-	 * advisories.conf beside camguard.conf, read only if it exists. */
-	char adv[CG_PATH_MAX];
-	r = cfg_get_string(root, "", "advisories", file, d, adv, sizeof(adv), &line);
-	c->advisories_set = r == 0;
-	if (r == -ENOENT)
-		snprintf(adv, sizeof(adv), "%s", CG_DEFAULT_ADVISORIES);
-	if (r == 0 && !adv[0])
-		c->advisories[0] = 0;
-	else if (r != -EINVAL && config_resolve_path(file, adv, c->advisories, sizeof(c->advisories)) < 0)
-		diag_error(d, file, line, "'advisories' is too long");
-	config_setting_t *disc;
-	if (cfg_get_group(root, "", "discovery", file, d, &disc) == 0) {
-		cfg_check_keys(disc, "discovery", discovery_keys, file, d);
-		r = cfg_get_string(disc, "discovery", "probe_interval", file, d, buf, sizeof(buf), &line);
-		if (r == 0) {
-			long iv = parse_interval(buf);
-			if (iv < 0)
-				diag_error(d, file, line, "'discovery.probe_interval': invalid value \"%s\" (expected \"off\" or 1m to 7d, e.g. \"30m\", \"2h\")", buf);
-			else
-				c->probe_interval_s = (uint32_t)iv;
-		}
-	}
+	parse_advisories(root, c, file, d);
+	parse_discovery(root, c, file, d);
 
-	cfgfile_close(&f);
 	if (d->oom)
 		return -ENOMEM;
 	return diag_errors(d) > errs ? -EINVAL : 0;

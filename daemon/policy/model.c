@@ -1,27 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * model.c — model lifetime, stable ids and the whole-load driver
- * model_load(): camguard.conf, then every policies.d/NAME.conf in name order,
- * then the registry (once, and only if some policy names vendors), then the
- * checks that need everything. Errors never stop the load early (except
- * allocation failure), so one run reports every problem.
+ * model.c — the model as data: its lifetime (every destructor of what a load
+ * allocates), the file names origins point into, and stable policy ids.
+ * Nothing here parses: the loader (load.c) and the parsers build the model,
+ * this module only owns and frees it, so it depends on no parser.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "advisory.h"
-#include "config.h"
-#include "load.h"
 #include "model.h"
-#include "policy.h"
-#include "registry.h"
-
-#define CG_MAX_POLICY_FILES 1024
-
-void policy_free(struct cg_policy_spec *p);
 
 int model_array_grow(void **arr, size_t n, size_t elem)
 {
@@ -58,6 +46,37 @@ const char *model_add_file(struct cg_model *m, const char *path)
 	return copy;
 }
 
+void model_policy_free(struct cg_policy_spec *p)
+{
+	for (size_t i = 0; i < p->nvendors; i++)
+		free(p->vendors[i]);
+	free(p->vendors);
+	free(p->vendor_origins);
+	free(p->ouis);
+	for (size_t i = 0; i < p->ndevices; i++)
+		free(p->devices[i].note);
+	free(p->devices);
+	free(p->rules);
+	for (size_t i = 0; i < p->ndeny_lists; i++)
+		free(p->deny_lists[i]);
+	free(p->deny_lists);
+	free(p->deny);
+	free(p->deny_origins);
+	for (size_t i = 0; i < p->nadvisories; i++)
+		free(p->advisories[i]);
+	free(p->advisories);
+	free(p->advisory_origins);
+	memset(p, 0, sizeof(*p));
+}
+
+void model_advisory_free(struct cg_advisory *a)
+{
+	for (size_t i = 0; i < a->nmodels; i++)
+		free(a->models[i]);
+	free(a->models);
+	memset(a, 0, sizeof(*a));
+}
+
 void model_free(struct cg_model *m)
 {
 	if (!m)
@@ -65,13 +84,13 @@ void model_free(struct cg_model *m)
 	free(m->config.ifaces);
 	free(m->config.enclave);
 	for (size_t i = 0; i < m->npolicies; i++)
-		policy_free(&m->policies[i]);
+		model_policy_free(&m->policies[i]);
 	free(m->policies);
 	for (size_t i = 0; i < m->nfiles; i++)
 		free(m->files[i]);
 	free(m->files);
 	for (size_t i = 0; i < m->nadvisories; i++)
-		advisory_free(&m->advisories[i]);
+		model_advisory_free(&m->advisories[i]);
 	free(m->advisories);
 	memset(m, 0, sizeof(*m));
 }
@@ -116,226 +135,4 @@ int model_assign_ids(struct cg_model *m, const struct cg_model *previous)
 		used[next] = true;
 	}
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* Every "*.conf" in dir (not hidden), sorted bytewise so that the load
- * order, and with it ids and messages, never depends on the locale or
- * the file system. */
-static int list_policy_files(const char *dir, char ***ret, size_t *ret_n)
-{
-	DIR *dh = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-
-	if (!dh)
-		return -errno;
-	while ((de = readdir(dh))) {
-		size_t l = strlen(de->d_name);
-		char *full;
-
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf"))
-			continue;
-		if (n >= CG_MAX_POLICY_FILES) {
-			closedir(dh);
-			free_names(names, n);
-			return -E2BIG;
-		}
-		if (model_array_grow((void **)&names, n, sizeof(*names)) < 0 ||
-		    asprintf(&full, "%s/%s", dir, de->d_name) < 0) {
-			closedir(dh);
-			free_names(names, n);
-			return -ENOMEM;
-		}
-		names[n++] = full;
-	}
-	closedir(dh);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	*ret = names;
-	*ret_n = n;
-	return 0;
-}
-
-static int load_registry(struct cg_model *m, struct cg_diag *d)
-{
-	const struct cg_origin *who = NULL;
-	struct cg_registry reg;
-	int r;
-
-	for (size_t i = 0; i < m->npolicies && !who; i++)
-		if (m->policies[i].nvendors)
-			who = &m->policies[i].vendor_origins[0];
-
-	r = registry_locate(m->config.oui_registry, m->registry_used, sizeof(m->registry_used),
-			    m->registry_date, sizeof(m->registry_date));
-	if (!who)
-		return 0;   /* nothing to resolve: the directory is only reported */
-	if (r < 0) {
-		diag_error(d, who->file, who->line,
-			   "vendors need the OUI registry, but %s/oui.csv does not exist (install ieee-data or set oui_registry)",
-			   m->registry_used);
-		return 0;
-	}
-	r = registry_load(m->registry_used, &reg, who->file, who->line, d);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		return 0;
-	m->registry_read = true;
-	m->registry_entries = reg.n;
-	r = policy_resolve_vendors(m, &reg, d);
-	registry_free(&reg);
-	return r == -ENOMEM ? r : 0;
-}
-
-/*
- * The advisory file named by camguard.conf (default: advisories.conf beside
- * it; read only if it exists unless the key was given), then every
- * advisories.d/ *.conf beside that file in name order. Then each policy's
- * match.advisory ids must name a loaded advisory.
- */
-static int load_advisories(struct cg_model *m, struct cg_diag *d)
-{
-	const struct cg_config *c = &m->config;
-	char dir[CG_PATH_MAX + 16], **names = NULL;
-	size_t nnames = 0;
-	int r;
-
-	if (c->advisories[0]) {
-		bool exists = access(c->advisories, F_OK) == 0;
-
-		if (exists || c->advisories_set) {
-			r = advisory_parse_file(c->advisories, m, d);
-			if (r == -ENOMEM)
-				return r;
-		}
-		const char *slash = strrchr(c->advisories, '/');
-		snprintf(dir, sizeof(dir), "%.*s/advisories.d", slash ? (int)(slash - c->advisories) : 1,
-			 slash ? c->advisories : ".");
-		r = list_policy_files(dir, &names, &nnames);
-		if (r == -ENOMEM)
-			return r;
-		if (r == -E2BIG)
-			diag_error(d, dir, 0, "more than %d advisory files", CG_MAX_POLICY_FILES);
-		for (size_t i = 0; i < nnames; i++) {
-			r = advisory_parse_file(names[i], m, d);
-			if (r == -ENOMEM) {
-				free_names(names, nnames);
-				return r;
-			}
-		}
-		free_names(names, nnames);
-	}
-	for (size_t i = 0; i < m->npolicies; i++) {
-		const struct cg_policy_spec *p = &m->policies[i];
-
-		for (size_t j = 0; j < p->nadvisories; j++)
-			if (advisory_find(m, p->advisories[j]) < 0)
-				diag_error(d, p->advisory_origins[j].file, p->advisory_origins[j].line,
-					   "'match.advisory': no advisory \"%s\" is loaded (%s%s)", p->advisories[j],
-					   c->advisories[0] ? c->advisories : "advisories = \"\"",
-					   c->advisories[0] ? " and advisories.d/" : "");
-	}
-	return 0;
-}
-
-int model_load_opts(const char *conf_path, const struct cg_load_opts *opts,
-		    struct cg_model *ret, struct cg_diag *d)
-{
-	struct cg_model m = { 0 };
-	char **names = NULL;
-	size_t nnames = 0;
-	int r, idx;
-	bool conf_broken;
-
-	memset(ret, 0, sizeof(*ret));
-	r = config_parse(conf_path, &m, d);
-	if (r == -ENOMEM)
-		goto oom;
-	conf_broken = r == -EBADMSG;
-	if (opts && opts->policy_dir)
-		snprintf(m.config.policy_dir, sizeof(m.config.policy_dir), "%s", opts->policy_dir);
-	if (opts && opts->oui_registry)
-		snprintf(m.config.oui_registry, sizeof(m.config.oui_registry), "%s", opts->oui_registry);
-
-	/* with an unreadable camguard.conf the policy directory is unknown:
-	 * guessing the default could read another instance's policies */
-	if (r == -EBADMSG && !(opts && opts->policy_dir))
-		r = 0;
-	else
-		r = list_policy_files(m.config.policy_dir, &names, &nnames);
-	if (r == -ENOMEM)
-		goto oom;
-	if (r == -E2BIG)
-		diag_error(d, m.config.policy_dir, 0, "more than %d policy files", CG_MAX_POLICY_FILES);
-	else if (r < 0)
-		diag_error(d, m.files ? m.files[0] : conf_path, 0, "policy_dir \"%s\": %s",
-			   m.config.policy_dir, strerror(-r));
-	for (size_t i = 0; i < nnames; i++) {
-		r = policy_parse_file(names[i], &m, d);
-		if (r == -ENOMEM)
-			goto oom;
-	}
-	free_names(names, nnames);
-	names = NULL;
-
-	if (load_registry(&m, d) < 0)
-		goto oom;
-	if (load_advisories(&m, d) < 0)
-		goto oom;
-	if (policy_validate_all(&m, d) == -ENOMEM)
-		goto oom;
-
-	idx = model_find_policy(&m, m.config.default_policy);
-	if (idx < 0 && conf_broken)
-		;   /* the default_policy key was never read: nothing to say */
-	else if (idx < 0)
-		diag_error(d, m.files ? m.files[0] : conf_path, m.config.default_policy_line,
-			   "default_policy '%s' does not exist in %s", m.config.default_policy,
-			   m.config.policy_dir);
-	else
-		m.default_index = (size_t)idx;
-	for (size_t i = 0; i < m.npolicies; i++) {
-		const struct cg_policy_spec *p = &m.policies[i];
-
-		if ((int)i != idx && !p->nvendors && !p->nouis && !p->ndevices && !p->nadvisories &&
-		    !p->vulnerable)
-			diag_warning(d, p->origin.file, p->origin.line,
-				     "policy '%s' matches no device (no vendors, oui or devices) and is not the default policy",
-				     p->name);
-	}
-	if (diag_errors(d) == 0 && model_assign_ids(&m, NULL) < 0)
-		diag_error(d, conf_path, 0, "too many policies");
-	if (d->oom)
-		goto oom;
-	if (diag_errors(d)) {
-		model_free(&m);
-		return -EINVAL;
-	}
-	*ret = m;
-	return 0;
-oom:
-	free_names(names, nnames);
-	model_free(&m);
-	if (!d->oom)
-		diag_error(d, conf_path, 0, "out of memory");
-	return -ENOMEM;
-}
-
-int model_load(const char *conf_path, struct cg_model *ret, struct cg_diag *diag)
-{
-	return model_load_opts(conf_path, NULL, ret, diag);
 }

@@ -2,9 +2,9 @@
 /*
  * model.h — the in-memory policy model.
  *
- * config.c/policy.c parse camguard.conf and policies.d/ into these structs;
- * compile.c turns them into data-plane entries; the daemon, camguardd --check
- * and the tests all share them. Plain arrays with counts: the model is built
+ * config.c/policy.c parse camguard.conf and policies.d/ into these structs
+ * (load.c drives a whole load); compile.c turns them into data-plane
+ * entries; the daemon, camguardd --check and the tests all share them. Plain arrays with counts: the model is built
  * once per load, read many times and freed as a whole by model_free().
  */
 #ifndef CAMGUARD_MODEL_H
@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "camguard.h"
+#include "version.h"
 
 #define CG_NAME_MAX 64
 #define CG_PATH_MAX 4096
@@ -162,7 +163,27 @@ struct cg_moved_device {
 	uint8_t confidence;      /* enum cg_adv_confidence */
 };
 
-struct cg_advisory;
+#define CG_CVE_MAX 24             /* "CVE-2021-36260" and room for 7-digit ids */
+
+/* One advisory entry (advisory.h says what the keys mean and how a device
+ * matches); parsed by advisory.c, owned and freed by the model. */
+struct cg_advisory {
+	char cve[CG_CVE_MAX];
+	char vendor[64];
+	char **models;             /* globs; none: any model of the vendor (at most likely) */
+	size_t nmodels;
+	bool has_from, has_to, has_before;
+	struct cg_version from, to, before;
+	uint32_t built_from, built_before;   /* YYYYMMDD, 0 = not given */
+	char range[160];           /* the affected range as written, for people */
+	char fixed[128];
+	uint8_t severity;          /* enum cg_adv_severity */
+	bool kev;                  /* on CISA's Known Exploited Vulnerabilities list */
+	char source_id[64];
+	char source_url[256];
+	char note[CG_NOTE_MAX];
+	struct cg_origin origin;
+};
 
 /* A whole load: the config, every policy, and the default policy's index. */
 struct cg_model {
@@ -194,6 +215,10 @@ struct cg_model {
 };
 
 void model_free(struct cg_model *m);
+/* The destructors model_free() uses, also for a parser's half-built entry:
+ * free what the struct owns and zero it. */
+void model_policy_free(struct cg_policy_spec *p);
+void model_advisory_free(struct cg_advisory *a);
 
 /* Give each policy a stable id: a name that existed in `previous` keeps its
  * id, new names take the lowest free ids. previous may be NULL. */

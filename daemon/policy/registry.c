@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * registry.c — see registry.h. The CSV reader handles RFC 4180 quoting
- * ("" inside quotes, commas and newlines inside quotes) and unquotes the
+ * registry.c — owns reading the IEEE OUI registry (ieee-data) and matching
+ * vendor names against it. See registry.h. The CSV reader handles RFC 4180
+ * quoting ("" inside quotes, commas and newlines inside quotes) and unquotes the
  * organisation field in place, so entries point into the file buffers and
  * the whole registry is four allocations.
  */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * syntax.c — see syntax.h. Strict parsers: anything they do not fully
- * consume is an error, so a typo never silently widens a rule.
+ * syntax.c — owns the value grammars of the policy files (MAC, OUI,
+ * prefix, ports, durations, names, labels). See syntax.h. Strict parsers:
+ * anything they do not fully consume is an error, so a typo never silently
+ * widens a rule.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

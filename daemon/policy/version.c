@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * version.c — see version.h. A small hand-written scanner: no vendor
+ * version.c — owns parsing and comparing camera firmware versions. See
+ * version.h. A small hand-written scanner: no vendor
  * library parses these strings, and a regular expression per vendor would
  * hide the one rule that matters (numbers compare as numbers, "0000000"
  * is 0 and "82" > "800" is false).
