@@ -106,6 +106,8 @@ static const struct domain *find(const struct domain *v, size_t n, const char *n
 {
 	struct domain key;
 
+	if (!n)
+		return NULL;      /* bsearch/qsort take no NULL array, even empty */
 	snprintf(key.name, sizeof(key.name), "%s", name);
 	return bsearch(&key, v, n, sizeof(*v), cmp_domain);
 }
@@ -195,7 +197,8 @@ int cloud_add_file(struct cg_cloud *c, const char *path, struct cg_diag *d)
 
 	/* Duplicates: within the file (sorted neighbours), then against what
 	 * earlier files gave. */
-	qsort(dom, nd, sizeof(*dom), cmp_domain);
+	if (nd)
+		qsort(dom, nd, sizeof(*dom), cmp_domain);
 	for (size_t i = 0; i < nd && !d->oom; i++) {
 		const struct domain *old = i && !strcmp(dom[i - 1].name, dom[i].name) ? &dom[i - 1] :
 					   find(c->dom, c->nd, dom[i].name);
@@ -212,10 +215,12 @@ int cloud_add_file(struct cg_cloud *c, const char *path, struct cg_diag *d)
 		c->ne = ne0;
 		return d->oom ? -ENOMEM : -EINVAL;
 	}
-	memcpy(c->dom + c->nd, dom, nd * sizeof(*dom));
-	c->nd += nd;
+	if (nd) {
+		memcpy(c->dom + c->nd, dom, nd * sizeof(*dom));
+		c->nd += nd;
+		qsort(c->dom, c->nd, sizeof(*c->dom), cmp_domain);
+	}
 	free(dom);
-	qsort(c->dom, c->nd, sizeof(*c->dom), cmp_domain);
 	return 0;
 }
 
