@@ -230,6 +230,16 @@ int dns_parse(const uint8_t *buf, size_t len, struct cg_dns_msg *ret, int *ret_k
 	return rc;
 }
 
+void dns_count(struct cg_dns_stats *st, int rc, int kind)
+{
+	if (rc == 0)
+		st->parsed++;
+	else if (rc == -ENOMSG)
+		st->ignored++;
+	else
+		st->rejected[kind > CG_DNS_OK && kind < CG_DNS_ERR_MAX ? kind : CG_DNS_ERR_TRUNCATED]++;
+}
+
 bool dns_is_udp53(const uint8_t *udp, size_t len)
 {
 	return udp && len >= 8 && (get16(udp) == CG_DNS_PORT || get16(udp + 2) == CG_DNS_PORT);

@@ -94,6 +94,16 @@ int dns_parse_udp(const uint8_t *udp, size_t len, struct cg_dns_msg *ret, int *r
  * message of exactly that length within buf. */
 int dns_parse_tcp(const uint8_t *buf, size_t len, struct cg_dns_msg *ret, int *ret_kind);
 
+/* What the daemon counts per message (status, metrics): a rejected one by
+ * its kind, so that an operator sees "pointer: 312" and not just "bad". */
+struct cg_dns_stats {
+	uint64_t parsed;                      /* used */
+	uint64_t ignored;                     /* well formed, not a standard query or its answer */
+	uint64_t rejected[CG_DNS_ERR_MAX];    /* hostile or broken, by enum cg_dns_error ([0] unused) */
+};
+/* Counts one result of dns_parse*() (rc and kind as they returned). */
+void dns_count(struct cg_dns_stats *st, int rc, int kind);
+
 /* True when a UDP header names port 53 on either side. */
 bool dns_is_udp53(const uint8_t *udp, size_t len);
 

@@ -748,6 +748,7 @@ static void test_cloud(const char *srcdir)
 struct seen {
 	int calls, rc, kind;
 	char qname[CG_DNS_NAME_MAX];
+	struct cg_dns_stats st;
 };
 
 static void sink(void *ctx, int rc, int kind, const struct cg_dns_msg *m)
@@ -756,6 +757,7 @@ static void sink(void *ctx, int rc, int kind, const struct cg_dns_msg *m)
 	s->calls++;
 	s->rc = rc;
 	s->kind = kind;
+	dns_count(&s->st, rc, kind);
 	snprintf(s->qname, sizeof(s->qname), "%s", m ? m->qname : "");
 }
 
@@ -778,6 +780,8 @@ static void test_discovery_hook(void)
 	udp_wrap(u, m, 53, 40000, m->len + 8);
 	CHECK(discovery_parse_udp(u->b, u->len, &info) == -ENOMSG, "hostile: -ENOMSG");
 	CHECK(s.calls == 2 && s.rc == -EBADMSG && s.kind == CG_DNS_ERR_POINTER, "sink got the kind");
+	CHECK(s.st.parsed == 1 && s.st.rejected[CG_DNS_ERR_POINTER] == 1 && s.st.ignored == 0,
+	      "counted by kind");
 	dns_set_sink(NULL, NULL);
 	CHECK(discovery_parse_udp(u->b, u->len, &info) == -ENOMSG && s.calls == 2, "no sink");
 	free(m);
