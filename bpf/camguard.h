@@ -120,7 +120,8 @@ enum cg_event_type {
  * 1900), sent by a camera (direction OUT): announcements and the replies a
  * camera gives a VMS's probe alike. DNS (UDP 53) for the names store: a
  * camera's queries to any resolver (OUT) and the answers sent to it (IN,
- * from port 53), under the same per-device budget. A frame is copied whole up to CG_DISC_MAX.
+ * from port 53), under the same per-device budget. A frame is copied whole
+ * up to CG_DISC_MAX.
  * A fragmented datagram is decided by its first fragment (the one with the
  * ports); its later fragments are recognised in cg_disc_frags (same device,
  * addresses, protocol and IP id) and copied too, so that the daemon can
