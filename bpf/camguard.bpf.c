@@ -623,6 +623,7 @@ static __always_inline int cg_disc_port(__u16 port)
 	case 67:      /* DHCP: hostname, vendor class */
 	case 68:
 	case 1900:    /* SSDP NOTIFY and M-SEARCH replies: SERVER header */
+	case 53:      /* DNS: the names cameras ask for (daemon/inventory/dns.h) */
 		return 1;
 	default:
 		return 0;
@@ -710,8 +711,10 @@ static __always_inline int cg_disc_want(struct cg_dev_stats *st, const struct cg
  * bytes, so that the ring buffer holds what was copied, not CG_DISC_MAX. */
 static __always_inline struct cg_disc_event *cg_disc_start(const struct cg_mac_key *key,
 							   const struct cg_pkt *p, __u32 policy,
-							   __u32 ifindex)
+							   __u32 ifindex, __u8 dir)
 {
+	int out = dir == CG_DIR_OUT;
+
 	__u32 zero = 0;
 	struct cg_disc_event *e = bpf_map_lookup_elem(&cg_disc_buf, &zero);
 	if (!e)
@@ -719,17 +722,17 @@ static __always_inline struct cg_disc_event *cg_disc_start(const struct cg_mac_k
 	__builtin_memset(&e->hdr, 0, sizeof(e->hdr));
 	e->hdr.type = CG_EV_DISCOVERY;
 	__builtin_memcpy(e->hdr.mac, key->addr, 6);
-	e->hdr.dir = CG_DIR_OUT;
+	e->hdr.dir = dir;
 	e->hdr.vlan = p->vlan;
 	e->hdr.policy = policy;
 	e->hdr.ifindex = ifindex;
 	e->hdr.ts_ns = bpf_ktime_get_coarse_ns();
 	e->hdr.family = p->family;
 	e->hdr.l4proto = p->l4proto;
-	e->hdr.cam_port = p->sport;
-	e->hdr.peer_port = p->dport;
-	__builtin_memcpy(e->hdr.cam_addr, p->saddr, 16);
-	__builtin_memcpy(e->hdr.peer_addr, p->daddr, 16);
+	e->hdr.cam_port = out ? p->sport : p->dport;
+	e->hdr.peer_port = out ? p->dport : p->sport;
+	__builtin_memcpy(e->hdr.cam_addr, out ? p->saddr : p->daddr, 16);
+	__builtin_memcpy(e->hdr.peer_addr, out ? p->daddr : p->saddr, 16);
 	return e;
 }
 
@@ -836,8 +839,13 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	if (new_dev | new_addr | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
-	if (dir == CG_DIR_OUT && parse_rc == CG_PARSE_OK && cg_disc_want(st, &key, p))
-		*ret_disc = cg_disc_start(&key, p, policy, ifindex);
+	/* To a camera, only DNS answers (and their later fragments) are
+	 * copied: the addresses the names it asked for resolved to. */
+	if (parse_rc == CG_PARSE_OK &&
+	    (dir == CG_DIR_OUT || (p->flags & CG_PKT_FRAG_LATER) ||
+	     ((p->flags & CG_PKT_PORTS) && p->sport == 53)) &&
+	    cg_disc_want(st, &key, p))
+		*ret_disc = cg_disc_start(&key, p, policy, ifindex, dir);
 	return !drop;
 }
 

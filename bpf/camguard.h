@@ -118,7 +118,10 @@ enum cg_event_type {
  * to or from Hikvision SADP (UDP 37020, EtherType 0x8033), Dahua DHIP (UDP
  * 37810, 5050), ONVIF WS-Discovery (UDP 3702), DHCP (UDP 67/68) and SSDP (UDP
  * 1900), sent by a camera (direction OUT): announcements and the replies a
- * camera gives a VMS's probe alike. A frame is copied whole up to CG_DISC_MAX.
+ * camera gives a VMS's probe alike. DNS (UDP 53) for the names store: a
+ * camera's queries to any resolver (OUT) and the answers sent to it (IN,
+ * from port 53), under the same per-device budget. A frame is copied whole
+ * up to CG_DISC_MAX.
  * A fragmented datagram is decided by its first fragment (the one with the
  * ports); its later fragments are recognised in cg_disc_frags (same device,
  * addresses, protocol and IP id) and copied too, so that the daemon can

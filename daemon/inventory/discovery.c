@@ -13,6 +13,7 @@
 
 #include "camguard.h"
 #include "discovery.h"
+#include "dns.h"
 
 static const char *const source_names[CG_DISC_SRC_MAX] = {
 	[CG_DISC_SRC_SADP] = "sadp",
@@ -174,6 +175,7 @@ static int (*udp_parser(uint16_t port))(const uint8_t *, size_t, struct cg_disc_
 	case 3702: return discovery_parse_wsd;
 	case 67: case 68: return discovery_parse_dhcp;
 	case 1900: return discovery_parse_ssdp;
+	case 53: return dns_parse_disc;           /* not an announcement: to the names store */
 	default: return NULL;
 	}
 }

@@ -80,7 +80,8 @@ ctl() { local h="$1"; shift; ip netns exec "$BASE$h-rec" "$CTL" -s "$WORK/h$h/ca
 # --- policies: the shipped set; host 3 gets a changed copy later ------------
 mkdir -p "$WORK/policies-site" "$WORK/policies-h3"
 cp "$SRC"/policies/*.conf "$WORK/policies-site/"
-rm -f "$WORK/policies-site/camguard.conf" "$WORK/policies-site/advisories.conf"
+rm -f "$WORK/policies-site/camguard.conf" "$WORK/policies-site/advisories.conf" \
+	"$WORK/policies-site/cloud-domains.conf"
 cp "$WORK/policies-site/"*.conf "$WORK/policies-h3/"
 
 # --- three recorder hosts ------------------------------------------------------

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cloud.h — the vendors' cloud and phone-home domains, to label the names
+ * cameras ask for ("Hikvision cloud").
+ *
+ * The table ships as policies/cloud-domains.conf (installed beside
+ * camguard.conf and advisories.conf; an admin adds cloud-domains.d/NAME.conf):
+ *
+ *   cloud_domains = (
+ *     { vendor = "Hikvision"; label = "Hikvision cloud";
+ *       domains = [ "hik-connect.com", "ezvizlife.com" ];
+ *       sources = [ "https://..." ]; note = "..."; } );
+ *
+ * A domain covers itself and every name below it, matched on label
+ * boundaries: "hik-connect.com" labels "litedev.hik-connect.com" but not
+ * "myhik-connect.com". The most specific domain wins. Domains are written
+ * as plain lower-case host names of at least two labels (no "*.", no final
+ * dot, no single label such as "com", which would label everything); a
+ * domain listed twice, in one file or two, is an error naming both places.
+ * Every error names file:line (diag.h); a file with an error adds nothing.
+ */
+#ifndef CAMGUARD_CLOUD_H
+#define CAMGUARD_CLOUD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define CG_CLOUD_MAX_ENTRIES 256
+#define CG_CLOUD_MAX_DOMAINS 4096
+#define CG_CLOUD_LABEL_MAX   64
+
+struct cg_cloud;
+
+struct cg_cloud *cloud_new(void);
+void cloud_free(struct cg_cloud *c);
+
+/* Adds one file's entries. 0; -EINVAL with every problem recorded in d
+ * (the file adds nothing then); -ENOMEM. */
+int cloud_add_file(struct cg_cloud *c, const char *path, struct cg_diag *d);
+
+size_t cloud_count(const struct cg_cloud *c);       /* domains held */
+
+/* The label of the most specific domain covering name (case-insensitive, a
+ * final dot ignored), or NULL; *ret_vendor (may be NULL) its vendor. */
+const char *cloud_label(const struct cg_cloud *c, const char *name, const char **ret_vendor);
+
+#endif
