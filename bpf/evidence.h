@@ -4,9 +4,11 @@
  * counted exactly, and every address a device uses, reported without loss
  * to a sampling budget.
  *
- * Included by camguard.bpf.c after its helpers; each function is called once,
- * from the classifier's verdict point (shared by the TC and XDP programs), so
- * the pass path costs one test of a value it already has.
+ * Included by camguard.bpf.c after its helpers; each function is called
+ * once, from the classifier's verdict point (shared by the TC and XDP
+ * programs), so the pass path costs one test of a value it already has.
+ * (Userland's daemon/inventory/evidence.h has the same name and bpf/ comes
+ * first on the include path: userland includes that one by its path.)
  *
  * Flow accounting. cg_flows is one hash shared by all CPUs (per-CPU values
  * would multiply its memory by the number of CPUs for a table that mostly
@@ -24,13 +26,13 @@
  * cg_dev_stats missed) is reported by its own CG_EV_ADDR event with its own
  * token bucket, never the drop samples'. cg_addr_seen marks a (device,
  * address) pair only after the event was queued; when the bucket is empty or
- * the ring full, the device's address cache is invalidated instead, so the
- * next frame from that address tries again. IPv6 link-local addresses never
+ * the ring full, the device's address and OUT flow caches are invalidated
+ * instead, so the next frame from that address tries again. IPv6 link-local addresses never
  * reach the address cache (ND and MLD pass before it): they are learned from
  * the device's own ND/MLD frames, one lookup in cg_addr_seen each.
  */
-#ifndef CAMGUARD_EVIDENCE_H
-#define CAMGUARD_EVIDENCE_H
+#ifndef CAMGUARD_BPF_EVIDENCE_H
+#define CAMGUARD_BPF_EVIDENCE_H
 
 /* Sized at load from evidence.max_flows. */
 struct {
@@ -184,8 +186,9 @@ static __always_inline int cg_addr_report(struct cg_dev_stats *st, const struct 
 /*
  * Address learning at the verdict point. new_addr: the frame's source
  * address missed the device's per-CPU address cache (cg_src_in_enclave
- * filled it). A report that could not be queued empties that cache entry,
- * so the next frame from the address misses it again and retries. `reason`
+ * filled it). A report that could not be queued empties that cache entry
+ * and the OUT flow cache (which answers first), so the next frame from the
+ * address misses them again and retries. `reason`
  * tells link-local ND/MLD frames apart: their fe80::/10 source is learned
  * here, with no cache in front of cg_addr_seen.
  */
@@ -202,8 +205,12 @@ static __always_inline void cg_addr_learn(struct cg_dev_stats *st, const struct 
 							  *(const __u32 *)(p->saddr + 12))))
 			return;   /* 0.0.0.0 and :: are nobody's address */
 		int enclave = st->addr_flags & (v4 ? CG_DEVF_IP4_ENCLAVE : CG_DEVF_IP6_ENCLAVE);
-		if (cg_addr_report(st, p, key, policy, ifindex, enclave))
+		if (cg_addr_report(st, p, key, policy, ifindex, enclave)) {
+			/* The flow cache answers before the address cache is
+			 * asked: empty both, or the same flow never retries. */
 			st->addr_flags &= v4 ? ~CG_DEVF_IP4_SEEN : ~CG_DEVF_IP6_SEEN;
+			st->flow[CG_DIR_OUT].family = 0;
+		}
 		return;
 	}
 	if (reason == CG_REASON_LINK_LOCAL && p->kind == CG_KIND_IP && p->family == 6 &&
@@ -211,4 +218,4 @@ static __always_inline void cg_addr_learn(struct cg_dev_stats *st, const struct 
 		cg_addr_report(st, p, key, policy, ifindex, 0);
 }
 
-#endif /* CAMGUARD_EVIDENCE_H */
+#endif /* CAMGUARD_BPF_EVIDENCE_H */

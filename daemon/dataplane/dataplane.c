@@ -29,7 +29,7 @@
 #define PIN_MAPS(X) \
 	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
 	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events) \
-	X(cg_cam_ifaces)
+	X(cg_cam_ifaces) X(cg_flows) X(cg_pol_would) X(cg_addr_seen)
 
 static int ncpus(void)
 {
@@ -99,6 +99,11 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		dp->skel->rodata->cg_sample_burst = opts->sample_burst;
 	if (opts->max_devices) {
 		rc = bpf_map__set_max_entries(dp->skel->maps.cg_dev_stats, opts->max_devices);
+		if (rc)
+			goto fail;
+	}
+	if (opts->max_flows) {
+		rc = bpf_map__set_max_entries(dp->skel->maps.cg_flows, opts->max_flows);
 		if (rc)
 			goto fail;
 	}

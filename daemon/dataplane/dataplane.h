@@ -20,6 +20,7 @@ struct camguard;
 struct cg_dataplane_opts {
 	const char *pin_dir;          /* NULL: nothing pinned (tests, benchmarks) */
 	uint32_t max_devices;         /* LRU device counter entries; 0 = default */
+	uint32_t max_flows;           /* cg_flows rows (evidence.max_flows); 0 = default */
 	uint64_t sample_interval_ns;  /* 0 = default */
 	uint64_t sample_burst;        /* 0 = default */
 };
