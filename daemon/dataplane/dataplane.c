@@ -65,6 +65,27 @@ int dataplane_unpin(const char *dir)
 	return rc;
 }
 
+/* A pinned map keeps the size it was made with: libbpf refuses to reuse a
+ * pin of another size, which would stop the daemon from starting after a
+ * size was changed in camguard.conf. The new size applies to a new map
+ * (after `camguardd --unload`). */
+static uint32_t pinned_max_entries(const char *dir, const char *name, uint32_t want)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	char path[4096];
+
+	if (!dir || snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return want;
+	int fd = bpf_obj_get(path);
+	if (fd < 0)
+		return want;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.max_entries)
+		want = info.max_entries;
+	close(fd);
+	return want;
+}
+
 /* Reads the live slot and generation (a fresh map reads 0/0). */
 static int read_generation(struct cg_dataplane *dp)
 {
@@ -103,7 +124,9 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 			goto fail;
 	}
 	if (opts->max_flows) {
-		rc = bpf_map__set_max_entries(dp->skel->maps.cg_flows, opts->max_flows);
+		rc = bpf_map__set_max_entries(dp->skel->maps.cg_flows,
+					      pinned_max_entries(opts->pin_dir, "cg_flows",
+								 opts->max_flows));
 		if (rc)
 			goto fail;
 	}
