@@ -375,11 +375,17 @@ out:
 int dataplane_read_policy_stats(const struct cg_dataplane *dp,
 				struct cg_counter out[CG_POLSTAT_ENTRIES])
 {
-	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_pol_stats);
-	struct cg_counter *per;
-	int rc = read_policy_stats_batch(fd, n, out);
+	return dataplane_read_polstat_map(dp, "cg_pol_stats", out);
+}
 
-	if (rc == 0 || rc == -ENOMEM)
+int dataplane_read_polstat_map(const struct cg_dataplane *dp, const char *name,
+			       struct cg_counter out[CG_POLSTAT_ENTRIES])
+{
+	int n = ncpus(), fd = dataplane_map_fd(dp, name);
+	struct cg_counter *per;
+	int rc = fd < 0 ? fd : read_policy_stats_batch(fd, n, out);
+
+	if (fd < 0 || rc == 0 || rc == -ENOMEM)
 		return rc;
 	per = calloc(n, sizeof(*per));
 	rc = 0;

@@ -375,29 +375,7 @@ int evidence_foreach_device(const struct cg_dataplane *dp,
 int evidence_read_policy_would(const struct cg_dataplane *dp,
 			       struct cg_counter out[CG_POLSTAT_ENTRIES])
 {
-	int fd = dataplane_map_fd(dp, "cg_pol_would"), n = ncpus();
-	struct cg_counter *per = calloc((size_t)n, sizeof(*per));
-	int rc = 0;
-
-	if (fd < 0) {
-		free(per);
-		return fd;
-	}
-	if (!per)
-		return -ENOMEM;
-	for (uint32_t k = 0; k < CG_POLSTAT_ENTRIES; k++) {
-		if (bpf_map_lookup_elem(fd, &k, per) < 0) {
-			rc = -errno;
-			break;
-		}
-		out[k] = (struct cg_counter){};
-		for (int c = 0; c < n; c++) {
-			out[k].packets += per[c].packets;
-			out[k].bytes += per[c].bytes;
-		}
-	}
-	free(per);
-	return rc;
+	return dataplane_read_polstat_map(dp, "cg_pol_would", out);
 }
 
 static int merge_dev_over(const struct cg_evidence_dev *dev, void *ctx)
