@@ -838,7 +838,8 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	 * A frame decided from the flow cache repeats the flow just sampled:
 	 * skipping it keeps the clock read off the drop path of a flood. */
 	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW && !hit;
-	cg_addr_learn(st, p, &key, dir, policy, ifindex, reason, new_addr);
+	if (new_addr | (reason == CG_REASON_LINK_LOCAL))
+		cg_addr_learn(st, p, &key, dir, policy, ifindex, reason, new_addr);
 	if (new_dev | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));

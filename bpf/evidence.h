@@ -6,7 +6,9 @@
  *
  * Included by camguard.bpf.c after its helpers; each function is called
  * once, from the classifier's verdict point (shared by the TC and XDP
- * programs), so the pass path costs one test of a value it already has.
+ * programs) behind a test of values the classifier already has (a drop
+ * reason; a new source address or a link_local verdict), so the common pass
+ * path costs two compares.
  * (Userland's daemon/inventory/evidence.h has the same name and bpf/ comes
  * first on the include path: userland includes that one by its path.)
  *
