@@ -34,6 +34,7 @@ struct cg_evidence {
 	size_t nover, capover;
 	char instance[EV_INSTANCE_MAX];
 	bool dirty;
+	uint64_t next_ns;                /* evidence_persist: not before (CLOCK_MONOTONIC) */
 };
 
 /* The file: this header, the rows, the overflow entries. Fixed-width
@@ -347,7 +348,14 @@ int evidence_foreach_device(const struct cg_dataplane *dp,
 	}
 	if (!per)
 		return -ENOMEM;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	/* The map is an LRU: a key evicted under the walk makes get_next_key
+	 * start over, so a MAC flood could keep it going; max_entries steps
+	 * bound it (the next sync sees what this one missed). */
+	struct bpf_map_info info = {};
+	uint32_t ilen = sizeof(info), steps = 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen) < 0)
+		info.max_entries = UINT32_MAX;
+	while (steps++ < info.max_entries && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		struct cg_evidence_dev dev = {};
 		k = next;
 		prev = &k;
@@ -718,15 +726,29 @@ int evidence_open(const char *state_dir, uint32_t max_flows, struct cg_evidence 
 	return rc == -ENOENT ? 0 : rc;
 }
 
-int evidence_persist(struct cg_evidence *ev, const struct cg_dataplane *dp, const char *state_dir)
+/* A sync walks the whole map (and, once it is full, every device) and a save
+ * writes the whole table: at 65,536 rows under a MAC flood that is a good
+ * part of a second. Like the inventory's, the work is spaced so that it never
+ * takes more than 1/EV_COST_FACTOR of the daemon's time (the event loop must
+ * keep answering); `force` (at stop) does it now. */
+#define EV_COST_FACTOR 20
+
+int evidence_persist(struct cg_evidence *ev, const struct cg_dataplane *dp, const char *state_dir,
+		     bool force)
 {
 	char path[4096];
-	int rc = evidence_sync(ev, dp);
+	uint64_t t0 = mono_now_ns();
+	int rc;
 
-	if (rc)
-		return rc;
-	if (!evidence_dirty(ev))
+	if (!force && t0 < ev->next_ns)
 		return 0;
-	rc = evidence_path(state_dir, path, sizeof(path));
-	return rc ? rc : evidence_save(ev, path);
+	rc = evidence_sync(ev, dp);
+	if (!rc && evidence_dirty(ev)) {
+		rc = evidence_path(state_dir, path, sizeof(path));
+		if (!rc)
+			rc = evidence_save(ev, path);
+	}
+	uint64_t t1 = mono_now_ns();
+	ev->next_ns = t1 + (t1 - t0) * EV_COST_FACTOR;
+	return rc;
 }

@@ -88,9 +88,11 @@ int evidence_load(struct cg_evidence *ev, const char *path);
 /* The daemon's calls. evidence_open: a table bounded for max_flows rows
  * per map instance, loaded from state_dir/evidence.bin when there is one
  * (*ret is set even when the file is unreadable: -EINVAL, start empty).
- * evidence_persist: sync from the data plane and save when changed. */
+ * evidence_persist: sync from the data plane and save when changed, at most
+ * 1/20 of the time (the last run's duration x 20 apart) unless forced. */
 int evidence_open(const char *state_dir, uint32_t max_flows, struct cg_evidence **ret);
-int evidence_persist(struct cg_evidence *ev, const struct cg_dataplane *dp, const char *state_dir);
+int evidence_persist(struct cg_evidence *ev, const struct cg_dataplane *dp, const char *state_dir,
+		     bool force);
 
 /* What `blocked` asks for. */
 struct cg_evidence_filter {
