@@ -103,25 +103,78 @@ static struct cg_evidence_over *find_over(const struct cg_evidence *ev, const ui
 	return bsearch(&probe, ev->over, ev->nover, sizeof(*ev->over), over_cmp);
 }
 
-static struct cg_evidence_over *get_over(struct cg_evidence *ev, const uint8_t mac[6])
-{
-	struct cg_evidence_over *o = find_over(ev, mac);
+/* Many overflow updates at once (a sync under a MAC flood has one per
+ * device, a bound may fold rows of as many): sorted once and merged with the
+ * sorted table in one pass, where one insertion at a time would be quadratic.
+ * `from_map`: add[] is the device's current flow_over (a delta is counted
+ * against map[]); else add[] is added to the total (folded rows). */
+struct over_upd {
+	uint8_t mac[6];
+	uint16_t pad;
+	uint64_t add[2];
+};
 
-	if (o)
-		return o;
-	if (ev->nover == ev->capover) {
-		size_t cap = ev->capover ? 2 * ev->capover : 64;
-		struct cg_evidence_over *p = realloc(ev->over, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		ev->over = p;
-		ev->capover = cap;
+static int upd_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct over_upd *)a)->mac, ((const struct over_upd *)b)->mac, 6);
+}
+
+static void over_apply_one(struct cg_evidence *ev, struct cg_evidence_over *o,
+			   const struct over_upd *u, bool from_map)
+{
+	for (int w = 0; w < 2; w++) {
+		if (!from_map) {
+			o->packets[w] += u->add[w];
+		} else if (u->add[w] != o->map[w]) {
+			/* Less than before: the device's LRU entry was evicted
+			 * and made anew, counting from zero. */
+			o->packets[w] += u->add[w] >= o->map[w] ? u->add[w] - o->map[w] : u->add[w];
+			o->map[w] = u->add[w];
+		} else {
+			continue;
+		}
+		ev->dirty = true;
 	}
-	o = &ev->over[ev->nover++];
-	memset(o, 0, sizeof(*o));
-	memcpy(o->mac, mac, 6);
-	qsort(ev->over, ev->nover, sizeof(*ev->over), over_cmp);
-	return find_over(ev, mac);
+}
+
+static int over_apply(struct cg_evidence *ev, struct over_upd *u, size_t n, bool from_map)
+{
+	if (!n)
+		return 0;
+	qsort(u, n, sizeof(*u), upd_cmp);
+	struct cg_evidence_over *out = calloc(ev->nover + n, sizeof(*out));
+	size_t i = 0, j = 0, k = 0;
+
+	if (!out)
+		return -ENOMEM;
+	while (i < ev->nover || j < n) {
+		int c = i == ev->nover ? 1 : j == n ? -1 : memcmp(ev->over[i].mac, u[j].mac, 6);
+		if (c < 0) {
+			out[k++] = ev->over[i++];
+			continue;
+		}
+		if (c > 0) {
+			if (!u[j].add[0] && !u[j].add[1]) {
+				j++;        /* nothing to keep for a device without overflow */
+				continue;
+			}
+			memset(&out[k], 0, sizeof(out[k]));
+			memcpy(out[k].mac, u[j].mac, 6);
+			k++;
+		} else {
+			out[k++] = ev->over[i++];
+		}
+		/* out[k - 1] is this MAC's entry; equal MACs in u (a walk that
+		 * started over) apply to it in turn. */
+		over_apply_one(ev, &out[k - 1], &u[j++], from_map);
+		while (j < n && !memcmp(u[j].mac, out[k - 1].mac, 6))
+			over_apply_one(ev, &out[k - 1], &u[j++], from_map);
+	}
+	free(ev->over);
+	ev->over = out;
+	ev->nover = k;
+	ev->capover = ev->nover + n > 0 ? ev->nover + n : 1;
+	return 0;
 }
 
 void evidence_set_instance(struct cg_evidence *ev, const char *instance)
@@ -158,13 +211,21 @@ static int enforce_limit(struct cg_evidence *ev)
 {
 	if (ev->n <= ev->limit)
 		return 0;
-	qsort(ev->rows, ev->n, sizeof(*ev->rows), age_cmp);
 	size_t drop = ev->n - ev->limit, i;
+	struct over_upd *u = calloc(drop, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	qsort(ev->rows, ev->n, sizeof(*ev->rows), age_cmp);
 	for (i = 0; i < drop && !ev->rows[i].map_packets; i++) {
-		struct cg_evidence_over *o = get_over(ev, ev->rows[i].key.mac);
-		if (!o)
-			return -ENOMEM;
-		o->packets[ev->rows[i].key.would & 1] += ev->rows[i].packets;
+		memcpy(u[i].mac, ev->rows[i].key.mac, 6);
+		u[i].add[ev->rows[i].key.would & 1] = ev->rows[i].packets;
+	}
+	int rc = over_apply(ev, u, i, false);
+	free(u);
+	if (rc) {
+		ev->sorted = 0;
+		sort_rows(ev);
+		return rc;
 	}
 	memmove(ev->rows, ev->rows + i, (ev->n - i) * sizeof(*ev->rows));
 	ev->n -= i;
@@ -223,22 +284,10 @@ int evidence_merge_rows(struct cg_evidence *ev, const struct cg_flow_key *keys,
 
 int evidence_merge_over(struct cg_evidence *ev, const uint8_t mac[6], const uint64_t over[2])
 {
-	struct cg_evidence_over *o = find_over(ev, mac);
+	struct over_upd u = { .add = { over[0], over[1] } };
 
-	if (!over[0] && !over[1] && (!o || (!o->map[0] && !o->map[1])))
-		return 0;
-	if (!o && !(o = get_over(ev, mac)))
-		return -ENOMEM;
-	for (int w = 0; w < 2; w++) {
-		if (over[w] == o->map[w])
-			continue;
-		/* Less than before: the device's LRU entry was evicted and
-		 * made anew, counting from zero. */
-		o->packets[w] += over[w] >= o->map[w] ? over[w] - o->map[w] : over[w];
-		o->map[w] = over[w];
-		ev->dirty = true;
-	}
-	return 0;
+	memcpy(u.mac, mac, 6);
+	return over_apply(ev, &u, 1, true);
 }
 
 /* ---- reading the data plane --------------------------------------------- */
@@ -386,9 +435,29 @@ int evidence_read_policy_would(const struct cg_dataplane *dp,
 	return dataplane_read_polstat_map(dp, "cg_pol_would", out);
 }
 
-static int merge_dev_over(const struct cg_evidence_dev *dev, void *ctx)
+struct over_list {
+	struct over_upd *u;
+	size_t n, cap;
+};
+
+static int collect_over(const struct cg_evidence_dev *dev, void *ctx)
 {
-	return evidence_merge_over(ctx, dev->mac, dev->flow_over);
+	struct over_list *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 1024;
+		struct over_upd *p = realloc(l->u, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->u = p;
+		l->cap = cap;
+	}
+	struct over_upd *u = &l->u[l->n++];
+	memset(u, 0, sizeof(*u));
+	memcpy(u->mac, dev->mac, 6);
+	u->add[0] = dev->flow_over[0];
+	u->add[1] = dev->flow_over[1];
+	return 0;
 }
 
 int evidence_sync(struct cg_evidence *ev, const struct cg_dataplane *dp)
@@ -419,7 +488,12 @@ int evidence_sync(struct cg_evidence *ev, const struct cg_dataplane *dp)
 	 * every device's per-CPU entry can wait until one can. */
 	if (n < max)
 		return 0;
-	return evidence_foreach_device(dp, merge_dev_over, ev);
+	struct over_list l = {};
+	rc = evidence_foreach_device(dp, collect_over, &l);
+	if (!rc)
+		rc = over_apply(ev, l.u, l.n, true);
+	free(l.u);
+	return rc;
 }
 
 /* ---- persistence --------------------------------------------------------- */
