@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "array.h"
 #include "daemon/inventory/evidence.h"
 #include "dataplane.h"
 
@@ -245,14 +246,8 @@ int evidence_merge_rows(struct cg_evidence *ev, const struct cg_flow_key *keys,
 		struct cg_evidence_row *r = find_row(ev, &keys[i]);
 
 		if (!r) {
-			if (ev->n == ev->cap) {
-				size_t cap = ev->cap ? 2 * ev->cap : 256;
-				struct cg_evidence_row *p = realloc(ev->rows, cap * sizeof(*p));
-				if (!p)
-					return -ENOMEM;
-				ev->rows = p;
-				ev->cap = cap;
-			}
+			if (!CG_GROW(ev->rows, ev->cap, ev->n + 1))
+				return -ENOMEM;
 			r = &ev->rows[ev->n++];
 			memset(r, 0, sizeof(*r));
 			r->key = keys[i];
@@ -444,14 +439,8 @@ static int collect_over(const struct cg_evidence_dev *dev, void *ctx)
 {
 	struct over_list *l = ctx;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 1024;
-		struct over_upd *p = realloc(l->u, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		l->u = p;
-		l->cap = cap;
-	}
+	if (!CG_GROW(l->u, l->cap, l->n + 1))
+		return -ENOMEM;
 	struct over_upd *u = &l->u[l->n++];
 	memset(u, 0, sizeof(*u));
 	memcpy(u->mac, dev->mac, 6);
