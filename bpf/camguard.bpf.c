@@ -454,6 +454,8 @@ static __always_inline int cg_src_in_enclave(struct cg_dev_stats *st, __u32 slot
 	return cg_valid_src(&v);
 }
 
+#include "flows.bpf.h"
+
 /* ---- the classifier ----------------------------------------------------- */
 
 /* The part of the decision that needs table lookups, for an IP frame. */
@@ -576,7 +578,8 @@ static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_p
 	if (flags & 1) {
 		ev.type = CG_EV_DEVICE;
 	} else {
-		/* New addresses and drop samples share the device's bucket. */
+		/* Drop samples only: new addresses have their own events
+		 * and budget (cg_addr_learn). */
 		if (!cg_sample_ok(st, now))
 			return;
 		ev.type = (flags & 2) ? CG_EV_DROP : CG_EV_ADDR;
@@ -818,6 +821,8 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 		pc->packets += 1;
 		pc->bytes += bytes;
 	}
+	if (cg_is_drop(would))
+		cg_evidence_count(st, p, &key, dir, policy, action, would, drop, bytes);
 	if (!st)
 		return !drop;
 
@@ -836,7 +841,9 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	 * A frame decided from the flow cache repeats the flow just sampled:
 	 * skipping it keeps the clock read off the drop path of a flood. */
 	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW && !hit;
-	if (new_dev | new_addr | sample)
+	if (new_addr | (reason == CG_REASON_LINK_LOCAL))
+		cg_addr_learn(st, p, &key, dir, policy, ifindex, reason, new_addr);
+	if (new_dev | sample)
 		cg_report(st, p, &key, dir, would, policy, ifindex,
 			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
 	/* To a camera, only DNS answers (and their later fragments) are

@@ -43,6 +43,10 @@
 #define CG_MAX_IPV6_EXT      8       /* extension headers walked before giving up */
 #define CG_PULL_MAX          256     /* bytes pulled into the linear area (TC)  */
 #define CG_SLOTS             2       /* policy generations held at once         */
+#define CG_FLOWS_DEFAULT     65536   /* evidence.max_flows: denied-flow rows    */
+#define CG_ADDR_SEEN_ENTRIES 65536   /* (device, address) pairs reported (LRU)  */
+#define CG_ADDR_INTERVAL_NS  100000000ULL /* address events: 10/s per device ... */
+#define CG_ADDR_BURST        16           /* ... after a burst of this many       */
 
 /* OUI keys: MA-L 24 bit, MA-M 28 bit, MA-S 36 bit. */
 #define CG_OUI_BITS_MAL      24
@@ -242,6 +246,21 @@ struct cg_flow_cache {
 	__u8 pad;
 };
 
+/* A device's share of the evidence (bpf/flows.bpf.h), per CPU like the rest
+ * of cg_dev_stats: what monitor passed that isolate would have dropped, by
+ * direction, and the denied packets that found no row in cg_flows because
+ * the table was full. For every device, at every instant between packets,
+ *   sum(cg_flows rows of the device, would = 0) + flow_over[0]
+ *     == sum over directions of c[dir][CG_VERDICT_DROP].packets
+ *   sum(cg_flows rows of the device, would = 1) + flow_over[1]
+ *     == sum over directions of would[dir].packets
+ * (both sides are written by the same program run, the rows atomically). */
+struct cg_dev_evidence {
+	struct cg_counter would[CG_DIR_MAX];
+	__u64 flow_over[2];  /* [0] dropped, [1] would-drop packets without a row */
+	__u64 addr_tat;      /* token bucket for address events (CG_ADDR_*) */
+};
+
 /* Per-CPU, per-device state (LRU): counters by direction x verdict, first
  * seen, and caches that keep the hot path to one hash lookup: the policy
  * resolved for generation `gen`, the last source addresses the device used
@@ -265,6 +284,7 @@ struct cg_dev_stats {
 	__u32 pad2;
 	__u8 ip6[16];
 	struct cg_flow_cache flow[CG_DIR_MAX];
+	struct cg_dev_evidence ev;
 };
 
 #define CG_DEVF_IP4_SEEN    0x01
@@ -288,6 +308,9 @@ enum cg_misc_counter {
 	CG_MISC_DISC_FRAGS,       /* later fragments of a discovery datagram copied */
 	CG_MISC_DISC_FRAG_UNTRACKED, /* later UDP fragments of no tracked datagram (not copied) */
 	CG_MISC_DISC_FRAG_OVERSIZE,  /* later fragments past CG_DISC_MAX or CG_DISC_FRAG_MAX */
+	CG_MISC_FLOW_OVER_NODEV,  /* denied packets in no flow row and of no device entry */
+	CG_MISC_ADDR_EVENTS,      /* new (device, address) events queued */
+	CG_MISC_ADDR_DEFERRED,    /* address events put off (budget or ring full): retried */
 	CG_MISC_MAX
 };
 
@@ -333,6 +356,50 @@ struct cg_disc_event {
 	__u16 caplen;         /* bytes in data[] */
 	__u32 pad;
 	__u8 data[CG_DISC_MAX];
+};
+
+/* Evidence: one row per denied flow (cg_flows, a shared hash bounded by
+ * evidence.max_flows, never evicted). A row counts every packet isolate
+ * dropped (would = 0) or monitor passed that isolate would have dropped
+ * (would = 1) for one device, direction, remote address, protocol, remote
+ * port and reason. Reason and would are part of the key so that each row's
+ * counts are exact for the reason it shows (a reload that turns monitor into
+ * isolate starts new rows). For family 0 (non-IP frames) port holds the
+ * EtherType and addr is zero. */
+struct cg_flow_key {
+	__u8 mac[6];
+	__u16 port;      /* remote port (host order), EtherType for non-IP, else 0 */
+	__u8 dir;        /* enum cg_dir */
+	__u8 family;     /* 0, 4 or 6 */
+	__u8 proto;      /* IP protocol */
+	__u8 reason;     /* enum cg_reason: the drop reason (isolate's, under monitor) */
+	__u8 would;      /* 1: passed under monitor */
+	__u8 pad[3];
+	__u8 addr[16];   /* remote address (v4 in the first 4 bytes) */
+};
+
+/* packets and bytes are added atomically (the map is shared by all CPUs);
+ * first_ns is set once, when the row is made, last_ns by every packet.
+ * Times are bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC). */
+struct cg_flow {
+	__u64 packets;
+	__u64 bytes;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u16 policy;    /* policy id of the last packet */
+	__u16 pad;
+	__u32 pad2;
+};
+
+/* An address a device used that reached userland (cg_addr_seen, LRU): a
+ * (device, address) pair is marked only once its CG_EV_ADDR event was queued,
+ * so an event lost to the budget or a full ring is sent again by a later
+ * frame. Eviction only means the pair is reported once more. */
+struct cg_addr_key {
+	__u8 mac[6];
+	__u8 family;
+	__u8 pad;
+	__u8 addr[16];
 };
 
 #endif /* CAMGUARD_H */

@@ -36,6 +36,7 @@
 #include "commands.h"
 #include "control.h"
 #include "daemon.h"
+#include "evidence.h"
 #include "dataplane.h"
 #include "hostaddr.h"
 #include "inventory.h"
@@ -348,6 +349,7 @@ static void daemon_free(struct cg_daemon *d)
 	ring_buffer__free(d->ringbuf);
 	nft_close(d->nft);
 	inventory_free(d->inv);
+	evidence_free(d->evidence);
 	reasm_free(d->reasm);
 	prober_close(d);
 	free(d->probe.fds);
@@ -438,6 +440,7 @@ static void daemon_stop(struct cg_daemon *d)
 	sd_notifyf("STOPPING=1\n");
 	ring_buffer__consume(d->ringbuf);
 	state_save_inventory(d, true);
+	state_save_evidence(d, true);
 	if (d->model.config.on_exit == CG_ON_EXIT_UNLOAD) {
 		log_info("on_exit = \"unload\": removing filters, pins and the nftables table");
 		ifaces_detach(d->ifaces, d->nifaces);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bpffs.h"
+#include "evidence.h"
 #include "dataplane.h"
 #include "diag.h"
 #include "hostaddr.h"
@@ -97,6 +98,15 @@ int start_inventory(struct cg_daemon *d)
 		log_warning("Ignoring unreadable inventory %s", path);
 	else if (rc == 0)
 		log_info("Inventory: %zu devices from %s", inventory_count(d->inv), path);
+	rc = evidence_open(d->model.config.state_dir, d->model.config.evidence_max_flows,
+			   &d->evidence);
+	if (rc == -ENOMEM) {
+		log_err("Failed to start the flow evidence: %s", strerror(-rc));
+		return rc;
+	}
+	if (rc)
+		log_warning("Ignoring unreadable flow evidence in %s: %s", d->model.config.state_dir,
+			    strerror(-rc));
 
 	bool have_reg = registry_locate(d->model.config.oui_registry, regdir, sizeof(regdir),
 					regdate, sizeof(regdate)) == 0;
@@ -133,7 +143,8 @@ static int start_dirs(const struct cg_config *c)
 static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
 {
 	const struct cg_config *c = &d->model.config;
-	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices };
+	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices,
+					  .max_flows = c->evidence_max_flows };
 	struct cg_reload_target t;
 	bool rolled_back;
 	char err[512];

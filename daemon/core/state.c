@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "compile.h"
+#include "evidence.h"
 #include "dataplane.h"
 #include "filehash.h"
 #include "inventory.h"
@@ -52,6 +53,14 @@ void state_save_inventory(struct cg_daemon *d, bool now)
 	next_ms = state_mono_ms() + cost_ms * SAVE_COST_FACTOR;
 	if (rc)
 		log_err("Failed to save the inventory to %s: %s", path, strerror(-rc));
+}
+
+void state_save_evidence(struct cg_daemon *d, bool now)
+{
+	int rc = d->evidence ? evidence_persist(d->evidence, d->dp, d->model.config.state_dir, now) : 0;
+	if (rc)
+		log_err("Failed to save the flow evidence in %s: %s", d->model.config.state_dir,
+			strerror(-rc));
 }
 
 int state_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const char *cause,

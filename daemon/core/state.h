@@ -22,6 +22,7 @@
 #include "view.h"
 
 struct cg_compiled;
+struct cg_evidence;
 struct cg_reload_target;
 struct ring_buffer;
 
@@ -32,6 +33,7 @@ struct cg_daemon {
 	struct cg_iface *ifaces;
 	size_t nifaces;
 	struct cg_inventory *inv;
+	struct cg_evidence *evidence; /* denied flows (issue 15: blocked, stats) */
 	struct cg_reasm *reasm;    /* fragmented announcements being put back together */
 	struct cg_vendor_db *vendors;
 	struct cg_control *control;
@@ -81,6 +83,9 @@ int state_move_devices(struct cg_daemon *d, const struct cg_compiled *c, const c
 
 /* Saves soon after a change (now: at once when dirty). */
 void state_save_inventory(struct cg_daemon *d, bool now);
+/* Copies the data plane's denied flows into the table and saves it when it
+ * changed (now: at once, else spaced by its cost). */
+void state_save_evidence(struct cg_daemon *d, bool now);
 
 /* The sha256 of every file of the live model, for status and metrics. */
 void state_hash_files(struct cg_daemon *d);

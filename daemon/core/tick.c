@@ -114,8 +114,10 @@ void tick_run(struct cg_watch *w, uint32_t events)
 	if (mrc < 0)
 		log_err("Failed to write the metrics textfile %s: %s", d->model.config.metrics_textfile,
 			strerror(-mrc));
-	if (d->ticks % SAVE_EVERY == 0)
+	if (d->ticks % SAVE_EVERY == 0) {
 		state_save_inventory(d, false);
+		state_save_evidence(d, false);
+	}
 	probe_due(d);
 	if (d->ticks % DROP_SUMMARY_EVERY == 0) {
 		uint64_t now = drops_total(d);

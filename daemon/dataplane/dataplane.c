@@ -29,7 +29,7 @@
 #define PIN_MAPS(X) \
 	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
 	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events) \
-	X(cg_cam_ifaces)
+	X(cg_cam_ifaces) X(cg_flows) X(cg_pol_would) X(cg_addr_seen)
 
 static int ncpus(void)
 {
@@ -63,6 +63,27 @@ int dataplane_unpin(const char *dir)
 	PIN_MAPS(UNPIN)
 #undef UNPIN
 	return rc;
+}
+
+/* A pinned map keeps the size it was made with: libbpf refuses to reuse a
+ * pin of another size, which would stop the daemon from starting after a
+ * size was changed in camguard.conf. The new size applies to a new map
+ * (after `camguardd --unload`). */
+static uint32_t pinned_max_entries(const char *dir, const char *name, uint32_t want)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	char path[4096];
+
+	if (!dir || snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return want;
+	int fd = bpf_obj_get(path);
+	if (fd < 0)
+		return want;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.max_entries)
+		want = info.max_entries;
+	close(fd);
+	return want;
 }
 
 /* Reads the live slot and generation (a fresh map reads 0/0). */
@@ -99,6 +120,13 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		dp->skel->rodata->cg_sample_burst = opts->sample_burst;
 	if (opts->max_devices) {
 		rc = bpf_map__set_max_entries(dp->skel->maps.cg_dev_stats, opts->max_devices);
+		if (rc)
+			goto fail;
+	}
+	if (opts->max_flows) {
+		rc = bpf_map__set_max_entries(dp->skel->maps.cg_flows,
+					      pinned_max_entries(opts->pin_dir, "cg_flows",
+								 opts->max_flows));
 		if (rc)
 			goto fail;
 	}
@@ -347,11 +375,17 @@ out:
 int dataplane_read_policy_stats(const struct cg_dataplane *dp,
 				struct cg_counter out[CG_POLSTAT_ENTRIES])
 {
-	int n = ncpus(), fd = bpf_map__fd(dp->skel->maps.cg_pol_stats);
-	struct cg_counter *per;
-	int rc = read_policy_stats_batch(fd, n, out);
+	return dataplane_read_polstat_map(dp, "cg_pol_stats", out);
+}
 
-	if (rc == 0 || rc == -ENOMEM)
+int dataplane_read_polstat_map(const struct cg_dataplane *dp, const char *name,
+			       struct cg_counter out[CG_POLSTAT_ENTRIES])
+{
+	int n = ncpus(), fd = dataplane_map_fd(dp, name);
+	struct cg_counter *per;
+	int rc = fd < 0 ? fd : read_policy_stats_batch(fd, n, out);
+
+	if (fd < 0 || rc == 0 || rc == -ENOMEM)
 		return rc;
 	per = calloc(n, sizeof(*per));
 	rc = 0;

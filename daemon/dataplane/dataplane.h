@@ -20,6 +20,7 @@ struct camguard;
 struct cg_dataplane_opts {
 	const char *pin_dir;          /* NULL: nothing pinned (tests, benchmarks) */
 	uint32_t max_devices;         /* LRU device counter entries; 0 = default */
+	uint32_t max_flows;           /* cg_flows rows (evidence.max_flows); 0 = default */
 	uint64_t sample_interval_ns;  /* 0 = default */
 	uint64_t sample_burst;        /* 0 = default */
 };
@@ -64,6 +65,10 @@ int dataplane_prog_fd(const struct cg_dataplane *dp, const char *name);
 /* Sums of the per-CPU counters. */
 int dataplane_read_policy_stats(const struct cg_dataplane *dp,
 				struct cg_counter out[CG_POLSTAT_ENTRIES]);
+/* The same for another per-CPU array laid out like cg_pol_stats
+ * (CG_POLSTAT_INDEX), e.g. cg_pol_would. */
+int dataplane_read_polstat_map(const struct cg_dataplane *dp, const char *name,
+			       struct cg_counter out[CG_POLSTAT_ENTRIES]);
 /* -ENOENT if the device has no counters. Per-CPU fields are summed; first
  * seen is the minimum, last seen the maximum, caches from any CPU. */
 int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],

@@ -16,12 +16,13 @@
 static const char *const top_keys[] = {
 	"interfaces", "enclave", "default_policy", "policy_dir", "nftables", "on_exit",
 	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", "advisories",
-	"discovery", NULL
+	"discovery", "evidence", NULL
 };
 static const char *const iface_keys[] = { "name", "mode", NULL };
 static const char *const control_keys[] = { "socket", "group", NULL };
 static const char *const metrics_keys[] = { "textfile", "interval", "max_devices", NULL };
 static const char *const discovery_keys[] = { "probe_interval", NULL };
+static const char *const evidence_keys[] = { "max_flows", NULL };
 
 /* "off", or a duration (syntax_parse_duration: "90s", "30m", "2h", "1d")
  * from one minute (a probe round asks every camera to answer) to 7 days.
@@ -52,6 +53,7 @@ void config_defaults(struct cg_config *c)
 	c->max_devices = CG_DEV_STATS_DEFAULT;
 	c->metrics_interval = CG_METRICS_INTERVAL_DEFAULT;
 	c->metrics_max_devices = CG_METRICS_MAX_DEVICES_DEFAULT;
+	c->evidence_max_flows = CG_FLOWS_DEFAULT;
 }
 
 int config_resolve_path(const char *base, const char *path, char *buf, size_t size)
@@ -312,6 +314,20 @@ static void parse_discovery(const config_setting_t *root, struct cg_config *c, c
 		c->probe_interval_s = (uint32_t)iv;
 }
 
+/* evidence = { max_flows = N; }: the size of the denied-flow table. */
+static void parse_evidence(config_setting_t *root, struct cg_config *c, const char *file,
+			   struct cg_diag *d)
+{
+	config_setting_t *ev;
+	long long v;
+
+	if (cfg_get_group(root, "", "evidence", file, d, &ev) == 0) {
+		cfg_check_keys(ev, "evidence", evidence_keys, file, d);
+		if (cfg_get_int(ev, "evidence", "max_flows", file, d, 16, CG_MAX_FLOWS, &v, NULL) == 0)
+			c->evidence_max_flows = (uint32_t)v;
+	}
+}
+
 int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 {
 	struct cg_config *c = &m->config;
@@ -370,6 +386,7 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 
 	parse_advisories(root, c, file, d);
 	parse_discovery(root, c, file, d);
+	parse_evidence(root, c, file, d);
 
 	if (d->oom)
 		return -ENOMEM;

@@ -43,6 +43,7 @@ struct cg_port_range {
 #define CG_MAX_DENY_PREFIXES   CG_MAX_PEERS /* prefixes over all deny lists    */
 #define CG_NOTE_MAX            128    /* sizeof(note), including the NUL       */
 #define CG_MAX_DEV_STATS       (1u << 24) /* upper bound of max_devices        */
+#define CG_MAX_FLOWS           (1u << 24) /* upper bound of evidence.max_flows */
 #define CG_MAX_POLICY_LABELS   8      /* labels = { ... } of one policy (issue 17) */
 #define CG_LABEL_KEY_MAX       32     /* sizeof(key), including the NUL        */
 #define CG_LABEL_VALUE_MAX     64     /* sizeof(value), including the NUL      */
@@ -152,6 +153,7 @@ struct cg_config {
 	char advisories[CG_PATH_MAX];     /* advisory file; "" = none (advisories.d/ beside it) */
 	bool advisories_set;              /* given in camguard.conf: a missing file is an error */
 	uint32_t probe_interval_s;        /* discovery.probe_interval; 0 = off */
+	uint32_t evidence_max_flows;      /* evidence.max_flows: cg_flows rows */
 };
 
 /* A device the advisories move into a policy (match.advisory or
