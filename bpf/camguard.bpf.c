@@ -507,16 +507,60 @@ static __always_inline int cg_flow_hit(const struct cg_flow_cache *f, const stru
 	       cg_addr_eq(f->peer, peer, words);
 }
 
-static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
-					  __u8 dir, __u32 reason)
+/* The flow a frame belongs to, seen from the camera (family 0: not IP). */
+static __always_inline void cg_flow_of(struct cg_flow_cache *f, const struct cg_pkt *p, __u8 dir)
 {
+	if (p->kind != CG_KIND_IP)
+		return;
 	__builtin_memcpy(f->cam, dir == CG_DIR_OUT ? p->saddr : p->daddr, 16);
 	__builtin_memcpy(f->peer, dir == CG_DIR_OUT ? p->daddr : p->saddr, 16);
 	f->cam_port = dir == CG_DIR_OUT ? p->sport : p->dport;
 	f->peer_port = dir == CG_DIR_OUT ? p->dport : p->sport;
 	f->family = p->family;
 	f->proto = p->l4proto;
+}
+
+static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
+					  __u8 dir, __u32 reason)
+{
+	cg_flow_of(f, p, dir);
 	f->reason = reason;
+}
+
+/*
+ * THE verdict point of every program (fast path and full path alike): the
+ * policy's action applied to the isolate reason, then counted per policy and
+ * per device. Past the first lines the verdict is final: the frame is
+ * dropped when cg_is_drop(final), and it is a would-drop (monitor) when
+ * cg_is_drop(reason) but not cg_is_drop(final). `flow` is the frame's flow
+ * seen from the camera (family 0 for non-IP frames), `st` the device's state
+ * (0 for a group address or a full device table). Returns the final reason.
+ */
+static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, __u32 policy, __u8 action,
+					__u8 dir, __u32 reason, __u64 bytes,
+					const struct cg_flow_cache *flow)
+{
+	__u32 final = reason;
+
+	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
+		if (action == CG_ACTION_MONITOR)
+			final = CG_REASON_MONITOR;
+		else if (action == CG_ACTION_ALLOW)
+			final = CG_REASON_ALLOW_POLICY;
+	}
+
+	__u32 idx = CG_POLSTAT_INDEX(policy & (CG_MAX_POLICIES - 1), dir & 1, final);
+	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
+	if (pc) {
+		pc->packets += 1;
+		pc->bytes += bytes;
+	}
+	if (st) {
+		struct cg_counter *dc = &st->c[dir & 1][cg_is_drop(final)];
+		dc->packets += 1;
+		dc->bytes += bytes;
+	}
+	return final;
 }
 
 /*
@@ -804,26 +848,13 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 		reason = cg_decide(p, dir, slot, policy, st, &new_addr, &hit);
 
 	__u32 would = reason;
-	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
-		if (action == CG_ACTION_MONITOR)
-			reason = CG_REASON_MONITOR;
-		else if (action == CG_ACTION_ALLOW)
-			reason = CG_REASON_ALLOW_POLICY;
-	}
+	struct cg_flow_cache flow = {};
+	cg_flow_of(&flow, p, dir);
+	reason = cg_verdict(st, policy, action, dir, reason, bytes, &flow);
 	int drop = cg_is_drop(reason);
-
-	__u32 idx = CG_POLSTAT_INDEX(policy, dir, reason);
-	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
-	if (pc) {
-		pc->packets += 1;
-		pc->bytes += bytes;
-	}
 	if (!st)
 		return !drop;
 
-	struct cg_counter *dc = &st->c[dir & 1][drop];
-	dc->packets += 1;
-	dc->bytes += bytes;
 	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED))) {
 		__u32 one = 1;
 		bpf_map_update_elem(&cg_cam_ifaces, &ifindex, &one, BPF_ANY);
@@ -847,6 +878,105 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	    cg_disc_want(st, &key, p))
 		*ret_disc = cg_disc_start(&key, p, policy, ifindex, dir);
 	return !drop;
+}
+
+/* ---- the fast path -------------------------------------------------------- */
+
+/*
+ * The common frame of a known device, decided in line with the entry point
+ * (issue 19): an untagged IPv4 (no options, not a fragment) or IPv6 (no
+ * extension header) TCP or UDP frame, unicast both ways, of a device whose
+ * state is current for this generation, that repeats the flow last decided
+ * for it in this direction. That is one device lookup and no BPF-to-BPF
+ * call: the parsers and the classifier (verified once, as global functions
+ * and along the full path) only run for what this does not recognise.
+ *
+ * Everything it skips is implied by the flow cache hit: the cache key is
+ * the generation, the device, both addresses, the protocol and both ports,
+ * which is every input of the full path's decision for such a frame (rogue
+ * service, link-local multicast and the source check are functions of them;
+ * cg_decide stores a flow only once they have been checked). Frames with
+ * more inputs fall through: discovery ports (copies), in-frame VLAN tags,
+ * group addresses, a device seen on another interface, and on TC egress
+ * every forwarded frame (the reverse-path check, cg_rpf_check).
+ *
+ * Returns 1 to pass, 0 to drop, -1 to take the full path.
+ */
+static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 ifindex,
+				   __u32 vlan_present, __u32 vlan_tci, __u64 bytes)
+{
+	struct ethhdr *eth = data;
+	__u32 cam[4], peer[4];
+	__be16 *ports;
+	__u8 family, proto;
+
+	if ((void *)(eth + 1) > data_end || ((eth->h_dest[0] | eth->h_source[0]) & 0x01))
+		return -1;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+		ports = (void *)(ip + 1);
+		if ((void *)(ports + 2) > data_end)
+			return -1;
+		/* version 4, ihl 5; neither MF nor an offset; room for the ports */
+		if (*(__u8 *)ip != 0x45 || (ip->frag_off & bpf_htons(0x3fff)) ||
+		    bpf_ntohs(ip->tot_len) < sizeof(*ip) + 4)
+			return -1;
+		family = 4;
+		proto = ip->protocol;
+		cam[0] = dir == CG_DIR_OUT ? ip->saddr : ip->daddr;
+		peer[0] = dir == CG_DIR_OUT ? ip->daddr : ip->saddr;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		ports = (void *)(ip6 + 1);
+		if ((void *)(ports + 2) > data_end)
+			return -1;
+		if (ip6->version != 6 || bpf_ntohs(ip6->payload_len) < 4)
+			return -1;
+		family = 6;
+		proto = ip6->nexthdr;
+		const __u32 *src = ip6->saddr.in6_u.u6_addr32, *dst = ip6->daddr.in6_u.u6_addr32;
+		const __u32 *c = dir == CG_DIR_OUT ? src : dst, *r = dir == CG_DIR_OUT ? dst : src;
+		cam[0] = c[0]; cam[1] = c[1]; cam[2] = c[2]; cam[3] = c[3];
+		peer[0] = r[0]; peer[1] = r[1]; peer[2] = r[2]; peer[3] = r[3];
+	} else {
+		return -1;
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+	__u16 sport = bpf_ntohs(ports[0]), dport = bpf_ntohs(ports[1]);
+	if (proto == IPPROTO_UDP && (cg_disc_port(sport) || cg_disc_port(dport)))
+		return -1;
+
+	__u32 zero = 0;
+	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
+	__u32 slot = active ? (*active & 1) : 0;
+	struct cg_conf *conf = bpf_map_lookup_elem(&cg_conf, &slot);
+	if (!conf)
+		return -1;
+
+	struct cg_mac_key key = {};
+	__builtin_memcpy(key.addr, dir == CG_DIR_OUT ? eth->h_source : eth->h_dest, 6);
+	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, &key);
+	if (!st || st->gen != conf->gen || st->policy == CG_POLICY_NONE)
+		return -1;
+	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED)))
+		return -1;
+
+	struct cg_flow_cache *f = &st->flow[dir & 1];
+	const __u32 *fc = (const __u32 *)f->cam, *fp = (const __u32 *)f->peer;
+	__u32 diff = (cam[0] ^ fc[0]) | (peer[0] ^ fp[0]);
+	if (family == 6)
+		diff |= (cam[1] ^ fc[1]) | (cam[2] ^ fc[2]) | (cam[3] ^ fc[3]) |
+			(peer[1] ^ fp[1]) | (peer[2] ^ fp[2]) | (peer[3] ^ fp[3]);
+	if (diff || f->family != family || f->proto != proto ||
+	    f->cam_port != (dir == CG_DIR_OUT ? sport : dport) ||
+	    f->peer_port != (dir == CG_DIR_OUT ? dport : sport))
+		return -1;
+
+	st->ifindex = ifindex;
+	st->vlan = vlan_present ? vlan_tci & 0x0fff : 0;
+	__u32 final = cg_verdict(st, st->policy, st->action, dir, f->reason, bytes, f);
+	return !cg_is_drop(final);
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -983,6 +1113,15 @@ __noinline int cg_ipopts_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
 
 static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 {
+	/* IN: a forwarded frame (ingress_ifindex set) needs the reverse-path
+	 * check, which only the full path makes. */
+	if (dir == CG_DIR_OUT || !skb->ingress_ifindex) {
+		int fast = cg_fast((void *)(long)skb->data, (void *)(long)skb->data_end, dir,
+				   skb->ifindex, skb->vlan_present, skb->vlan_tci, skb->len);
+		if (fast >= 0)
+			return fast ? TC_ACT_OK : TC_ACT_SHOT;
+	}
+
 	struct cg_pkt p;
 	int rc = cg_parse_skb(skb, &p);
 
@@ -1019,6 +1158,11 @@ int cg_tc_egress(struct __sk_buff *skb)
 SEC("xdp")
 int cg_xdp(struct xdp_md *ctx)
 {
+	int fast = cg_fast((void *)(long)ctx->data, (void *)(long)ctx->data_end, CG_DIR_OUT,
+			   ctx->ingress_ifindex, 0, 0, ctx->data_end - ctx->data);
+	if (fast >= 0)
+		return fast ? XDP_PASS : XDP_DROP;
+
 	struct cg_pkt p;
 	int rc = cg_parse_xdp(ctx, &p);
 	if (rc == CG_PARSE_OK && p.opt_len)
@@ -1038,12 +1182,4 @@ int cg_xdp(struct xdp_md *ctx)
 			cg_disc_submit(disc, len, cap);
 	}
 	return pass ? XDP_PASS : XDP_DROP;
-}
-
-/* A program that only passes: the benchmarks' baseline, measured in the same
- * run as the classifier. */
-SEC("tc")
-int cg_bare(struct __sk_buff *skb)
-{
-	return TC_ACT_OK;
 }
