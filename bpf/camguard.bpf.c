@@ -520,11 +520,18 @@ static __always_inline void cg_flow_of(struct cg_flow_cache *f, const struct cg_
 	f->proto = p->l4proto;
 }
 
+static __always_inline int cg_disc_port(__u16 port);
+
 static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
 					  __u8 dir, __u32 reason)
 {
 	cg_flow_of(f, p, dir);
 	f->reason = reason;
+	/* Discovery datagrams are copied by the full path: the fast path
+	 * leaves their flows alone (a flag here instead of two port switches
+	 * on every frame there). */
+	f->flags = p->l4proto == IPPROTO_UDP && (cg_disc_port(p->sport) || cg_disc_port(p->dport)) ?
+		   CG_FLOWF_FULL : 0;
 }
 
 /*
@@ -900,8 +907,12 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
  * group addresses, a device seen on another interface, and on TC egress
  * every forwarded frame (the reverse-path check, cg_rpf_check).
  *
- * Returns 1 to pass, 0 to drop, -1 to take the full path.
+ * Returns 1 to pass, 0 to drop, -1 to take the full path, CG_FAST_SHORT
+ * when the headers it reads run past data_end (see cg_fast_tc).
  */
+#define CG_FAST_SHORT -2
+#define CG_FAST_HDR   58  /* Ethernet + IPv6 + ports: the most cg_fast reads */
+
 static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 ifindex,
 				   __u32 vlan_present, __u32 vlan_tci, __u64 bytes)
 {
@@ -910,13 +921,15 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 	__be16 *ports;
 	__u8 family, proto;
 
-	if ((void *)(eth + 1) > data_end || ((eth->h_dest[0] | eth->h_source[0]) & 0x01))
+	if ((void *)(eth + 1) > data_end)
+		return CG_FAST_SHORT;
+	if ((eth->h_dest[0] | eth->h_source[0]) & 0x01)
 		return -1;
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *ip = (void *)(eth + 1);
 		ports = (void *)(ip + 1);
 		if ((void *)(ports + 2) > data_end)
-			return -1;
+			return CG_FAST_SHORT;
 		/* version 4, ihl 5; neither MF nor an offset; room for the ports */
 		if (*(__u8 *)ip != 0x45 || (ip->frag_off & bpf_htons(0x3fff)) ||
 		    bpf_ntohs(ip->tot_len) < sizeof(*ip) + 4)
@@ -929,7 +942,7 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 		ports = (void *)(ip6 + 1);
 		if ((void *)(ports + 2) > data_end)
-			return -1;
+			return CG_FAST_SHORT;
 		if (ip6->version != 6 || bpf_ntohs(ip6->payload_len) < 4)
 			return -1;
 		family = 6;
@@ -944,8 +957,6 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return -1;
 	__u16 sport = bpf_ntohs(ports[0]), dport = bpf_ntohs(ports[1]);
-	if (proto == IPPROTO_UDP && (cg_disc_port(sport) || cg_disc_port(dport)))
-		return -1;
 
 	__u32 zero = 0;
 	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
@@ -968,7 +979,7 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 	if (family == 6)
 		diff |= (cam[1] ^ fc[1]) | (cam[2] ^ fc[2]) | (cam[3] ^ fc[3]) |
 			(peer[1] ^ fp[1]) | (peer[2] ^ fp[2]) | (peer[3] ^ fp[3]);
-	if (diff || f->family != family || f->proto != proto ||
+	if (diff || f->family != family || f->proto != proto || (f->flags & CG_FLOWF_FULL) ||
 	    f->cam_port != (dir == CG_DIR_OUT ? sport : dport) ||
 	    f->peer_port != (dir == CG_DIR_OUT ? dport : sport))
 		return -1;
@@ -977,6 +988,34 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 	st->vlan = vlan_present ? vlan_tci & 0x0fff : 0;
 	__u32 final = cg_verdict(st, st->policy, st->action, dir, f->reason, bytes, f);
 	return !cg_is_drop(final);
+}
+
+/*
+ * Headers outside the linear area (trafgen's and many drivers' skbs carry
+ * only the Ethernet header there): the fast path reads a copy of them
+ * (bpf_skb_load_bytes) instead of pulling them in, which would rewrite the
+ * skb's head on every such frame.
+ */
+struct cg_fast_buf {
+	__u64 w[8];
+};
+
+static __always_inline int cg_fast_tc(struct __sk_buff *skb, __u8 dir)
+{
+	int fast = cg_fast((void *)(long)skb->data, (void *)(long)skb->data_end, dir,
+			   skb->ifindex, skb->vlan_present, skb->vlan_tci, skb->len);
+	if (fast != CG_FAST_SHORT || skb->len < CG_FAST_HDR)
+		return fast;
+
+	/* 2 bytes in: the IP header lands 4-byte aligned (the verifier allows
+	 * no misaligned stack access) */
+	struct cg_fast_buf hdr;
+	__u8 *b = (__u8 *)hdr.w + 2;
+	if (bpf_skb_load_bytes(skb, 0, b, CG_FAST_HDR))
+		return -1;
+	fast = cg_fast(b, b + CG_FAST_HDR, dir, skb->ifindex, skb->vlan_present, skb->vlan_tci,
+		       skb->len);
+	return fast == CG_FAST_SHORT ? -1 : fast;
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -1116,8 +1155,7 @@ static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 	/* IN: a forwarded frame (ingress_ifindex set) needs the reverse-path
 	 * check, which only the full path makes. */
 	if (dir == CG_DIR_OUT || !skb->ingress_ifindex) {
-		int fast = cg_fast((void *)(long)skb->data, (void *)(long)skb->data_end, dir,
-				   skb->ifindex, skb->vlan_present, skb->vlan_tci, skb->len);
+		int fast = cg_fast_tc(skb, dir);
 		if (fast >= 0)
 			return fast ? TC_ACT_OK : TC_ACT_SHOT;
 	}

@@ -239,8 +239,10 @@ struct cg_flow_cache {
 	__u8 family;        /* 0: empty */
 	__u8 proto;
 	__u8 reason;
-	__u8 pad;
+	__u8 flags;         /* CG_FLOWF_* */
 };
+
+#define CG_FLOWF_FULL 0x01  /* frames of this flow take the full path (discovery copies) */
 
 /* Per-CPU, per-device state (LRU): counters by direction x verdict, first
  * seen, and caches that keep the hot path to one hash lookup: the policy
