@@ -261,14 +261,13 @@ static __always_inline struct cg_peer cg_peer_lookup(__u32 slot, __u16 policy, _
 	return none;
 }
 
+
 /* Does a rule of the peer's rule set allow this frame? Returns 1 on a match.
  * Non-first fragments carry no ports: only a rule without ports (an
  * address-level allow) can match them; a port rule never does, whatever its
  * protocol, or a later fragment would pass on any port. */
-static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer,
-					  const struct cg_pkt *p, __u8 dir)
+static __always_inline int cg_rules_match(__u32 idx, const struct cg_pkt *p, __u8 dir)
 {
-	__u32 idx = slot * CG_MAX_RULESETS + (peer->ruleset & (CG_MAX_RULESETS - 1));
 	struct cg_ruleset *rs = bpf_map_lookup_elem(&cg_rules, &idx);
 	if (!rs)
 		return 0;
@@ -292,6 +291,15 @@ static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer
 			return 1;
 	}
 	return 0;
+}
+
+/* Global: the rule loop is verified once, not once per way into it. idx is
+ * the ruleset's index in cg_rules (slot half included). */
+__noinline int cg_rules_frame(const struct cg_pkt *p, __u32 idx, __u32 dir)
+{
+	if (!p)
+		return 0;
+	return cg_rules_match(idx, p, dir & 1);
 }
 
 /* Address tests read whole words: byte-wise tests on stack addresses let
@@ -472,7 +480,8 @@ static __always_inline __u32 cg_decide_peer(struct cg_pkt *p, __u8 dir, __u32 sl
 	if (peer.flags & CG_PEER_PASS)
 		return CG_REASON_ENCLAVE;
 	if (peer.flags & CG_PEER_RULES) {
-		if (cg_rules_match(slot, &peer, p, dir))
+		if (cg_rules_frame(p, slot * CG_MAX_RULESETS + (peer.ruleset & (CG_MAX_RULESETS - 1)),
+				   dir))
 			return CG_REASON_RULE;
 		return (p->flags & CG_PKT_FRAG_LATER) ? CG_REASON_FRAGMENT : CG_REASON_PORT;
 	}
@@ -614,6 +623,30 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 	return cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
 }
 
+/*
+ * cg_decide as a global function: the verifier checks it once, on its own,
+ * instead of once for every path into it, and the code after it once
+ * instead of once per reason it can return (each a different constant on
+ * its own path). Only the full path pays the call; the fast path never gets
+ * here. Returns the reason with CG_DECIDE_* flags.
+ */
+#define CG_DECIDE_REASON   0xff
+#define CG_DECIDE_NEW_ADDR 0x100
+#define CG_DECIDE_HIT      0x200
+
+__noinline int cg_decide_frame(struct cg_pkt *p, struct cg_dev_stats *st, __u32 dir, __u32 slot,
+			       __u32 policy)
+{
+	int new_addr = 0, hit = 0;
+
+	if (!p)
+		return CG_REASON_MALFORMED;
+	__u32 r = cg_decide(p, dir & 1, slot & 1, policy & (CG_MAX_POLICIES - 1), st, &new_addr,
+			    &hit);
+	return (r & CG_DECIDE_REASON) | (new_addr ? CG_DECIDE_NEW_ADDR : 0) |
+	       (hit ? CG_DECIDE_HIT : 0);
+}
+
 /* The slow path after a decision: announce a new device or address, sample
  * a drop. Rare by construction, so it may read the clock. */
 static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_pkt *p,
@@ -660,6 +693,23 @@ static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_p
 	}
 	if (bpf_ringbuf_output(&cg_events, &ev, sizeof(ev), 0))
 		cg_misc_inc(CG_MISC_EVENTS_LOST);
+}
+
+/* cg_report as a global function: its event lives on a stack frame of its
+ * own (the entry point's frame plus cg_decide_frame's is near the 512-byte
+ * limit) and it is verified once. BPF calls take five arguments: direction,
+ * reason, policy and flags travel packed in one. */
+#define CG_REPORT_ARGS(dir, reason, policy, flags) \
+	(((dir) & 1) | ((reason) & 0xff) << 1 | ((policy) & (CG_MAX_POLICIES - 1)) << 9 | (flags) << 16)
+
+__noinline int cg_report_frame(struct cg_dev_stats *st, const struct cg_pkt *p,
+			       const struct cg_mac_key *key, __u32 args, __u32 ifindex)
+{
+	if (!st || !p || !key)
+		return 0;
+	cg_report(st, p, key, args & 1, (args >> 1) & 0xff, (args >> 9) & (CG_MAX_POLICIES - 1),
+		  ifindex, args >> 16);
+	return 0;
 }
 
 /* UDP ports of the discovery protocols, either side of the datagram: an
@@ -847,12 +897,16 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 
 	__u32 reason;
 	int new_addr = 0, hit = 0;
-	if (parse_rc == CG_PARSE_VLAN)
+	if (parse_rc == CG_PARSE_VLAN) {
 		reason = CG_REASON_VLAN;
-	else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT))
+	} else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT)) {
 		reason = CG_REASON_MALFORMED;
-	else
-		reason = cg_decide(p, dir, slot, policy, st, &new_addr, &hit);
+	} else {
+		__u32 d = cg_decide_frame(p, st, dir, slot, policy);
+		reason = d & CG_DECIDE_REASON;
+		new_addr = !!(d & CG_DECIDE_NEW_ADDR);
+		hit = !!(d & CG_DECIDE_HIT);
+	}
 
 	__u32 would = reason;
 	struct cg_flow_cache flow = {};
@@ -875,8 +929,8 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	 * skipping it keeps the clock read off the drop path of a flood. */
 	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW && !hit;
 	if (new_dev | new_addr | sample)
-		cg_report(st, p, &key, dir, would, policy, ifindex,
-			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
+		cg_report_frame(st, p, &key, CG_REPORT_ARGS(dir, would, policy,
+			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0)), ifindex);
 	/* To a camera, only DNS answers (and their later fragments) are
 	 * copied: the addresses the names it asked for resolved to. */
 	if (parse_rc == CG_PARSE_OK &&
