@@ -2,17 +2,25 @@
 /*
  * camguard.bpf.c — the camera isolation data plane.
  *
- * Three entry points share one classifier (cg_classify):
+ * Three entry points share one classifier (cg_fast, then cg_classify):
  *   cg_tc_ingress  TC ingress on a camera interface, direction OUT
  *   cg_tc_egress   TC egress on a camera interface, direction IN
  *   cg_xdp         XDP on a camera interface, direction OUT (mode = "xdp")
  *
  * Per frame: parse (parse.h), attribute the frame to a device and the device
  * to a policy, look the peer address up in the policy's peer tables, decide,
- * count. The hot path is one per-CPU LRU lookup for the device (which also
- * caches its policy and its validated source addresses for the current
- * generation), one peer lookup (hash for exact hosts, LPM only for real
- * prefixes) and two per-CPU array updates.
+ * count. Two paths lead to one verdict point (cg_verdict):
+ *   - the fast path (cg_fast, in line in the entry point): a plain TCP/UDP
+ *     frame of a known device that repeats the flow last decided for it.
+ *     One per-CPU LRU lookup for the device (its state caches the policy,
+ *     the validated source addresses and the last flow per direction for
+ *     the current generation), the flow compare, two counter updates. No
+ *     BPF-to-BPF call: on this host (retpolines; SRSO "safe RET" on others)
+ *     every call and return is dear.
+ *   - the full path for everything else: the parser (a global function),
+ *     cg_classify with cg_decide_frame (global), one peer lookup (hash for
+ *     exact hosts, LPM only for real prefixes), rules, events, discovery
+ *     copies. It fills the caches the fast path reads.
  *
  * See camguard.h for the two-slot generation scheme that makes a reload
  * atomic.
@@ -548,13 +556,15 @@ static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct 
  * policy's action applied to the isolate reason, then counted per policy and
  * per device. Past the first lines the verdict is final: the frame is
  * dropped when cg_is_drop(final), and it is a would-drop (monitor) when
- * cg_is_drop(reason) but not cg_is_drop(final). `flow` is the frame's flow
- * seen from the camera (family 0 for non-IP frames), `st` the device's state
- * (0 for a group address or a full device table). Returns the final reason.
+ * cg_is_drop(reason) but not cg_is_drop(final). `key` is the device's MAC,
+ * `flow` the frame's flow seen from the camera (family 0 for non-IP
+ * frames), `st` the device's state (0 for a group address or a full device
+ * table). Per-flow accounting of denied flows belongs right after `final`
+ * is set. Returns the final reason.
  */
-static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, __u32 policy, __u8 action,
-					__u8 dir, __u32 reason, __u64 bytes,
-					const struct cg_flow_cache *flow)
+static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, const struct cg_mac_key *key,
+					__u32 policy, __u8 action, __u8 dir, __u32 reason,
+					__u64 bytes, const struct cg_flow_cache *flow)
 {
 	__u32 final = reason;
 
@@ -911,7 +921,7 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	__u32 would = reason;
 	struct cg_flow_cache flow = {};
 	cg_flow_of(&flow, p, dir);
-	reason = cg_verdict(st, policy, action, dir, reason, bytes, &flow);
+	reason = cg_verdict(st, &key, policy, action, dir, reason, bytes, &flow);
 	int drop = cg_is_drop(reason);
 	if (!st)
 		return !drop;
@@ -1040,7 +1050,7 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 
 	st->ifindex = ifindex;
 	st->vlan = vlan_present ? vlan_tci & 0x0fff : 0;
-	__u32 final = cg_verdict(st, st->policy, st->action, dir, f->reason, bytes, f);
+	__u32 final = cg_verdict(st, &key, st->policy, st->action, dir, f->reason, bytes, f);
 	return !cg_is_drop(final);
 }
 
