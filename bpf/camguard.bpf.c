@@ -981,16 +981,16 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 				   __u32 vlan_present, __u32 vlan_tci, __u64 bytes)
 {
 	struct ethhdr *eth = data;
-	__u32 cam[4], peer[4];
+	void *l3 = eth + 1;
 	__be16 *ports;
 	__u8 family, proto;
 
-	if ((void *)(eth + 1) > data_end)
+	if (l3 > data_end)
 		return CG_FAST_SHORT;
 	if ((eth->h_dest[0] | eth->h_source[0]) & 0x01)
 		return -1;
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		struct iphdr *ip = (void *)(eth + 1);
+		struct iphdr *ip = l3;
 		ports = (void *)(ip + 1);
 		if ((void *)(ports + 2) > data_end)
 			return CG_FAST_SHORT;
@@ -1000,10 +1000,8 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 			return -1;
 		family = 4;
 		proto = ip->protocol;
-		cam[0] = dir == CG_DIR_OUT ? ip->saddr : ip->daddr;
-		peer[0] = dir == CG_DIR_OUT ? ip->daddr : ip->saddr;
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		struct ipv6hdr *ip6 = l3;
 		ports = (void *)(ip6 + 1);
 		if ((void *)(ports + 2) > data_end)
 			return CG_FAST_SHORT;
@@ -1011,41 +1009,58 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 			return -1;
 		family = 6;
 		proto = ip6->nexthdr;
-		const __u32 *src = ip6->saddr.in6_u.u6_addr32, *dst = ip6->daddr.in6_u.u6_addr32;
-		const __u32 *c = dir == CG_DIR_OUT ? src : dst, *r = dir == CG_DIR_OUT ? dst : src;
-		cam[0] = c[0]; cam[1] = c[1]; cam[2] = c[2]; cam[3] = c[3];
-		peer[0] = r[0]; peer[1] = r[1]; peer[2] = r[2]; peer[3] = r[3];
 	} else {
 		return -1;
 	}
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return -1;
-	__u16 sport = bpf_ntohs(ports[0]), dport = bpf_ntohs(ports[1]);
 
+	/* cg_active holds the slot and, above it, the slot's generation
+	 * (dataplane.c): one lookup tells whether the device's caches are
+	 * current. The packet is read again only after the lookups, so that
+	 * nothing of it waits on the stack across the calls. */
 	__u32 zero = 0;
 	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
-	__u32 slot = active ? (*active & 1) : 0;
-	struct cg_conf *conf = bpf_map_lookup_elem(&cg_conf, &slot);
-	if (!conf)
+	if (!active)
 		return -1;
+	__u32 act = *active;
 
+	/* The MAC in three 16-bit loads rather than six byte loads (memcpy
+	 * from struct ethhdr, which clang takes for unaligned); 16-bit is the
+	 * alignment both MACs have in the header copy of cg_fast_tc. */
+	const __u16 *mac = (const __u16 *)(dir == CG_DIR_OUT ? eth->h_source : eth->h_dest);
 	struct cg_mac_key key = {};
-	__builtin_memcpy(key.addr, dir == CG_DIR_OUT ? eth->h_source : eth->h_dest, 6);
+	__u16 *k = (__u16 *)key.addr;
+	k[0] = mac[0];
+	k[1] = mac[1];
+	k[2] = mac[2];
 	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, &key);
-	if (!st || st->gen != conf->gen || st->policy == CG_POLICY_NONE)
+	if (!st || (st->gen << 1 | (act & 1)) != act || st->policy == CG_POLICY_NONE)
 		return -1;
 	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED)))
 		return -1;
 
 	struct cg_flow_cache *f = &st->flow[dir & 1];
-	const __u32 *fc = (const __u32 *)f->cam, *fp = (const __u32 *)f->peer;
-	__u32 diff = (cam[0] ^ fc[0]) | (peer[0] ^ fp[0]);
-	if (family == 6)
-		diff |= (cam[1] ^ fc[1]) | (cam[2] ^ fc[2]) | (cam[3] ^ fc[3]) |
-			(peer[1] ^ fp[1]) | (peer[2] ^ fp[2]) | (peer[3] ^ fp[3]);
-	if (diff || f->family != family || f->proto != proto || (f->flags & CG_FLOWF_FULL) ||
-	    f->cam_port != (dir == CG_DIR_OUT ? sport : dport) ||
+	if (f->family != family || f->proto != proto || (f->flags & CG_FLOWF_FULL))
+		return -1;
+	__u16 sport = bpf_ntohs(ports[0]), dport = bpf_ntohs(ports[1]);
+	if (f->cam_port != (dir == CG_DIR_OUT ? sport : dport) ||
 	    f->peer_port != (dir == CG_DIR_OUT ? dport : sport))
+		return -1;
+	const __u32 *fc = (const __u32 *)f->cam, *fp = (const __u32 *)f->peer;
+	__u32 diff;
+	if (family == 4) {
+		struct iphdr *ip = l3;
+		diff = ((dir == CG_DIR_OUT ? ip->saddr : ip->daddr) ^ fc[0]) |
+		       ((dir == CG_DIR_OUT ? ip->daddr : ip->saddr) ^ fp[0]);
+	} else {
+		struct ipv6hdr *ip6 = l3;
+		const __u32 *src = ip6->saddr.in6_u.u6_addr32, *dst = ip6->daddr.in6_u.u6_addr32;
+		const __u32 *c = dir == CG_DIR_OUT ? src : dst, *r = dir == CG_DIR_OUT ? dst : src;
+		diff = (c[0] ^ fc[0]) | (c[1] ^ fc[1]) | (c[2] ^ fc[2]) | (c[3] ^ fc[3]) |
+		       (r[0] ^ fp[0]) | (r[1] ^ fp[1]) | (r[2] ^ fp[2]) | (r[3] ^ fp[3]);
+	}
+	if (diff)
 		return -1;
 
 	st->ifindex = ifindex;

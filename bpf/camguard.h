@@ -17,7 +17,9 @@
  * (fresh inner maps for the hash/LPM tables, its half of the rule array, its
  * cg_conf entry) and then flips cg_active: one 32-bit store. A packet reads
  * the slot once, so it is classified wholly by the old or wholly by the new
- * policy set.
+ * policy set. cg_active holds slot | gen << 1 (gen: that slot's cg_conf.gen),
+ * so that the fast path knows whether a device's caches are current from
+ * that one read; readers of the slot mask bit 0.
  */
 #ifndef CAMGUARD_H
 #define CAMGUARD_H

@@ -16,8 +16,9 @@
  * processed instructions per program and the load (+ verify) time of the
  * data plane. The thread is pinned to one CPU. One JSON object per line.
  *
- *   bench-classifier [--quick | --verifier]
+ *   bench-classifier [--quick | --verifier | --all] [DEVICES]
  *     --quick     TC only, the three common frames
+ *     DEVICES     only that one of the device counts (10, 1000, 100000)
  *     --verifier  only the verifier's figures and the load time
  */
 #include <errno.h>
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
 	double net_hot[3][K_MAX] = {}, net_rot[3][K_MAX] = {};
 	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
 	bool verifier = argc > 1 && !strcmp(argv[1], "--verifier");
+	unsigned only = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 0;
 	cpu_set_t cpus;
 
 	CPU_ZERO(&cpus);
@@ -253,6 +255,8 @@ int main(int argc, char **argv)
 		perror("sched_setaffinity (continuing unpinned)");
 
 	for (int si = 0; si < 3; si++) {
+		if (only && sizes[si] != only)
+			continue;
 		struct cg_dataplane_opts opts = { 0 };
 		struct cg_dataplane *dp;
 		struct cg_ref *ref;
@@ -282,7 +286,7 @@ int main(int argc, char **argv)
 		int bare[2] = { bpf_program__fd(ref->progs.cg_ref_bare),
 				bpf_program__fd(ref->progs.cg_ref_bare_xdp) };
 
-		if (si == 0) {
+		if (si == 0 || only) {
 			static const char *const names[] = { "cg_tc_ingress", "cg_tc_egress", "cg_xdp" };
 			for (int i = 0; i < 3; i++)
 				printf("{\"bench\":\"classifier\",\"program\":\"%s\",\"verified_insns\":%u}\n",
@@ -326,7 +330,7 @@ int main(int argc, char **argv)
 		free(m.policies[0].devices);
 		free(m.policies);
 	}
-	for (int k = 0; k < K_MAX; k++) {
+	for (int k = 0; k < K_MAX && !only; k++) {
 		if (quick && k != K_ENCLAVE && k != K_RULE && k != K_DROP)
 			continue;
 		printf("{\"bench\":\"classifier\",\"frame\":\"%s\",\"scaling\":\"100000/10\","
