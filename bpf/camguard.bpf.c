@@ -1105,7 +1105,9 @@ static __always_inline int cg_fast_tc(struct __sk_buff *skb, __u8 dir)
  * keeps the programs far below the verifier's limits on every kernel since
  * 5.15; the price is one BPF-to-BPF call per frame.
  */
-__noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
+/* One parse of the skb's linear area (a global function of its own, so that
+ * cg_parse_skb's two parses are verified once). */
+__noinline int cg_parse_linear(struct __sk_buff *skb, struct cg_pkt *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -1113,19 +1115,22 @@ __noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
 	if (!p)
 		return CG_PARSE_MALFORMED;
 	__builtin_memset(p, 0, sizeof(*p));
-	int rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
-	if (rc == CG_PARSE_SHORT && skb->len > data_end - data) {
+	return cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
+}
+
+__noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
+{
+	if (!p)
+		return CG_PARSE_MALFORMED;
+	int rc = cg_parse_linear(skb, p);
+	if (rc == CG_PARSE_SHORT && skb->len > skb->data_end - skb->data) {
 		/* Headers outside the linear area: pull them in and read again.
 		 * Never taken for frames whose headers are linear, so a cloned
 		 * skb (TCP) is not copied on the hot path. */
 		__u32 want = skb->len < CG_PULL_MAX ? skb->len : CG_PULL_MAX;
 		cg_misc_inc(CG_MISC_PULLS);
-		if (bpf_skb_pull_data(skb, want) == 0) {
-			__builtin_memset(p, 0, sizeof(*p));
-			data = (void *)(long)skb->data;
-			data_end = (void *)(long)skb->data_end;
-			rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
-		}
+		if (bpf_skb_pull_data(skb, want) == 0)
+			rc = cg_parse_linear(skb, p);
 	}
 	return rc;
 }
