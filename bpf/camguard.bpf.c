@@ -2,17 +2,25 @@
 /*
  * camguard.bpf.c — the camera isolation data plane.
  *
- * Three entry points share one classifier (cg_classify):
+ * Three entry points share one classifier (cg_fast, then cg_classify):
  *   cg_tc_ingress  TC ingress on a camera interface, direction OUT
  *   cg_tc_egress   TC egress on a camera interface, direction IN
  *   cg_xdp         XDP on a camera interface, direction OUT (mode = "xdp")
  *
  * Per frame: parse (parse.h), attribute the frame to a device and the device
  * to a policy, look the peer address up in the policy's peer tables, decide,
- * count. The hot path is one per-CPU LRU lookup for the device (which also
- * caches its policy and its validated source addresses for the current
- * generation), one peer lookup (hash for exact hosts, LPM only for real
- * prefixes) and two per-CPU array updates.
+ * count. Two paths lead to one verdict point (cg_verdict):
+ *   - the fast path (cg_fast, in line in the entry point): a plain TCP/UDP
+ *     frame of a known device that repeats the flow last decided for it.
+ *     One per-CPU LRU lookup for the device (its state caches the policy,
+ *     the validated source addresses and the last flow per direction for
+ *     the current generation), the flow compare, two counter updates. No
+ *     BPF-to-BPF call: on this host (retpolines; SRSO "safe RET" on others)
+ *     every call and return is dear.
+ *   - the full path for everything else: the parser (a global function),
+ *     cg_classify with cg_decide_frame (global), one peer lookup (hash for
+ *     exact hosts, LPM only for real prefixes), rules, events, discovery
+ *     copies. It fills the caches the fast path reads.
  *
  * See camguard.h for the two-slot generation scheme that makes a reload
  * atomic.
@@ -261,14 +269,13 @@ static __always_inline struct cg_peer cg_peer_lookup(__u32 slot, __u16 policy, _
 	return none;
 }
 
+
 /* Does a rule of the peer's rule set allow this frame? Returns 1 on a match.
  * Non-first fragments carry no ports: only a rule without ports (an
  * address-level allow) can match them; a port rule never does, whatever its
  * protocol, or a later fragment would pass on any port. */
-static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer,
-					  const struct cg_pkt *p, __u8 dir)
+static __always_inline int cg_rules_match(__u32 idx, const struct cg_pkt *p, __u8 dir)
 {
-	__u32 idx = slot * CG_MAX_RULESETS + (peer->ruleset & (CG_MAX_RULESETS - 1));
 	struct cg_ruleset *rs = bpf_map_lookup_elem(&cg_rules, &idx);
 	if (!rs)
 		return 0;
@@ -292,6 +299,15 @@ static __always_inline int cg_rules_match(__u32 slot, const struct cg_peer *peer
 			return 1;
 	}
 	return 0;
+}
+
+/* Global: the rule loop is verified once, not once per way into it. idx is
+ * the ruleset's index in cg_rules (slot half included). */
+__noinline int cg_rules_frame(const struct cg_pkt *p, __u32 idx, __u32 dir)
+{
+	if (!p)
+		return 0;
+	return cg_rules_match(idx, p, dir & 1);
 }
 
 /* Address tests read whole words: byte-wise tests on stack addresses let
@@ -474,7 +490,8 @@ static __always_inline __u32 cg_decide_peer(struct cg_pkt *p, __u8 dir, __u32 sl
 	if (peer.flags & CG_PEER_PASS)
 		return CG_REASON_ENCLAVE;
 	if (peer.flags & CG_PEER_RULES) {
-		if (cg_rules_match(slot, &peer, p, dir))
+		if (cg_rules_frame(p, slot * CG_MAX_RULESETS + (peer.ruleset & (CG_MAX_RULESETS - 1)),
+				   dir))
 			return CG_REASON_RULE;
 		return (p->flags & CG_PKT_FRAG_LATER) ? CG_REASON_FRAGMENT : CG_REASON_PORT;
 	}
@@ -509,16 +526,79 @@ static __always_inline int cg_flow_hit(const struct cg_flow_cache *f, const stru
 	       cg_addr_eq(f->peer, peer, words);
 }
 
-static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
-					  __u8 dir, __u32 reason)
+/* The flow a frame belongs to, seen from the camera. Only IP flows are
+ * cached (cg_flow_store); for the evidence key at the verdict point an ARP
+ * frame gives its addresses (family 4, no ports) and a frame without an IP
+ * family (non-IP, or too broken to have one) its EtherType in peer_port. */
+static __always_inline void cg_flow_of(struct cg_flow_cache *f, const struct cg_pkt *p, __u8 dir)
 {
+	if (!p->family || (p->kind != CG_KIND_IP && p->kind != CG_KIND_ARP)) {
+		f->peer_port = p->ethertype;
+		return;
+	}
 	__builtin_memcpy(f->cam, dir == CG_DIR_OUT ? p->saddr : p->daddr, 16);
 	__builtin_memcpy(f->peer, dir == CG_DIR_OUT ? p->daddr : p->saddr, 16);
 	f->cam_port = dir == CG_DIR_OUT ? p->sport : p->dport;
 	f->peer_port = dir == CG_DIR_OUT ? p->dport : p->sport;
 	f->family = p->family;
 	f->proto = p->l4proto;
+}
+
+static __always_inline int cg_disc_port(__u16 port);
+
+static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct cg_pkt *p,
+					  __u8 dir, __u32 reason)
+{
+	cg_flow_of(f, p, dir);
 	f->reason = reason;
+	/* Discovery datagrams are copied by the full path: the fast path
+	 * leaves their flows alone (a flag here instead of two port switches
+	 * on every frame there). */
+	f->flags = p->l4proto == IPPROTO_UDP && (cg_disc_port(p->sport) || cg_disc_port(p->dport)) ?
+		   CG_FLOWF_FULL : 0;
+}
+
+/*
+ * THE verdict point of every program (fast path and full path alike): the
+ * policy's action applied to the isolate reason, then counted per policy and
+ * per device. Past the first lines the verdict is final: the frame is
+ * dropped when cg_is_drop(final), and it is a would-drop (monitor) when
+ * cg_is_drop(reason) but not cg_is_drop(final). `key` is the device's MAC,
+ * `flow` the frame's flow seen from the camera (family 0 for non-IP
+ * frames), `st` the device's state (0 for a group address or a full device
+ * table). Denied flows are counted right after `final` is set
+ * (cg_evidence_count, bpf/flows.bpf.h). Returns the final reason.
+ */
+static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, const struct cg_mac_key *key,
+					__u32 policy, __u8 action, __u8 dir, __u32 reason,
+					__u64 bytes, const struct cg_flow_cache *flow)
+{
+	__u32 final = reason;
+
+	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
+		if (action == CG_ACTION_MONITOR)
+			final = CG_REASON_MONITOR;
+		else if (action == CG_ACTION_ALLOW)
+			final = CG_REASON_ALLOW_POLICY;
+	}
+	/* Every denied frame on either path, in the same run as the device
+	 * counters below: rows + overflow == drops (would-drops) exactly. */
+	if (cg_is_drop(reason))
+		cg_evidence_count(st, flow, key, dir, policy, action, reason, cg_is_drop(final),
+				  bytes);
+
+	__u32 idx = CG_POLSTAT_INDEX(policy & (CG_MAX_POLICIES - 1), dir & 1, final);
+	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
+	if (pc) {
+		pc->packets += 1;
+		pc->bytes += bytes;
+	}
+	if (st) {
+		struct cg_counter *dc = &st->c[dir & 1][cg_is_drop(final)];
+		dc->packets += 1;
+		dc->bytes += bytes;
+	}
+	return final;
 }
 
 /*
@@ -563,6 +643,30 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 		return reason;
 	}
 	return cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
+}
+
+/*
+ * cg_decide as a global function: the verifier checks it once, on its own,
+ * instead of once for every path into it, and the code after it once
+ * instead of once per reason it can return (each a different constant on
+ * its own path). Only the full path pays the call; the fast path never gets
+ * here. Returns the reason with CG_DECIDE_* flags.
+ */
+#define CG_DECIDE_REASON   0xff
+#define CG_DECIDE_NEW_ADDR 0x100
+#define CG_DECIDE_HIT      0x200
+
+__noinline int cg_decide_frame(struct cg_pkt *p, struct cg_dev_stats *st, __u32 dir, __u32 slot,
+			       __u32 policy)
+{
+	int new_addr = 0, hit = 0;
+
+	if (!p)
+		return CG_REASON_MALFORMED;
+	__u32 r = cg_decide(p, dir & 1, slot & 1, policy & (CG_MAX_POLICIES - 1), st, &new_addr,
+			    &hit);
+	return (r & CG_DECIDE_REASON) | (new_addr ? CG_DECIDE_NEW_ADDR : 0) |
+	       (hit ? CG_DECIDE_HIT : 0);
 }
 
 /* The slow path after a decision: announce a new device or address, sample
@@ -612,6 +716,38 @@ static __always_inline void cg_report(struct cg_dev_stats *st, const struct cg_p
 	}
 	if (bpf_ringbuf_output(&cg_events, &ev, sizeof(ev), 0))
 		cg_misc_inc(CG_MISC_EVENTS_LOST);
+}
+
+/* cg_report as a global function: its event lives on a stack frame of its
+ * own (the entry point's frame plus cg_decide_frame's is near the 512-byte
+ * limit) and it is verified once. BPF calls take five arguments: direction,
+ * reason, policy and flags travel packed in one. */
+#define CG_REPORT_ARGS(dir, reason, policy, flags) \
+	(((dir) & 1) | ((reason) & 0xff) << 1 | ((policy) & (CG_MAX_POLICIES - 1)) << 9 | (flags) << 16)
+
+__noinline int cg_report_frame(struct cg_dev_stats *st, const struct cg_pkt *p,
+			       const struct cg_mac_key *key, __u32 args, __u32 ifindex)
+{
+	if (!st || !p || !key)
+		return 0;
+	cg_report(st, p, key, args & 1, (args >> 1) & 0xff, (args >> 9) & (CG_MAX_POLICIES - 1),
+		  ifindex, args >> 16);
+	return 0;
+}
+
+/* cg_addr_learn as a global function, for the same reasons as
+ * cg_report_frame: its event and key stay off the entry point's frame
+ * (entry + cg_decide_frame + cg_rules_frame must fit in 512 bytes), and it
+ * runs only for a new source address or a link_local verdict. Arguments
+ * packed like cg_report_frame's, flags = new_addr. */
+__noinline int cg_addr_learn_frame(struct cg_dev_stats *st, const struct cg_pkt *p,
+				   const struct cg_mac_key *key, __u32 args, __u32 ifindex)
+{
+	if (!st || !p || !key)
+		return 0;
+	cg_addr_learn(st, p, key, args & 1, (args >> 9) & (CG_MAX_POLICIES - 1), ifindex,
+		      (args >> 1) & 0xff, args >> 16);
+	return 0;
 }
 
 /* UDP ports of the discovery protocols, either side of the datagram: an
@@ -799,36 +935,25 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 
 	__u32 reason;
 	int new_addr = 0, hit = 0;
-	if (parse_rc == CG_PARSE_VLAN)
+	if (parse_rc == CG_PARSE_VLAN) {
 		reason = CG_REASON_VLAN;
-	else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT))
+	} else if (parse_rc != CG_PARSE_OK || (group && dir == CG_DIR_OUT)) {
 		reason = CG_REASON_MALFORMED;
-	else
-		reason = cg_decide(p, dir, slot, policy, st, &new_addr, &hit);
+	} else {
+		__u32 d = cg_decide_frame(p, st, dir, slot, policy);
+		reason = d & CG_DECIDE_REASON;
+		new_addr = !!(d & CG_DECIDE_NEW_ADDR);
+		hit = !!(d & CG_DECIDE_HIT);
+	}
 
 	__u32 would = reason;
-	if (cg_is_drop(reason) && reason != CG_REASON_DENY_LIST) {
-		if (action == CG_ACTION_MONITOR)
-			reason = CG_REASON_MONITOR;
-		else if (action == CG_ACTION_ALLOW)
-			reason = CG_REASON_ALLOW_POLICY;
-	}
+	struct cg_flow_cache flow = {};
+	cg_flow_of(&flow, p, dir);
+	reason = cg_verdict(st, &key, policy, action, dir, reason, bytes, &flow);
 	int drop = cg_is_drop(reason);
-
-	__u32 idx = CG_POLSTAT_INDEX(policy, dir, reason);
-	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
-	if (pc) {
-		pc->packets += 1;
-		pc->bytes += bytes;
-	}
-	if (cg_is_drop(would))
-		cg_evidence_count(st, p, &key, dir, policy, action, would, drop, bytes);
 	if (!st)
 		return !drop;
 
-	struct cg_counter *dc = &st->c[dir & 1][drop];
-	dc->packets += 1;
-	dc->bytes += bytes;
 	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED))) {
 		__u32 one = 1;
 		bpf_map_update_elem(&cg_cam_ifaces, &ifindex, &one, BPF_ANY);
@@ -842,10 +967,11 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	 * skipping it keeps the clock read off the drop path of a flood. */
 	int sample = cg_is_drop(would) && action != CG_ACTION_ALLOW && !hit;
 	if (new_addr | (reason == CG_REASON_LINK_LOCAL))
-		cg_addr_learn(st, p, &key, dir, policy, ifindex, reason, new_addr);
+		cg_addr_learn_frame(st, p, &key, CG_REPORT_ARGS(dir, reason, policy, new_addr),
+				    ifindex);
 	if (new_dev | sample)
-		cg_report(st, p, &key, dir, would, policy, ifindex,
-			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0));
+		cg_report_frame(st, p, &key, CG_REPORT_ARGS(dir, would, policy,
+			  (new_dev ? 1 : 0) | (sample ? 2 : 0) | (sample && !drop ? 4 : 0)), ifindex);
 	/* To a camera, only DNS answers (and their later fragments) are
 	 * copied: the addresses the names it asked for resolved to. */
 	if (parse_rc == CG_PARSE_OK &&
@@ -856,6 +982,152 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	return !drop;
 }
 
+/* ---- the fast path -------------------------------------------------------- */
+
+/*
+ * The common frame of a known device, decided in line with the entry point
+ * (issue 19): an untagged IPv4 (no options, not a fragment) or IPv6 (no
+ * extension header) TCP or UDP frame, unicast both ways, of a device whose
+ * state is current for this generation, that repeats the flow last decided
+ * for it in this direction. That is one device lookup and no BPF-to-BPF
+ * call: the parsers and the classifier (verified once, as global functions
+ * and along the full path) only run for what this does not recognise.
+ *
+ * Everything it skips is implied by the flow cache hit: the cache key is
+ * the generation, the device, both addresses, the protocol and both ports,
+ * which is every input of the full path's decision for such a frame (rogue
+ * service, link-local multicast and the source check are functions of them;
+ * cg_decide stores a flow only once they have been checked). Frames with
+ * more inputs fall through: discovery ports (copies), in-frame VLAN tags,
+ * group addresses, a device seen on another interface, and on TC egress
+ * every forwarded frame (the reverse-path check, cg_rpf_check).
+ *
+ * Returns 1 to pass, 0 to drop, -1 to take the full path, CG_FAST_SHORT
+ * when the headers it reads run past data_end (see cg_fast_tc).
+ */
+#define CG_FAST_SHORT -2
+#define CG_FAST_HDR   58  /* Ethernet + IPv6 + ports: the most cg_fast reads */
+
+static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 ifindex,
+				   __u32 vlan_present, __u32 vlan_tci, __u64 bytes)
+{
+	struct ethhdr *eth = data;
+	void *l3 = eth + 1;
+	__be16 *ports;
+	__u8 family, proto;
+
+	if (l3 > data_end)
+		return CG_FAST_SHORT;
+	if ((eth->h_dest[0] | eth->h_source[0]) & 0x01)
+		return -1;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = l3;
+		ports = (void *)(ip + 1);
+		if ((void *)(ports + 2) > data_end)
+			return CG_FAST_SHORT;
+		/* version 4, ihl 5; neither MF nor an offset; room for the ports */
+		if (*(__u8 *)ip != 0x45 || (ip->frag_off & bpf_htons(0x3fff)) ||
+		    bpf_ntohs(ip->tot_len) < sizeof(*ip) + 4)
+			return -1;
+		family = 4;
+		proto = ip->protocol;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = l3;
+		ports = (void *)(ip6 + 1);
+		if ((void *)(ports + 2) > data_end)
+			return CG_FAST_SHORT;
+		if (ip6->version != 6 || bpf_ntohs(ip6->payload_len) < 4)
+			return -1;
+		family = 6;
+		proto = ip6->nexthdr;
+	} else {
+		return -1;
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return -1;
+
+	/* cg_active holds the slot and, above it, the slot's generation
+	 * (dataplane.c): one lookup tells whether the device's caches are
+	 * current. The packet is read again only after the lookups, so that
+	 * nothing of it waits on the stack across the calls. */
+	__u32 zero = 0;
+	__u32 *active = bpf_map_lookup_elem(&cg_active, &zero);
+	if (!active)
+		return -1;
+	__u32 act = *active;
+
+	/* The MAC in three 16-bit loads rather than six byte loads (memcpy
+	 * from struct ethhdr, which clang takes for unaligned); 16-bit is the
+	 * alignment both MACs have in the header copy of cg_fast_tc. */
+	const __u16 *mac = (const __u16 *)(dir == CG_DIR_OUT ? eth->h_source : eth->h_dest);
+	struct cg_mac_key key = {};
+	__u16 *k = (__u16 *)key.addr;
+	k[0] = mac[0];
+	k[1] = mac[1];
+	k[2] = mac[2];
+	struct cg_dev_stats *st = bpf_map_lookup_elem(&cg_dev_stats, &key);
+	if (!st || (st->gen << 1 | (act & 1)) != act || st->policy == CG_POLICY_NONE)
+		return -1;
+	if (dir == CG_DIR_OUT && (st->ifindex != ifindex || !(st->addr_flags & CG_DEVF_IFACE_NOTED)))
+		return -1;
+
+	struct cg_flow_cache *f = &st->flow[dir & 1];
+	if (f->family != family || f->proto != proto || (f->flags & CG_FLOWF_FULL))
+		return -1;
+	__u16 sport = bpf_ntohs(ports[0]), dport = bpf_ntohs(ports[1]);
+	if (f->cam_port != (dir == CG_DIR_OUT ? sport : dport) ||
+	    f->peer_port != (dir == CG_DIR_OUT ? dport : sport))
+		return -1;
+	const __u32 *fc = (const __u32 *)f->cam, *fp = (const __u32 *)f->peer;
+	__u32 diff;
+	if (family == 4) {
+		struct iphdr *ip = l3;
+		diff = ((dir == CG_DIR_OUT ? ip->saddr : ip->daddr) ^ fc[0]) |
+		       ((dir == CG_DIR_OUT ? ip->daddr : ip->saddr) ^ fp[0]);
+	} else {
+		struct ipv6hdr *ip6 = l3;
+		const __u32 *src = ip6->saddr.in6_u.u6_addr32, *dst = ip6->daddr.in6_u.u6_addr32;
+		const __u32 *c = dir == CG_DIR_OUT ? src : dst, *r = dir == CG_DIR_OUT ? dst : src;
+		diff = (c[0] ^ fc[0]) | (c[1] ^ fc[1]) | (c[2] ^ fc[2]) | (c[3] ^ fc[3]) |
+		       (r[0] ^ fp[0]) | (r[1] ^ fp[1]) | (r[2] ^ fp[2]) | (r[3] ^ fp[3]);
+	}
+	if (diff)
+		return -1;
+
+	st->ifindex = ifindex;
+	st->vlan = vlan_present ? vlan_tci & 0x0fff : 0;
+	__u32 final = cg_verdict(st, &key, st->policy, st->action, dir, f->reason, bytes, f);
+	return !cg_is_drop(final);
+}
+
+/*
+ * Headers outside the linear area (trafgen's and many drivers' skbs carry
+ * only the Ethernet header there): the fast path reads a copy of them
+ * (bpf_skb_load_bytes) instead of pulling them in, which would rewrite the
+ * skb's head on every such frame.
+ */
+struct cg_fast_buf {
+	__u64 w[8];
+};
+
+static __always_inline int cg_fast_tc(struct __sk_buff *skb, __u8 dir)
+{
+	int fast = cg_fast((void *)(long)skb->data, (void *)(long)skb->data_end, dir,
+			   skb->ifindex, skb->vlan_present, skb->vlan_tci, skb->len);
+	if (fast != CG_FAST_SHORT || skb->len < CG_FAST_HDR)
+		return fast;
+
+	/* 2 bytes in: the IP header lands 4-byte aligned (the verifier allows
+	 * no misaligned stack access) */
+	struct cg_fast_buf hdr;
+	__u8 *b = (__u8 *)hdr.w + 2;
+	if (bpf_skb_load_bytes(skb, 0, b, CG_FAST_HDR))
+		return -1;
+	fast = cg_fast(b, b + CG_FAST_HDR, dir, skb->ifindex, skb->vlan_present, skb->vlan_tci,
+		       skb->len);
+	return fast == CG_FAST_SHORT ? -1 : fast;
+}
+
 /* ---- entry points ------------------------------------------------------- */
 
 /*
@@ -864,7 +1136,9 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
  * keeps the programs far below the verifier's limits on every kernel since
  * 5.15; the price is one BPF-to-BPF call per frame.
  */
-__noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
+/* One parse of the skb's linear area (a global function of its own, so that
+ * cg_parse_skb's two parses are verified once). */
+__noinline int cg_parse_linear(struct __sk_buff *skb, struct cg_pkt *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -872,19 +1146,22 @@ __noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
 	if (!p)
 		return CG_PARSE_MALFORMED;
 	__builtin_memset(p, 0, sizeof(*p));
-	int rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
-	if (rc == CG_PARSE_SHORT && skb->len > data_end - data) {
+	return cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
+}
+
+__noinline int cg_parse_skb(struct __sk_buff *skb, struct cg_pkt *p)
+{
+	if (!p)
+		return CG_PARSE_MALFORMED;
+	int rc = cg_parse_linear(skb, p);
+	if (rc == CG_PARSE_SHORT && skb->len > skb->data_end - skb->data) {
 		/* Headers outside the linear area: pull them in and read again.
 		 * Never taken for frames whose headers are linear, so a cloned
 		 * skb (TCP) is not copied on the hot path. */
 		__u32 want = skb->len < CG_PULL_MAX ? skb->len : CG_PULL_MAX;
 		cg_misc_inc(CG_MISC_PULLS);
-		if (bpf_skb_pull_data(skb, want) == 0) {
-			__builtin_memset(p, 0, sizeof(*p));
-			data = (void *)(long)skb->data;
-			data_end = (void *)(long)skb->data_end;
-			rc = cg_parse(p, data, data_end, skb->vlan_present, skb->vlan_tci);
-		}
+		if (bpf_skb_pull_data(skb, want) == 0)
+			rc = cg_parse_linear(skb, p);
 	}
 	return rc;
 }
@@ -990,6 +1267,14 @@ __noinline int cg_ipopts_xdp(struct xdp_md *ctx, __u32 off, __u32 len)
 
 static __always_inline int cg_tc(struct __sk_buff *skb, __u8 dir)
 {
+	/* IN: a forwarded frame (ingress_ifindex set) needs the reverse-path
+	 * check, which only the full path makes. */
+	if (dir == CG_DIR_OUT || !skb->ingress_ifindex) {
+		int fast = cg_fast_tc(skb, dir);
+		if (fast >= 0)
+			return fast ? TC_ACT_OK : TC_ACT_SHOT;
+	}
+
 	struct cg_pkt p;
 	int rc = cg_parse_skb(skb, &p);
 
@@ -1026,6 +1311,11 @@ int cg_tc_egress(struct __sk_buff *skb)
 SEC("xdp")
 int cg_xdp(struct xdp_md *ctx)
 {
+	int fast = cg_fast((void *)(long)ctx->data, (void *)(long)ctx->data_end, CG_DIR_OUT,
+			   ctx->ingress_ifindex, 0, 0, ctx->data_end - ctx->data);
+	if (fast >= 0)
+		return fast ? XDP_PASS : XDP_DROP;
+
 	struct cg_pkt p;
 	int rc = cg_parse_xdp(ctx, &p);
 	if (rc == CG_PARSE_OK && p.opt_len)
@@ -1045,12 +1335,4 @@ int cg_xdp(struct xdp_md *ctx)
 			cg_disc_submit(disc, len, cap);
 	}
 	return pass ? XDP_PASS : XDP_DROP;
-}
-
-/* A program that only passes: the benchmarks' baseline, measured in the same
- * run as the classifier. */
-SEC("tc")
-int cg_bare(struct __sk_buff *skb)
-{
-	return TC_ACT_OK;
 }

@@ -17,7 +17,9 @@
  * (fresh inner maps for the hash/LPM tables, its half of the rule array, its
  * cg_conf entry) and then flips cg_active: one 32-bit store. A packet reads
  * the slot once, so it is classified wholly by the old or wholly by the new
- * policy set.
+ * policy set. cg_active holds slot | gen << 1 (gen: that slot's cg_conf.gen),
+ * so that the fast path knows whether a device's caches are current from
+ * that one read; readers of the slot mask bit 0.
  */
 #ifndef CAMGUARD_H
 #define CAMGUARD_H
@@ -243,8 +245,10 @@ struct cg_flow_cache {
 	__u8 family;        /* 0: empty */
 	__u8 proto;
 	__u8 reason;
-	__u8 pad;
+	__u8 flags;         /* CG_FLOWF_* */
 };
+
+#define CG_FLOWF_FULL 0x01  /* frames of this flow take the full path (discovery copies) */
 
 /* A device's share of the evidence (bpf/flows.bpf.h), per CPU like the rest
  * of cg_dev_stats: what monitor passed that isolate would have dropped, by

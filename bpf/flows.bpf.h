@@ -4,11 +4,12 @@
  * counted exactly, and every address a device uses, reported without loss
  * to a sampling budget.
  *
- * Included by camguard.bpf.c after its helpers; each function is called
- * once, from the classifier's verdict point (shared by the TC and XDP
- * programs) behind a test of values the classifier already has (a drop
- * reason; a new source address or a link_local verdict), so the common pass
- * path costs two compares.
+ * Included by camguard.bpf.c after its helpers. cg_evidence_count is called
+ * from the verdict point (cg_verdict, in line on the fast and the full path
+ * of every program) behind a test of the drop reason it already has, so a
+ * pass costs one compare; cg_addr_learn from the full path's report point
+ * behind a new source address or a link_local verdict (the fast path only
+ * takes flows whose addresses the full path checked and learned).
  * (Userland's side is daemon/inventory/evidence.{c,h}.)
  *
  * Flow accounting. cg_flows is one hash shared by all CPUs (per-CPU values
@@ -59,21 +60,19 @@ struct {
 	__type(value, __u64);            /* when the event was queued */
 } cg_addr_seen SEC(".maps");
 
-/* One row's key for a denied frame: the remote side as the verdict saw it. */
-static __always_inline void cg_flow_key_fill(struct cg_flow_key *k, const struct cg_pkt *p,
+/* One row's key for a denied frame: the remote side as the verdict saw it.
+ * `flow` is cg_verdict's (cg_flow_of on the full path, the device's flow
+ * cache entry on the fast path): for family 0 its peer_port holds the
+ * frame's EtherType. */
+static __always_inline void cg_flow_key_fill(struct cg_flow_key *k, const struct cg_flow_cache *flow,
 					     const struct cg_mac_key *key, __u8 dir)
 {
 	__builtin_memcpy(k->mac, key->addr, 6);
 	k->dir = dir;
-	if (p->family && (p->kind == CG_KIND_IP || p->kind == CG_KIND_ARP)) {
-		k->family = p->family;
-		k->proto = p->l4proto;
-		__builtin_memcpy(k->addr, dir == CG_DIR_OUT ? p->daddr : p->saddr, 16);
-		if (p->flags & CG_PKT_PORTS)
-			k->port = dir == CG_DIR_OUT ? p->dport : p->sport;
-	} else {
-		k->port = p->ethertype;
-	}
+	k->family = flow->family;
+	k->proto = flow->proto;
+	k->port = flow->peer_port;
+	__builtin_memcpy(k->addr, flow->peer, 16);
 }
 
 /*
@@ -82,7 +81,8 @@ static __always_inline void cg_flow_key_fill(struct cg_flow_key *k, const struct
  * every frame whose isolate reason is a drop; allow policies trust their
  * devices, so what they pass is no evidence.
  */
-static __always_inline void cg_evidence_count(struct cg_dev_stats *st, const struct cg_pkt *p,
+static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
+					      const struct cg_flow_cache *flow,
 					      const struct cg_mac_key *key, __u8 dir,
 					      __u32 policy, __u8 action, __u32 reason, int drop,
 					      __u64 bytes)
@@ -105,7 +105,7 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st, const str
 	}
 
 	struct cg_flow_key k = {};
-	cg_flow_key_fill(&k, p, key, dir);
+	cg_flow_key_fill(&k, flow, key, dir);
 	k.reason = reason;
 	k.would = would;
 

@@ -235,8 +235,11 @@ int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c)
 	conf.gen = dp->gen + 1;
 	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_conf), &next, &conf, BPF_ANY) < 0)
 		rc = -errno;
-	/* The flip. Nothing above was visible to a packet until this store. */
-	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_active), &zero, &next, BPF_ANY) < 0)
+	/* The flip. Nothing above was visible to a packet until this store.
+	 * The slot's generation rides above the slot bit: the fast path
+	 * checks a device's caches against it without reading cg_conf. */
+	uint32_t active = next | conf.gen << 1;
+	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_active), &zero, &active, BPF_ANY) < 0)
 		rc = -errno;
 
 	for (size_t i = 0; i < n; i++)
@@ -257,7 +260,8 @@ int dataplane_flip_to(struct cg_dataplane *dp, uint32_t slot)
 	slot &= 1;
 	if (bpf_map_lookup_elem(bpf_map__fd(dp->skel->maps.cg_conf), &slot, &conf) < 0)
 		return -errno;
-	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_active), &zero, &slot, BPF_ANY) < 0)
+	uint32_t active = slot | conf.gen << 1;   /* as in dataplane_apply */
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_active), &zero, &active, BPF_ANY) < 0)
 		return -errno;
 	dp->slot = slot;
 	dp->gen = conf.gen;

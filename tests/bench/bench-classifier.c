@@ -2,16 +2,28 @@
 /*
  * bench-classifier — per-packet cost of the classifier via BPF_PROG_TEST_RUN.
  *
- * For 10, 1,000 and 100,000 exact devices (plus the shipped-size OUI table and
- * 1,000 allow rules) it times several frame kinds, hot (one device) and with
- * 4,096 rotating source MACs, next to cg_bare (a program that only returns
- * pass) run on the same frames in the same run. The figure is the kernel's
- * own per-repetition duration over 1,000,000 repetitions; "ns" and "bare_ns"
- * are minima over 9 rounds, "net_ns" the median of the per-round differences
- * (see measure()). The thread is pinned to one CPU. Prints one JSON object
- * per configuration.
+ * For 10, 1,000 and 100,000 exact devices (plus 1,000 allow rules) it times
+ * several frame kinds, hot (one device) and with 4,096 rotating source MACs,
+ * at TC (cg_tc_ingress) and XDP (cg_xdp). Beside camguard, in the same
+ * rounds and on the same frames, run a program that only passes (bare) and
+ * a minimal classifier (tests/bench/ref.bpf.c: MAC hash -> policy, /32 hash
+ * on the peer, one per-CPU counter) filled with the same devices and peers.
+ * The figure is the kernel's own per-repetition duration over 1,000,000
+ * repetitions; "ns", "bare_ns" and "min_ns" are minima over 9 rounds,
+ * "net_ns" and "min_net_ns" medians of the per-round differences to bare,
+ * "ratio_min" the median of the per-round net ratios camguard / minimal
+ * (issue 19: <= 1.0 for the common frames). Also printed: the verifier's
+ * processed instructions per program and the load (+ verify) time of the
+ * data plane. The thread is pinned to one CPU. One JSON object per line.
+ *
+ *   bench-classifier [--quick | --verifier | --all] [DEVICES]
+ *     --quick     TC only, the three common frames
+ *     DEVICES     only that one of the device counts (10, 1000, 100000)
+ *     --verifier  only the verifier's figures and the load time
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <time.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +36,7 @@
 
 #include "compile.h"
 #include "dataplane.h"
+#include "ref.skel.h"
 
 #define REPEAT   1000000u
 #define TRIALS   9
@@ -134,37 +147,106 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * Bare and classifier alternate, TRIALS rounds: a shared, noisy machine
- * shifts both alike within a round, so the per-round difference is the
- * figure (median over rounds); the minima are printed beside it.
- */
-static void measure(int prog, int bare, uint8_t (*frames)[128], int *lens, unsigned n,
-		    double *ret_ns, double *ret_bare, double *ret_net)
+static double median(double *v, int n)
 {
-	double net[TRIALS], best = 1e18, best_bare = 1e18;
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
+struct figures {
+	double ns, bare_ns, min_ns;        /* minima over the rounds */
+	double net, min_net, ratio_min;    /* medians over the rounds */
+};
+
+/*
+ * Bare, camguard and the minimal classifier alternate, TRIALS rounds: a
+ * shared, noisy machine shifts all three alike within a round, so the
+ * per-round differences and their ratio are the figures (medians over
+ * rounds); the minima are printed beside them.
+ */
+static void measure(int prog, int ref, int bare, uint8_t (*frames)[128], int *lens, unsigned n,
+		    struct figures *f)
+{
+	double net[TRIALS], min_net[TRIALS], ratio[TRIALS];
+
+	f->ns = f->bare_ns = f->min_ns = 1e18;
 	for (int t = 0; t < TRIALS; t++) {
 		double b = time_prog(bare, frames, lens, n);
 		double p = time_prog(prog, frames, lens, n);
+		double r = time_prog(ref, frames, lens, n);
 		net[t] = p - b;
-		if (p < best)
-			best = p;
-		if (b < best_bare)
-			best_bare = b;
+		min_net[t] = r - b;
+		ratio[t] = min_net[t] > 0.5 ? net[t] / min_net[t] : 0;
+		f->ns = p < f->ns ? p : f->ns;
+		f->bare_ns = b < f->bare_ns ? b : f->bare_ns;
+		f->min_ns = r < f->min_ns ? r : f->min_ns;
 	}
-	qsort(net, TRIALS, sizeof(net[0]), cmp_double);
-	*ret_ns = best;
-	*ret_bare = best_bare;
-	*ret_net = net[TRIALS / 2];
+	f->net = median(net, TRIALS);
+	f->min_net = median(min_net, TRIALS);
+	f->ratio_min = median(ratio, TRIALS);
 }
 
-int main(void)
+/* Value of cg_ref_peers (ref.bpf.c): the ports allowed to the peer. */
+struct cg_ref_peer {
+	uint16_t lo;
+	uint16_t hi;
+};
+
+/* The minimal classifier, filled with what the frames need of the model:
+ * every device -> policy 0, the enclave host and the rule hosts. */
+static int ref_fill(struct cg_ref *ref, unsigned ndev)
+{
+	int dfd = bpf_map__fd(ref->maps.cg_ref_devs), pfd = bpf_map__fd(ref->maps.cg_ref_peers);
+	struct cg_peer4_key pk = { 0 };
+	struct cg_ref_peer any = { 0, 65535 }, rule = { 5000, 5000 + RULE_PORTS - 1 };
+	uint32_t zero = 0;
+
+	for (unsigned i = 0; i < ndev; i++) {
+		struct cg_mac_key mk = { 0 };
+		mac_of(i, mk.addr);
+		if (bpf_map_update_elem(dfd, &mk, &zero, BPF_ANY))
+			return -errno;
+	}
+	inet_pton(AF_INET, "192.0.2.1", pk.addr);
+	if (bpf_map_update_elem(pfd, &pk, &any, BPF_ANY))
+		return -errno;
+	for (unsigned h = 0; h < RULE_HOSTS; h++) {
+		uint8_t a[4] = { 198, 51, 100, (uint8_t)(h + 1) };
+		memcpy(pk.addr, a, 4);
+		if (bpf_map_update_elem(pfd, &pk, &rule, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/* Instructions the verifier processed for a program (kernel >= 5.16; 0 before). */
+static unsigned verified_insns(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.verified_insns;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
 {
 	static const unsigned sizes[] = { 10, 1000, 100000 };
+	static const char *const hooks[2] = { "tc", "xdp" };
 	static uint8_t frames[ROTATE][128];
 	static int lens[ROTATE];
 	double net_hot[3][K_MAX] = {}, net_rot[3][K_MAX] = {};
+	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
+	bool verifier = argc > 1 && !strcmp(argv[1], "--verifier");
+	unsigned only = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 0;
 	cpu_set_t cpus;
 
 	CPU_ZERO(&cpus);
@@ -173,24 +255,50 @@ int main(void)
 		perror("sched_setaffinity (continuing unpinned)");
 
 	for (int si = 0; si < 3; si++) {
+		if (only && sizes[si] != only)
+			continue;
 		struct cg_dataplane_opts opts = { 0 };
 		struct cg_dataplane *dp;
+		struct cg_ref *ref;
 		struct cg_model m;
 		struct cg_compiled c;
-		char err[256];
+		char err[256] = "";
 		int rc;
 
+		double t0 = now_ms();
+		if ((rc = dataplane_load(&opts, &dp))) {
+			fprintf(stderr, "bench-classifier: load failed: %s\n", strerror(-rc));
+			return 1;
+		}
+		double load_ms = now_ms() - t0;
 		if ((rc = make_model(sizes[si], &m)) ||
 		    (rc = compile_model(&m, &c, err, sizeof(err))) ||
-		    (rc = dataplane_load(&opts, &dp)) ||
 		    (rc = dataplane_apply(dp, &c))) {
 			fprintf(stderr, "bench-classifier: setup failed: %s (%s)\n", strerror(-rc), err);
 			return 1;
 		}
-		int prog = dataplane_prog_fd(dp, "cg_tc_ingress");
-		int bare = dataplane_prog_fd(dp, "cg_bare");
+		if (!(ref = cg_ref__open_and_load()) || (rc = ref_fill(ref, sizes[si]))) {
+			fprintf(stderr, "bench-classifier: reference program: %s\n", strerror(errno));
+			return 1;
+		}
+		int prog[2] = { dataplane_prog_fd(dp, "cg_tc_ingress"), dataplane_prog_fd(dp, "cg_xdp") };
+		int refp[2] = { bpf_program__fd(ref->progs.cg_ref_tc), bpf_program__fd(ref->progs.cg_ref_xdp) };
+		int bare[2] = { bpf_program__fd(ref->progs.cg_ref_bare),
+				bpf_program__fd(ref->progs.cg_ref_bare_xdp) };
+
+		if (si == 0 || only) {
+			static const char *const names[] = { "cg_tc_ingress", "cg_tc_egress", "cg_xdp" };
+			for (int i = 0; i < 3; i++)
+				printf("{\"bench\":\"classifier\",\"program\":\"%s\",\"verified_insns\":%u}\n",
+				       names[i], verified_insns(dataplane_prog_fd(dp, names[i])));
+			printf("{\"bench\":\"classifier\",\"load_verify_ms\":%.1f}\n", load_ms);
+			if (verifier)
+				return 0;
+		}
 
 		for (int k = 0; k < K_MAX; k++) {
+			if (quick && k != K_ENCLAVE && k != K_RULE && k != K_DROP)
+				continue;
 			for (int mode = 0; mode < 2; mode++) {
 				unsigned n = mode || k == K_MISS ? ROTATE : 1;
 				unsigned ndev = sizes[si] < ROTATE ? sizes[si] : ROTATE;
@@ -199,26 +307,36 @@ int main(void)
 					mac_of(mode ? (i % ndev) * (sizes[si] / ndev) : 0, mac);
 					lens[i] = build_frame(frames[i], mac, (enum kind)k, i);
 				}
-				double ns, ns_bare, net;
-				measure(prog, bare, frames, lens, n, &ns, &ns_bare, &net);
-				(mode ? net_rot : net_hot)[si][k] = net;
-				printf("{\"bench\":\"classifier\",\"devices\":%u,\"rules\":%u,\"frame\":\"%s\","
-				       "\"macs\":%u,\"ns\":%.1f,\"bare_ns\":%.1f,\"net_ns\":%.1f}\n",
-				       sizes[si], RULE_HOSTS * RULE_PORTS, kind_name[k], mode ? ROTATE : 1,
-				       ns, ns_bare, net);
-				fflush(stdout);
+				for (int h = 0; h < (quick ? 1 : 2); h++) {
+					struct figures f;
+					measure(prog[h], refp[h], bare[h], frames, lens, n, &f);
+					if (h == 0)
+						(mode ? net_rot : net_hot)[si][k] = f.net;
+					printf("{\"bench\":\"classifier\",\"hook\":\"%s\",\"devices\":%u,\"rules\":%u,"
+					       "\"frame\":\"%s\",\"macs\":%u,\"ns\":%.1f,\"bare_ns\":%.1f,"
+					       "\"net_ns\":%.1f,\"min_ns\":%.1f,\"min_net_ns\":%.1f,"
+					       "\"ratio_min\":%.2f}\n",
+					       hooks[h], sizes[si], RULE_HOSTS * RULE_PORTS, kind_name[k],
+					       mode ? ROTATE : 1, f.ns, f.bare_ns, f.net, f.min_ns, f.min_net,
+					       f.ratio_min);
+					fflush(stdout);
+				}
 			}
 		}
+		cg_ref__destroy(ref);
 		dataplane_free(dp);
 		compiled_free(&c);
 		free(m.policies[0].rules);
 		free(m.policies[0].devices);
 		free(m.policies);
 	}
-	for (int k = 0; k < K_MAX; k++)
+	for (int k = 0; k < K_MAX && !only; k++) {
+		if (quick && k != K_ENCLAVE && k != K_RULE && k != K_DROP)
+			continue;
 		printf("{\"bench\":\"classifier\",\"frame\":\"%s\",\"scaling\":\"100000/10\","
 		       "\"ratio_hot\":%.2f,\"ratio_rotating\":%.2f}\n", kind_name[k],
 		       net_hot[0][k] > 0 ? net_hot[2][k] / net_hot[0][k] : 0,
 		       net_rot[0][k] > 0 ? net_rot[2][k] / net_rot[0][k] : 0);
+	}
 	return 0;
 }

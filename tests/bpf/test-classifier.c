@@ -13,7 +13,9 @@
  *     one packet and the frame's bytes and no other device counter did (for
  *     a group MAC: that no device entry exists).
  * Running both OUT entry points against the same expectations is what makes
- * their verdicts and counter movements identical.
+ * their verdicts and counter movements identical; running each row twice,
+ * that the fast path (a flow cache hit, decided in line) agrees with the
+ * full path.
  *
  * After the table, generation-flip tests apply variant B of the fixture and
  * back, checking that the very next frame is classified wholly by the new
@@ -581,12 +583,19 @@ static int run_one(const char *name, const struct entry *e, const struct frame *
 }
 
 /* Every entry point of the case's direction. */
+/* Each row runs twice per entry point: the second run of a TCP/UDP row
+ * takes the fast path (cg_fast: the flow cache hit in line) where the frame
+ * qualifies, and must be decided and counted exactly like the first. */
 static void run_case(const struct tcase *c)
 {
+	char again[256];
+
+	snprintf(again, sizeof(again), "%s (again)", c->name);
 	for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
 		if (entries[i].dir == c->dir)
-			run_one(c->name, &entries[i], &c->f, c->policy, c->verdict, c->reason, NULL,
-				c->f.iif);
+			for (int rep = 0; rep < 2; rep++)
+				run_one(rep ? again : c->name, &entries[i], &c->f, c->policy,
+					c->verdict, c->reason, NULL, c->f.iif);
 }
 
 static int apply(char variant)
