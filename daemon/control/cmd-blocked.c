@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd-blocked.c — `blocked`: the destinations each device was refused, and
- * per policy the most refused ones across its devices.
+ * cmd-blocked.c — `blocked`: every denied flow of the evidence table
+ * (daemon/inventory/evidence.h), most packets first, with each device's
+ * overflow (packets that found no row once evidence.max_flows was reached),
+ * so that rows + overflow add up to the drop counters exactly.
  */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "daemon/inventory/evidence.h"
 #include "inventory.h"
 #include "model.h"
 #include "names.h"
@@ -26,150 +30,143 @@ static const char *proto_name(uint8_t p, char buf[8])
 	}
 }
 
-static json_object *blocked_json(const struct cg_inv_blocked *b)
+/* The policy called by the evidence's stable id, NULL when it is gone. */
+static const char *policy_by_id(const struct cg_model *m, unsigned id)
+{
+	for (size_t i = 0; i < m->npolicies; i++)
+		if (m->policies[i].id == id)
+			return m->policies[i].name;
+	return NULL;
+}
+
+static json_object *flow_json(const struct cg_view *v, const struct cg_evidence_row *r)
 {
 	json_object *o = json_object_new_object();
-	char addr[64], pb[8];
+	const struct cg_inv_device *dev = v->inv ? inventory_find(v->inv, r->key.mac) : NULL;
+	const char *pol = policy_by_id(v->model, r->policy);
+	char addr[64] = "", pb[8], mac[18];
 
-	addr_format_ip(b->family, b->addr, addr, sizeof(addr));
+	addr_format_mac(r->key.mac, mac);
+	cmd_add_str(o, "mac", mac);
+	cmd_add_str(o, "vendor", dev ? dev->vendor : "");
+	cmd_add_str(o, "policy", pol ? pol : "");
+	cmd_add_str(o, "direction", cg_dir_to_string(r->key.dir));
+	if (r->key.family)
+		addr_format_ip(r->key.family, r->key.addr, addr, sizeof(addr));
 	cmd_add_str(o, "address", addr);
-	cmd_add_u64(o, "port", b->port);
-	cmd_add_str(o, "proto", proto_name(b->proto, pb));
-	cmd_add_str(o, "direction", cg_dir_to_string(b->dir));
-	cmd_add_str(o, "reason", cg_reason_to_string(b->reason));
-	cmd_add_u64(o, "count", b->count);
-	cmd_add_time(o, "last", b->last);
-	json_object_object_add(o, "would", json_object_new_boolean(b->would));
+	cmd_add_u64(o, "family", r->key.family);
+	/* family 0: not IP, port is the EtherType (SADP 0x8033) */
+	cmd_add_str(o, "proto", r->key.family ? proto_name(r->key.proto, pb) : "ether");
+	cmd_add_u64(o, "port", r->key.port);
+	cmd_add_str(o, "reason", cg_reason_to_string(r->key.reason));
+	json_object_object_add(o, "would", json_object_new_boolean(r->key.would));
+	cmd_add_u64(o, "count", r->packets);
+	cmd_add_u64(o, "packets", r->packets);
+	cmd_add_u64(o, "bytes", r->bytes);
+	cmd_add_time(o, "first", r->first);
+	cmd_add_time(o, "last", r->last);
 	return o;
 }
 
-/* One blocked destination of one device, tagged with its policy, for the
- * per-policy aggregation: sorted by (policy, destination), then merged. */
-struct agg {
-	int policy;
-	const struct cg_inv_blocked *b;
-	uint64_t count;
-	uint64_t devices;
-};
-
-static int agg_key_cmp(const struct agg *x, const struct agg *y)
+static bool mac_wanted(const uint8_t *want, const uint8_t mac[6])
 {
-	if (x->policy != y->policy)
-		return x->policy < y->policy ? -1 : 1;
-	if (x->b->family != y->b->family)
-		return x->b->family - y->b->family;
-	int c = memcmp(x->b->addr, y->b->addr, 16);
-	if (c)
-		return c;
-	if (x->b->port != y->b->port)
-		return x->b->port - y->b->port;
-	if (x->b->proto != y->b->proto)
-		return x->b->proto - y->b->proto;
-	if (x->b->dir != y->b->dir)
-		return x->b->dir - y->b->dir;
-	return x->b->reason - y->b->reason;
-}
-
-static int agg_cmp(const void *a, const void *b)
-{
-	return agg_key_cmp(a, b);
-}
-
-static int agg_count_cmp(const void *a, const void *b)
-{
-	const struct agg *x = a, *y = b;
-	if (x->policy != y->policy)
-		return x->policy < y->policy ? -1 : 1;
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
-}
-
-static int blocked_count_cmp(const void *a, const void *b)
-{
-	json_object *const *x = a, *const *y = b;
-	json_object *cx, *cy;
-	json_object_object_get_ex(*x, "count", &cx);
-	json_object_object_get_ex(*y, "count", &cy);
-	uint64_t nx = json_object_get_uint64(cx), ny = json_object_get_uint64(cy);
-	return nx < ny ? 1 : nx > ny ? -1 : 0;
+	return !want || memcmp(want, mac, 6) == 0;
 }
 
 int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_object **ret,
 	        struct cg_proto_error *err)
 {
-	const struct cg_model *m = d->model;
-	size_t cap = d->inv ? inventory_count(d->inv) * CG_INV_BLOCKED : 0, n = 0;
-	struct agg *all = cap ? calloc(cap, sizeof(*all)) : NULL;
-	json_object *res, *devs, *pols;
+	const struct cg_evidence *ev = d->ops && d->ops->evidence ? d->ops->evidence(d->ctx) : NULL;
+	struct cg_evidence_filter f = { .mac = req->has_device ? req->device : NULL, .policy = -1,
+					.would = req->would ? 1 : -1 };
+	struct cg_evidence_row *rows = NULL;
+	size_t n = 0;
+	json_object *res, *flows, *over, *per;
+	uint64_t over_packets = 0, over_would = 0, over_devices = 0;
+	int rc;
 
-	if (cap && !all)
-		return protocol_error(err, "ENOMEM", "out of memory");
+	if (req->policy[0]) {
+		int pi = model_find_policy(d->model, req->policy);
+		if (pi < 0)
+			return protocol_error(err, "ENOENT", "no policy named '%s'", req->policy);
+		f.policy = d->model->policies[pi].id;
+	}
+	if (req->since)
+		f.since = (int64_t)time(NULL) - (int64_t)req->since;
+	if (ev && (rc = evidence_query(ev, &f, &rows, &n)))
+		return protocol_error(err, protocol_errno_name(-rc), "cannot read the flow evidence");
+
 	res = json_object_new_object();
-	devs = json_object_new_array();
-	for (const struct cg_inv_device *v = d->inv ? inventory_first(d->inv) : NULL; v;
-	     v = inventory_next(d->inv, v)) {
-		json_object *bl = NULL;
-		int pi = model_find_policy(m, v->policy);
-		for (int i = 0; i < CG_INV_BLOCKED; i++) {
-			const struct cg_inv_blocked *b = &v->blocked[i];
-			if (!b->family)
-				continue;
-			if (!bl)
-				bl = json_object_new_array();
-			json_object_array_add(bl, blocked_json(b));
-			if (n < cap)
-				all[n++] = (struct agg){ .policy = pi, .b = b, .count = b->count,
-							 .devices = 1 };
-		}
-		if (!bl)
-			continue;
-		json_object_array_sort(bl, blocked_count_cmp);
-		json_object *o = json_object_new_object();
+	flows = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(flows, flow_json(d, &rows[i]));
+	free(rows);
+	json_object_object_add(res, "flows", flows);
+
+	/* A device's overflow has no remote address or policy: it is listed for
+	 * the device filter only (a policy or time filter cannot split it). */
+	per = json_object_new_array();
+	size_t no = 0;
+	const struct cg_evidence_over *ov = ev ? evidence_overflows(ev, &no) : NULL;
+	for (size_t i = 0; i < no; i++) {
+		uint64_t dropped = req->would ? 0 : ov[i].packets[0], would = ov[i].packets[1];
 		char mac[18];
-		addr_format_mac(v->mac, mac);
+		if (!mac_wanted(f.mac, ov[i].mac) || !(dropped + would))
+			continue;
+		json_object *o = json_object_new_object();
+		addr_format_mac(ov[i].mac, mac);
 		cmd_add_str(o, "mac", mac);
-		cmd_add_str(o, "vendor", v->vendor);
-		cmd_add_str(o, "policy", v->policy);
-		json_object_object_add(o, "blocked", bl);
-		json_object_array_add(devs, o);
+		cmd_add_u64(o, "packets", dropped);
+		cmd_add_u64(o, "would_packets", would);
+		json_object_array_add(per, o);
+		over_packets += dropped;
+		over_would += would;
+		over_devices++;
+	}
+	over = json_object_new_object();
+	cmd_add_u64(over, "packets", over_packets);
+	cmd_add_u64(over, "would_packets", over_would);
+	cmd_add_u64(over, "devices", over_devices);
+	cmd_add_u64(over, "max_flows", d->model->config.evidence_max_flows);
+	json_object_object_add(over, "per_device", per);
+	json_object_object_add(res, "overflow", over);
+
+	/* The earlier reply's per-device grouping: each device's rows. */
+	json_object *devs = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(flows); i++) {
+		json_object *fl = json_object_array_get_idx(flows, i), *mo, *dv = NULL;
+		json_object_object_get_ex(fl, "mac", &mo);
+		for (size_t k = 0; k < json_object_array_length(devs) && !dv; k++) {
+			json_object *c = json_object_array_get_idx(devs, k), *cm;
+			json_object_object_get_ex(c, "mac", &cm);
+			if (!strcmp(json_object_get_string(cm), json_object_get_string(mo)))
+				dv = c;
+		}
+		if (!dv) {
+			json_object *vo, *po;
+			dv = json_object_new_object();
+			json_object_object_get_ex(fl, "vendor", &vo);
+			json_object_object_get_ex(fl, "policy", &po);
+			json_object_object_add(dv, "mac", json_object_get(mo));
+			json_object_object_add(dv, "vendor", json_object_get(vo));
+			/* the device's policy now; a row's is that of its last packet */
+			uint8_t m6[6];
+			const struct cg_inv_device *iv = NULL;
+			if (d->inv && addr_parse_mac(json_object_get_string(mo), m6) == 0)
+				iv = inventory_find(d->inv, m6);
+			if (iv)
+				cmd_add_str(dv, "policy", iv->policy);
+			else
+				json_object_object_add(dv, "policy", json_object_get(po));
+			json_object_object_add(dv, "blocked", json_object_new_array());
+			json_object_array_add(devs, dv);
+		}
+		json_object *bl;
+		json_object_object_get_ex(dv, "blocked", &bl);
+		json_object_array_add(bl, json_object_get(fl));
 	}
 	json_object_array_sort(devs, cmd_by_mac);
 	json_object_object_add(res, "devices", devs);
-
-	/* Merge equal destinations within a policy, then keep the top ones. */
-	if (n)
-		qsort(all, n, sizeof(*all), agg_cmp);
-	size_t w = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (w && agg_key_cmp(&all[w - 1], &all[i]) == 0) {
-			all[w - 1].count += all[i].count;
-			all[w - 1].devices++;
-		} else {
-			all[w++] = all[i];
-		}
-	}
-	if (w)
-		qsort(all, w, sizeof(*all), agg_count_cmp);
-	pols = json_object_new_array();
-	for (size_t i = 0; i < m->npolicies; i++) {
-		json_object *o = json_object_new_object(), *bl = json_object_new_array();
-		size_t shown = 0;
-		cmd_add_str(o, "name", m->policies[i].name);
-		for (size_t k = 0; k < w; k++) {
-			if (all[k].policy != (int)i || shown >= CG_BLOCKED_TOP)
-				continue;
-			json_object *b = blocked_json(all[k].b);
-			json_object_object_del(b, "last");
-			json_object_object_del(b, "would");
-			json_object_object_add(b, "count", json_object_new_uint64(all[k].count));
-			cmd_add_u64(b, "devices", all[k].devices);
-			json_object_array_add(bl, b);
-			shown++;
-		}
-		json_object_object_add(o, "blocked", bl);
-		json_object_array_add(pols, o);
-	}
-	json_object_object_add(res, "policies", pols);
-	free(all);
 	*ret = res;
 	return 0;
 }

@@ -25,8 +25,30 @@
 
 _Static_assert(CG_PROTO_NAME_MAX == CG_NAME_MAX, "policy name limits differ");
 
+/* What a monitor policy let through that isolate would have dropped, by
+ * the reason it would have had (cg_pol_would; NULL: not readable). */
+static void policy_would(json_object *o, const struct cg_policy_spec *p, const struct cg_counter *pw)
+{
+	json_object *wr = json_object_new_object();
+	uint64_t packets = 0, bytes = 0;
+
+	for (int r = 0; r < CG_REASON_MAX; r++) {
+		uint64_t rp = 0;
+		for (int dir = 0; pw && dir < CG_DIR_MAX; dir++) {
+			const struct cg_counter *c = &pw[CG_POLSTAT_INDEX(p->id, dir, r)];
+			rp += c->packets;
+			bytes += c->bytes;
+		}
+		packets += rp;
+		if (cg_reason_verdict(r) == CG_VERDICT_DROP)
+			cmd_add_u64(wr, cg_reason_to_string(r), rp);
+	}
+	json_object_object_add(o, "would_drop", cmd_counter_json(packets, bytes));
+	json_object_object_add(o, "would_drop_reasons", wr);
+}
+
 static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg_counter *pc,
-				 uint64_t ndevices)
+				 const struct cg_counter *pw, uint64_t ndevices)
 {
 	json_object *o = json_object_new_object(), *dirs = json_object_new_object();
 	json_object *dr = json_object_new_object(), *pr = json_object_new_object();
@@ -70,6 +92,7 @@ static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg
 	json_object_object_add(o, "drop", cmd_counter_json(tot[CG_VERDICT_DROP][0], tot[CG_VERDICT_DROP][1]));
 	json_object_object_add(o, "drop_reasons", dr);
 	json_object_object_add(o, "pass_reasons", pr);
+	policy_would(o, p, pw);
 	json_object_object_add(o, "directions", dirs);
 	return o;
 }
@@ -453,7 +476,7 @@ int cmd_stats(const struct cg_view *d, const struct cg_request *req, json_object
 	      struct cg_proto_error *err)
 {
 	const struct cg_model *m = d->model;
-	_cleanup_free_ struct cg_counter *pc = NULL;
+	_cleanup_free_ struct cg_counter *pc = NULL, *pw = NULL;
 	_cleanup_free_ uint64_t *ndev = NULL;
 	json_object *res, *pols;
 	int rc;
@@ -471,13 +494,19 @@ int cmd_stats(const struct cg_view *d, const struct cg_request *req, json_object
 		return protocol_error(err, protocol_errno_name(rc), "cannot read the policy counters: %s",
 				      strerror(-rc));
 	policy_device_counts(d, ndev);
+	/* would-drops: zeros when the data plane cannot say (older maps) */
+	pw = calloc(CG_POLSTAT_ENTRIES, sizeof(*pw));
+	if (!pw)
+		return protocol_error(err, "ENOMEM", "out of memory");
+	if (d->ops->read_policy_would && d->ops->read_policy_would(d->ctx, pw))
+		memset(pw, 0, CG_POLSTAT_ENTRIES * sizeof(*pw));
 
 	res = json_object_new_object();
 	pols = json_object_new_array();
 	for (size_t i = 0; i < m->npolicies; i++) {
 		if (req->policy[0] && strcmp(req->policy, m->policies[i].name))
 			continue;
-		json_object_array_add(pols, policy_stats(&m->policies[i], pc, ndev[i]));
+		json_object_array_add(pols, policy_stats(&m->policies[i], pc, pw, ndev[i]));
 	}
 	json_object_object_add(res, "policies", pols);
 

@@ -67,8 +67,14 @@ int metrics_read_counts(const struct cg_view *v, struct cg_metrics_counts *ret)
 
 	*ret = (struct cg_metrics_counts){ 0 };
 	ret->policy = calloc(CG_POLSTAT_ENTRIES, sizeof(*ret->policy));
-	if (!ret->policy)
+	ret->would = calloc(CG_POLSTAT_ENTRIES, sizeof(*ret->would));
+	if (!ret->policy || !ret->would) {
+		metrics_counts_free(ret);
 		return -ENOMEM;
+	}
+	/* zeros when the data plane cannot say: the series stay, at 0 */
+	if (v->ops->read_policy_would && v->ops->read_policy_would(v->ctx, ret->would))
+		memset(ret->would, 0, CG_POLSTAT_ENTRIES * sizeof(*ret->would));
 	rc = v->ops->read_policy_stats(v->ctx, ret->policy);
 	if (!rc)
 		rc = v->ops->foreach_device(v->ctx, devs_add, ret);
@@ -84,6 +90,7 @@ int metrics_read_counts(const struct cg_view *v, struct cg_metrics_counts *ret)
 void metrics_counts_free(struct cg_metrics_counts *c)
 {
 	free(c->policy);
+	free(c->would);
 	free(c->devs);
 	*c = (struct cg_metrics_counts){ 0 };
 }
@@ -173,6 +180,22 @@ static void policy_counters(const struct cg_view *d, const struct cg_metrics_cou
 				const char *kv[] = { "policy", p->name, "direction", cg_dir_to_string(dir),
 						     "verdict", cg_verdict_to_string(cg_reason_verdict(r)),
 						     "reason", cg_reason_to_string(r), NULL };
+				series(pb, name, kv, bytes ? k->bytes : k->packets);
+			}
+	}
+	/* Monitor's would-drops, by the reason isolate would have had: the
+	 * same packets are also in verdict="pass",reason="monitor" above, so
+	 * a sum over every verdict counts them twice. */
+	for (size_t i = 0; c->would && i < d->model->npolicies; i++) {
+		const struct cg_policy_spec *p = &d->model->policies[i];
+		for (int dir = 0; dir < CG_DIR_MAX; dir++)
+			for (int r = 0; r < CG_REASON_MAX; r++) {
+				if (cg_reason_verdict(r) != CG_VERDICT_DROP)
+					continue;
+				const struct cg_counter *k = &c->would[CG_POLSTAT_INDEX(p->id, dir, r)];
+				const char *kv[] = { "policy", p->name, "direction", cg_dir_to_string(dir),
+						     "verdict", "would_drop", "reason", cg_reason_to_string(r),
+						     NULL };
 				series(pb, name, kv, bytes ? k->bytes : k->packets);
 			}
 	}

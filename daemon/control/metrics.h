@@ -44,6 +44,7 @@ struct cg_metrics_dev {
 /* What the exposition needs from the data plane, read once per render. */
 struct cg_metrics_counts {
 	struct cg_counter *policy;     /* CG_POLSTAT_ENTRIES */
+	struct cg_counter *would;      /* CG_POLSTAT_ENTRIES: monitor's would-drops (cg_pol_would) */
 	struct cg_metrics_dev *devs;   /* sorted by MAC */
 	size_t ndevs, cap;
 };

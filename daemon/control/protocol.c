@@ -133,6 +133,19 @@ static int set_since(struct cg_request *req, json_object *v, struct cg_proto_err
 	return 0;
 }
 
+static int set_would(struct cg_request *req, json_object *v, struct cg_proto_error *err)
+{
+	req->would = json_object_get_boolean(v);
+	return 0;
+}
+
+static const struct arg_spec blocked_args[] = {
+	{ "policy", json_type_string, set_policy },
+	{ "device", json_type_string, set_device },
+	{ "since", json_type_int, set_since },
+	{ "would", json_type_boolean, set_would },
+	{ NULL, 0, NULL },
+};
 static const struct arg_spec stats_args[] = {
 	{ "policy", json_type_string, set_policy },
 	{ "device", json_type_string, set_device },
@@ -169,7 +182,7 @@ static const struct {
 } commands[CG_CMD_MAX] = {
 	[CG_CMD_STATS]   = { "stats", stats_args },
 	[CG_CMD_CAMERAS] = { "cameras", cameras_args },
-	[CG_CMD_BLOCKED] = { "blocked", no_args },
+	[CG_CMD_BLOCKED] = { "blocked", blocked_args },
 	[CG_CMD_STATUS]  = { "status", no_args },
 	[CG_CMD_RELOAD]  = { "reload", reload_args },
 	[CG_CMD_ADVISORIES] = { "advisories", no_args },
@@ -529,6 +542,18 @@ char *protocol_build_request(const struct cg_request *req, size_t *ret_len)
 			json_object_object_add(a, "since", json_object_new_int64((int64_t)req->since));
 		if (req->vulnerable)
 			json_object_object_add(a, "vulnerable", json_object_new_boolean(1));
+		break;
+	case CG_CMD_BLOCKED:
+		if (req->policy[0])
+			json_object_object_add(a, "policy", json_object_new_string(req->policy));
+		if (req->has_device) {
+			addr_format_mac(req->device, mac);
+			json_object_object_add(a, "device", json_object_new_string(mac));
+		}
+		if (req->since)
+			json_object_object_add(a, "since", json_object_new_int64((int64_t)req->since));
+		if (req->would)
+			json_object_object_add(a, "would", json_object_new_boolean(1));
 		break;
 	case CG_CMD_PROBE:
 		if (req->iface[0])

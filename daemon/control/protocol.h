@@ -62,6 +62,7 @@ struct cg_request {
 	bool mismatch;                    /* announcing another manufacturer than the MAC's */
 	uint64_t since;                   /* seen in the last N seconds (0 = any) */
 	bool vulnerable;                  /* cameras: only devices an advisory affects */
+	bool would;                       /* blocked: would-drop rows only */
 };
 
 /* Why a request or a reply was refused: code is an errno name ("EINVAL"),

@@ -188,6 +188,26 @@ static int view_misc(void *ctx, uint64_t out[CG_MISC_MAX])
 	return dataplane_read_misc(d->dp, out);
 }
 
+static const struct cg_evidence *view_evidence(void *ctx)
+{
+	struct cg_daemon *d = ctx;
+	int rc;
+
+	if (!d->evidence)
+		return NULL;
+	/* A failed read leaves the table as of the last sync: still exact for
+	 * what it holds, only older. */
+	if (d->dp && (rc = evidence_sync(d->evidence, d->dp)) < 0)
+		log_warning("Failed to read the flow evidence: %s", strerror(-rc));
+	return d->evidence;
+}
+
+static int view_policy_would(void *ctx, struct cg_counter out[CG_POLSTAT_ENTRIES])
+{
+	const struct cg_daemon *d = ctx;
+	return evidence_read_policy_would(d->dp, out);
+}
+
 static void view_reasm_stats(void *ctx, struct cg_reasm_stats *ret)
 {
 	struct cg_daemon *d = ctx;
@@ -220,6 +240,8 @@ static const struct cg_view_ops view_ops = {
 	.read_policy_stats = view_policy_stats,
 	.foreach_device = view_foreach_device,
 	.read_misc = view_misc,
+	.evidence = view_evidence,
+	.read_policy_would = view_policy_would,
 	.reasm_stats = view_reasm_stats,
 	.nft_status = view_nft_status,
 	.reload = view_reload,

@@ -26,6 +26,7 @@
 #include "nft.h"
 #include "reasm.h"
 
+struct cg_evidence;
 struct cg_inventory;
 struct cg_metrics_writer;
 struct cg_model;
@@ -111,6 +112,11 @@ struct cg_view_ops {
 	/* Every device of the counter map, as dataplane_foreach_device. */
 	int (*foreach_device)(void *ctx, cg_view_device_fn fn, void *arg);
 	int (*read_misc)(void *ctx, uint64_t out[CG_MISC_MAX]);
+	/* The denied-flow table (daemon/inventory/evidence.h), brought up to
+	 * date with the data plane first; NULL when there is none. */
+	const struct cg_evidence *(*evidence)(void *ctx);
+	/* Would-drops per policy x direction x reason (cg_pol_would). */
+	int (*read_policy_would)(void *ctx, struct cg_counter out[CG_POLSTAT_ENTRIES]);
 	/* Fragments of announcements being reassembled (old ones expired first). */
 	void (*reasm_stats)(void *ctx, struct cg_reasm_stats *ret);
 	/* The nftables layer's status (struct; the command layer writes JSON). */

@@ -144,7 +144,68 @@ static int do_cameras(const struct ctl_command *cmd, int argc, char **argv)
 
 static int do_blocked(const struct ctl_command *cmd, int argc, char **argv)
 {
-	return simple_command(cmd, argc, argv);
+	static const struct option opts[] = {
+		CTL_COMMON_OPTS,
+		{ "csv", no_argument, NULL, 'C' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "policy", required_argument, NULL, 'o' },
+		{ "since", required_argument, NULL, 'i' },
+		{ "would", no_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_request req = { .command = CG_CMD_BLOCKED };
+	bool csv = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jphs:wC", opts, NULL)) != -1) {
+		int k = ctl_common_opt(c);
+		if (k < 0)
+			return ctl_help("blocked");
+		if (k)
+			continue;
+		switch (c) {
+		case 'C':
+			csv = true;
+			break;
+		case 'd':
+			if (addr_parse_mac(optarg, req.device))
+				return ctl_usage_error("blocked", "--device: '%s' is not a MAC address", optarg);
+			req.has_device = true;
+			break;
+		case 'o':
+			if (!*optarg || strlen(optarg) >= sizeof(req.policy))
+				return ctl_usage_error("blocked", "--policy: invalid policy name '%s'", optarg);
+			snprintf(req.policy, sizeof(req.policy), "%s", optarg);
+			break;
+		case 'i':
+			if (args_parse_duration(optarg, &req.since))
+				return ctl_usage_error("blocked", "--since: '%s' is not a duration (10m, 2h, 1d)",
+						       optarg);
+			break;
+		case 'W':
+			req.would = true;
+			break;
+		default:
+			return ctl_usage_error("blocked", "blocked: unknown option");
+		}
+	}
+	if (optind < argc)
+		return ctl_usage_error("blocked", "blocked: unexpected argument '%s'", argv[optind]);
+	if (csv && ctl_opts.json)
+		return ctl_usage_error("blocked", "blocked: --csv excludes --json");
+	json_object *res = ctl_call(&req);
+	if (!res)
+		return EXIT_FAILURE;
+	int rc;
+	if (csv) {
+		rc = render_blocked_csv(res, stdout);
+		if (rc)
+			rc = ctl_error("EPROTO", "unexpected reply from the daemon (try --json)");
+	} else {
+		rc = print_result(cmd, res);
+	}
+	json_object_put(res);
+	return rc;
 }
 
 static int do_status(const struct ctl_command *cmd, int argc, char **argv)
@@ -427,12 +488,22 @@ const struct ctl_command ctl_commands[] = {
 		  "  -j, --json      the daemon's JSON result\n" },
 	{ .name = "blocked", .request = CG_CMD_BLOCKED, .handler = do_blocked,
 	  .print_plain = render_blocked, .print_json = ctl_print_json,
-	  .args = "[--wide] [--json]",
-	  .summary = "top blocked destinations per device and per policy",
-	  .help = "Lists the destinations camguard blocked (from the rate-limited drop samples), per\n"
-		  "device and, merged, per policy. \"(would)\" marks what a monitor policy let through\n"
-		  "but isolate would drop.\n"
+	  .args = "[--device MAC] [--policy P] [--since D] [--would] [--csv] [--wide] [--json]",
+	  .summary = "every denied flow: device, peer, packets, bytes, first/last seen, reason",
+	  .help = "Lists every flow camguard denied (device, direction, remote address, protocol and\n"
+		  "port, reason), most packets first, with packets, bytes, first and last seen.\n"
+		  "\"(would)\" marks what a monitor policy let through but isolate would drop. Once a\n"
+		  "table of evidence.max_flows flows is full, a device's further flows are counted\n"
+		  "in a footer line (\"N packets of D devices beyond evidence.max_flows\"): rows plus\n"
+		  "that count equal the drop counters exactly.\n"
 		  "\n"
+		  "  --device MAC    only this device's flows\n"
+		  "  --policy P      only flows whose last packet was under policy P\n"
+		  "  --since D       only flows seen in the last D (90s, 10m, 2h, 1d, 1w)\n"
+		  "  --would         only would-drop flows (monitor mode)\n"
+		  "  -C, --csv       RFC 4180 CSV with a header row: mac, vendor, policy, direction,\n"
+		  "                  address, proto, port, packets, bytes, first_seen, last_seen,\n"
+		  "                  reason, would\n"
 		  "  -w, --wide      every column, not cut to the terminal's width\n"
 		  "  -j, --json      the daemon's JSON result\n" },
 	{ .name = "status", .request = CG_CMD_STATUS, .handler = do_status,

@@ -256,7 +256,7 @@ int render_advisories(json_object *res, const struct cg_render_opts *o, FILE *ou
 
 /* One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (and
  * when it starts with a space, which spreadsheets would trim). */
-static void csv_field(FILE *out, const char *s, bool last)
+void render_csv_field(FILE *out, const char *s, bool last)
 {
 	if (strpbrk(s, ",\"\r\n") || *s == ' ') {
 		fputc('"', out);
@@ -282,7 +282,7 @@ int render_cameras_csv(json_object *cameras, json_object *stats, const char *hos
 	if (!cams)
 		return -EINVAL;
 	for (size_t i = 0; i < ncols; i++)
-		csv_field(out, header[i], i + 1 == ncols);
+		render_csv_field(out, header[i], i + 1 == ncols);
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
 		const char *mac = get_str(c, "mac");
@@ -304,7 +304,7 @@ int render_cameras_csv(json_object *cameras, json_object *stats, const char *hos
 				      get_str(c, "firmware"), get_str(c, "policy"), addrs,
 				      get_str(c, "first_seen"), get_str(c, "last_seen"), drops };
 		for (size_t k = 0; k < ncols; k++)
-			csv_field(out, row[k], k + 1 == ncols);
+			render_csv_field(out, row[k], k + 1 == ncols);
 	}
 	return 0;
 }

@@ -127,7 +127,7 @@ static int stats_policies(json_object *pols, const struct cg_render_opts *o, FIL
 	uint64_t tot[5] = {};
 	struct table t;
 	struct numstr n;
-	char ndev[24], reasons[160], pr[24], dr[24];
+	char ndev[24], reasons[352], pr[24], dr[24];
 
 	table_init(&t, "llrrrrrrrl", "POLICY", "ACTION", "DEVICES", "PASS PKTS", "PASS/S",
 		   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES", "DROPPED FOR");
@@ -139,6 +139,13 @@ static int stats_policies(json_object *pols, const struct cg_render_opts *o, FIL
 		json_object *pp = find_by(prev_pols, "name", get_str(p, "name"));
 		fill_counts(p, &n);
 		top_reasons(get(p, "drop_reasons"), reasons, sizeof(reasons));
+		if (get_u64(get(p, "would_drop"), "packets")) {
+			/* monitor: what isolate would drop, beside what was dropped */
+			char would[160];
+			size_t off = strcmp(reasons, "-") ? strlen(reasons) : 0;
+			top_reasons(get(p, "would_drop_reasons"), would, sizeof(would));
+			snprintf(reasons + off, sizeof(reasons) - off, "%swould: %s", off ? "; " : "", would);
+		}
 		table_add(&t, get_str(p, "name"), get_str(p, "action"),
 			  num(get_u64(p, "devices"), ndev, sizeof(ndev)), n.pp,
 			  rate(p, pp, "pass", o->interval, pr, sizeof(pr)), n.pb, n.dp,
@@ -225,7 +232,9 @@ static void peer_port(json_object *b, char *buf, size_t len)
 	const char *addr = get_str(b, "address");
 	uint64_t port = get_u64(b, "port");
 
-	if (!port)
+	if (!*addr)  /* not IP: the port is the EtherType */
+		snprintf(buf, len, "ether 0x%04llx", (unsigned long long)port);
+	else if (!port)
 		snprintf(buf, len, "%s", addr);
 	else if (strchr(addr, ':'))
 		snprintf(buf, len, "[%s]:%llu", addr, (unsigned long long)port);
@@ -233,46 +242,72 @@ static void peer_port(json_object *b, char *buf, size_t len)
 		snprintf(buf, len, "%s:%llu", addr, (unsigned long long)port);
 }
 
+/* The overflow footer: packets that found no row once the table was full. */
+static void blocked_footer(json_object *res, FILE *out)
+{
+	json_object *ov = get(res, "overflow");
+	uint64_t p = get_u64(ov, "packets") + get_u64(ov, "would_packets");
+
+	if (ov && p)
+		fprintf(out, "\n%llu packets of %llu devices beyond evidence.max_flows (%llu)\n",
+			(unsigned long long)p, (unsigned long long)get_u64(ov, "devices"),
+			(unsigned long long)get_u64(ov, "max_flows"));
+}
+
 int render_blocked(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
-	json_object *devs = get_array(res, "devices"), *pols = get_array(res, "policies");
+	json_object *flows = get_array(res, "flows");
 	struct table t;
-	char peer[96], count[24], reason[48], last[32];
+	char peer[96], pkts[24], bytes[24], reason[48], first[32], last[32];
 	int rc;
 
-	if (!devs || !pols)
+	if (!flows)
 		return -EINVAL;
-	table_init(&t, "llllllrl", "DEVICE", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT",
-		   "LAST");
-	table_layout(&t, o, "96498795");
-	for (size_t i = 0; i < array_len(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *bl = get_array(d, "blocked");
-		for (size_t j = 0; j < array_len(bl); j++) {
-			json_object *b = json_object_array_get_idx(bl, j), *would = get(b, "would");
-			peer_port(b, peer, sizeof(peer));
-			snprintf(reason, sizeof(reason), "%s%s", get_str(b, "reason"),
-				 would && json_object_get_boolean(would) ? " (would)" : "");
-			table_add(&t, get_str(d, "mac"), get_str(d, "policy"), get_str(b, "direction"),
-				  peer, get_str(b, "proto"), reason, num(get_u64(b, "count"), count, sizeof(count)),
-				  render_age(get_str(b, "last"), o, last, sizeof(last)));
-		}
+	table_init(&t, "llllrrlll", "DEVICE", "DIR", "PEER", "PROTO", "PKTS", "BYTES", "REASON",
+		   "FIRST", "LAST");
+	table_layout(&t, o, "949795836");
+	for (size_t i = 0; i < array_len(flows); i++) {
+		json_object *b = json_object_array_get_idx(flows, i), *would = get(b, "would");
+		peer_port(b, peer, sizeof(peer));
+		snprintf(reason, sizeof(reason), "%s%s", get_str(b, "reason"),
+			 would && json_object_get_boolean(would) ? " (would)" : "");
+		table_add(&t, get_str(b, "mac"), get_str(b, "direction"), peer, get_str(b, "proto"),
+			  num(get_u64(b, "packets"), pkts, sizeof(pkts)),
+			  num(get_u64(b, "bytes"), bytes, sizeof(bytes)), reason,
+			  render_age(get_str(b, "first"), o, first, sizeof(first)),
+			  render_age(get_str(b, "last"), o, last, sizeof(last)));
 	}
 	if ((rc = table_done(&t, out)))
 		return rc;
-	fputc('\n', out);
-	table_init(&t, "lllllrr", "POLICY", "DIR", "PEER", "PROTO", "REASON", "COUNT", "DEVICES");
-	table_layout(&t, o, "9598797");
-	for (size_t i = 0; i < array_len(pols); i++) {
-		json_object *p = json_object_array_get_idx(pols, i), *bl = get_array(p, "blocked");
-		for (size_t j = 0; j < array_len(bl); j++) {
-			json_object *b = json_object_array_get_idx(bl, j);
-			char ndev[24];
-			peer_port(b, peer, sizeof(peer));
-			table_add(&t, get_str(p, "name"), get_str(b, "direction"), peer,
-				  get_str(b, "proto"), get_str(b, "reason"),
-				  num(get_u64(b, "count"), count, sizeof(count)),
-				  num(get_u64(b, "devices"), ndev, sizeof(ndev)));
-		}
+	blocked_footer(res, out);
+	return 0;
+}
+
+int render_blocked_csv(json_object *res, FILE *out)
+{
+	static const char *const header[] = { "mac", "vendor", "policy", "direction", "address",
+					      "proto", "port", "packets", "bytes", "first_seen",
+					      "last_seen", "reason", "would" };
+	json_object *flows = get_array(res, "flows");
+	const size_t ncols = sizeof(header) / sizeof(header[0]);
+
+	if (!flows)
+		return -EINVAL;
+	for (size_t i = 0; i < ncols; i++)
+		render_csv_field(out, header[i], i + 1 == ncols);
+	for (size_t i = 0; i < array_len(flows); i++) {
+		json_object *b = json_object_array_get_idx(flows, i), *would = get(b, "would");
+		char port[24], pkts[24], bytes[24];
+		snprintf(port, sizeof(port), "%llu", (unsigned long long)get_u64(b, "port"));
+		snprintf(pkts, sizeof(pkts), "%llu", (unsigned long long)get_u64(b, "packets"));
+		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)get_u64(b, "bytes"));
+		const char *row[] = { get_str(b, "mac"), get_str(b, "vendor"), get_str(b, "policy"),
+				      get_str(b, "direction"), get_str(b, "address"), get_str(b, "proto"),
+				      port, pkts, bytes, get_str(b, "first"), get_str(b, "last"),
+				      get_str(b, "reason"),
+				      would && json_object_get_boolean(would) ? "yes" : "no" };
+		for (size_t k = 0; k < ncols; k++)
+			render_csv_field(out, row[k], k + 1 == ncols);
 	}
-	return table_done(&t, out);
+	return 0;
 }

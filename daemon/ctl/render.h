@@ -44,6 +44,10 @@ typedef int (*render_fn)(json_object *result, const struct cg_render_opts *o, FI
  * render-status.c). */
 int render_stats(json_object *result, const struct cg_render_opts *o, FILE *out);
 int render_blocked(json_object *result, const struct cg_render_opts *o, FILE *out);
+/* blocked --csv: RFC 4180 like cameras --csv, one row per flow. */
+int render_blocked_csv(json_object *result, FILE *out);
+/* One RFC 4180 field, then ',' or CRLF after the last. */
+void render_csv_field(FILE *out, const char *s, bool last);
 int render_cameras(json_object *result, const struct cg_render_opts *o, FILE *out);
 int render_advisories(json_object *result, const struct cg_render_opts *o, FILE *out);
 int render_status(json_object *result, const struct cg_render_opts *o, FILE *out);

@@ -94,6 +94,8 @@ static void sort_rows(struct cg_evidence *ev)
 static struct cg_evidence_row *find_row(const struct cg_evidence *ev, const struct cg_flow_key *k)
 {
 	struct cg_evidence_row probe = { .key = *k };
+	if (!ev->sorted)  /* rows is NULL then: bsearch must not see it */
+		return NULL;
 	return bsearch(&probe, ev->rows, ev->sorted, sizeof(*ev->rows), key_cmp);
 }
 
@@ -101,7 +103,7 @@ static struct cg_evidence_over *find_over(const struct cg_evidence *ev, const ui
 {
 	struct cg_evidence_over probe = {};
 	memcpy(probe.mac, mac, 6);
-	return bsearch(&probe, ev->over, ev->nover, sizeof(*ev->over), over_cmp);
+	return !ev->nover ? NULL : bsearch(&probe, ev->over, ev->nover, sizeof(*ev->over), over_cmp);
 }
 
 /* Many overflow updates at once (a sync under a MAC flood has one per

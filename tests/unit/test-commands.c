@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "daemon/inventory/evidence.h"
 #include "inventory.h"
 #include "metrics.h"
 #include "model.h"
@@ -37,6 +38,7 @@ struct fake {
 	struct cg_view v;
 	struct cg_model model;
 	struct cg_inventory *inv;
+	struct cg_evidence *ev;
 	struct cg_counters counters;
 	struct cg_file_hashes hashes;
 	struct cg_probe_state probe;
@@ -66,6 +68,15 @@ static int fake_policy_stats(void *ctx, struct cg_counter out[CG_POLSTAT_ENTRIES
 				uint64_t n = p * 100 + (uint64_t)d * 10 + (uint64_t)r;
 				out[CG_POLSTAT_INDEX(p, d, r)] = (struct cg_counter){ n, n * 100 };
 			}
+	return 0;
+}
+
+/* Would-drops: the monitor policy (id 1) only, out/port 12 packets, in/egress 3. */
+static int fake_policy_would(void *ctx, struct cg_counter out[CG_POLSTAT_ENTRIES])
+{
+	memset(out, 0, sizeof(struct cg_counter) * CG_POLSTAT_ENTRIES);
+	out[CG_POLSTAT_INDEX(1, CG_DIR_OUT, CG_REASON_PORT)] = (struct cg_counter){ 12, 1200 };
+	out[CG_POLSTAT_INDEX(1, CG_DIR_IN, CG_REASON_EGRESS)] = (struct cg_counter){ 3, 300 };
 	return 0;
 }
 
@@ -147,7 +158,15 @@ static int fake_probe(void *ctx, const char *iface, struct cg_probe_iface *ret, 
 	return 0;
 }
 
+static const struct cg_evidence *fake_evidence(void *ctx)
+{
+	struct fake *f = ctx;
+	return f->ev;
+}
+
 static const struct cg_view_ops fake_ops = {
+	.evidence = fake_evidence,
+	.read_policy_would = fake_policy_would,
 	.generation = fake_generation,
 	.read_policy_stats = fake_policy_stats,
 	.foreach_device = fake_foreach_device,
@@ -205,6 +224,34 @@ static int fake_init(struct fake *f)
 	inventory_add_blocked(a, &bl);
 	bl.count = 2;
 	inventory_add_blocked(b, &bl);
+	/* the evidence: a's 3 flows (one would-drop, one old), b's 1, and
+	 * overflow for a (5 dropped) and b (7 would) */
+	if (evidence_new(0, &f->ev))
+		return -ENOMEM;
+	struct cg_flow_key keys[4] = {
+		{ .dir = CG_DIR_OUT, .family = 4, .proto = 6, .port = 443, .reason = CG_REASON_EGRESS,
+		  .addr = { 203, 0, 113, 7 } },
+		{ .dir = CG_DIR_OUT, .family = 4, .proto = 17, .port = 8666, .reason = CG_REASON_EGRESS,
+		  .would = 1, .addr = { 203, 0, 113, 10 } },
+		{ .dir = CG_DIR_IN, .family = 6, .proto = 6, .port = 23, .reason = CG_REASON_PORT,
+		  .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } },
+		{ .dir = CG_DIR_OUT, .family = 0, .port = 0x8033, .reason = CG_REASON_NON_IP },
+	};
+	uint16_t hik = f->model.policies[model_find_policy(&f->model, "hikvision")].id;
+	uint16_t dah = f->model.policies[model_find_policy(&f->model, "dahua")].id;
+	struct cg_flow vals[4] = {
+		{ .packets = 50, .bytes = 3000, .first_ns = 900e9, .last_ns = 990e9, .policy = hik },
+		{ .packets = 70, .bytes = 7000, .first_ns = 900e9, .last_ns = 995e9, .policy = hik },
+		{ .packets = 9, .bytes = 540, .first_ns = 10e9, .last_ns = 20e9, .policy = hik },
+		{ .packets = 4, .bytes = 240, .first_ns = 900e9, .last_ns = 999e9, .policy = dah },
+	};
+	for (int i = 0; i < 3; i++)
+		memcpy(keys[i].mac, mac_a, 6);
+	memcpy(keys[3].mac, mac_b, 6);
+	if (evidence_merge_rows(f->ev, keys, vals, 4, 1000e9, time(NULL)) ||
+	    evidence_merge_over(f->ev, mac_a, (uint64_t[2]){ 5, 0 }) ||
+	    evidence_merge_over(f->ev, mac_b, (uint64_t[2]){ 0, 7 }))
+		return -ENOMEM;
 	snprintf(f->ifaces[0].name, sizeof(f->ifaces[0].name), "cam0");
 	f->ifaces[0].ifindex = 4;
 	f->ifaces[0].attached[CG_HOOK_TC_INGRESS] = f->ifaces[0].attached[CG_HOOK_TC_EGRESS] = true;
@@ -236,6 +283,7 @@ static void fake_free(struct fake *f)
 	free(f->hashes.each);
 	free(f->probe.known);
 	inventory_free(f->inv);
+	evidence_free(f->ev);
 }
 
 /* ---- running a request --------------------------------------------------------- */
@@ -324,6 +372,20 @@ static void test_stats(struct fake *f)
 	json_object *nft = (json_object *)1;
 	CHECK(json_object_object_get_ex(r.res, "nftables", &nft) && !nft, "no nftables layer: null");
 	CHECK(!at(r.res, "devices"), "no device rows unless asked");
+	CHECK(int_at(r.res, "policies.1.would_drop.packets") == 15 &&
+	      int_at(r.res, "policies.1.would_drop.bytes") == 1500 &&
+	      int_at(r.res, "policies.1.would_drop_reasons.port") == 12 &&
+	      int_at(r.res, "policies.1.would_drop_reasons.egress") == 3 &&
+	      int_at(r.res, "policies.0.would_drop.packets") == 0, "would-drops: %s",
+	      json_object_to_json_string(at(r.res, "policies.1")));
+	json_object_put(r.res);
+
+	r = run(f, "{\"command\":\"stats\",\"arguments\":{\"prometheus\":true}}");
+	const char *x = r.rc == 0 ? str_at(r.res, "exposition") : "";
+	CHECK(x && strstr(x, "camguard_packets_total{policy=\"dahua\",direction=\"out\",verdict=\"would_drop\",reason=\"port\"} 12\n") &&
+	      strstr(x, "camguard_bytes_total{policy=\"dahua\",direction=\"in\",verdict=\"would_drop\",reason=\"egress\"} 300\n") &&
+	      strstr(x, "camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"would_drop\",reason=\"port\"} 0\n"),
+	      "would_drop series: %s", r.rc ? r.err.message : "missing");
 	json_object_put(r.res);
 
 	r = run(f, "{\"command\":\"stats\",\"arguments\":{\"devices\":true}}");
@@ -381,14 +443,51 @@ static void test_blocked(struct fake *f)
 {
 	struct reply r = run(f, "{\"command\":\"blocked\"}");
 
-	CHECK(r.rc == 0 && len_at(r.res, "devices") == 2 && len_at(r.res, "policies") == 2,
-	      "blocked: %s", r.err.message);
-	CHECK(!strcmp(str_at(r.res, "devices.1.blocked.0.address"), "203.0.113.7") &&
-	      int_at(r.res, "devices.1.blocked.0.port") == 443 &&
-	      !strcmp(str_at(r.res, "devices.1.blocked.0.proto"), "tcp"), "a destination: %s",
-	      json_object_to_json_string(at(r.res, "devices.1")));
-	CHECK(int_at(r.res, "policies.0.blocked.0.devices") == 1 && int_at(r.res, "policies.0.blocked.0.count") == 3,
-	      "per policy: %s", json_object_to_json_string(at(r.res, "policies")));
+	/* every flow, most packets first, overflow beside */
+	CHECK(r.rc == 0 && len_at(r.res, "flows") == 4 && len_at(r.res, "devices") == 2,
+	      "blocked: %s", r.rc ? r.err.message : json_object_to_json_string(r.res));
+	CHECK(int_at(r.res, "flows.0.packets") == 70 && int_at(r.res, "flows.0.count") == 70 &&
+	      json_object_get_boolean(at(r.res, "flows.0.would")) &&
+	      !strcmp(str_at(r.res, "flows.0.address"), "203.0.113.10") &&
+	      int_at(r.res, "flows.0.port") == 8666 && !strcmp(str_at(r.res, "flows.0.proto"), "udp") &&
+	      !strcmp(str_at(r.res, "flows.0.policy"), "hikvision") &&
+	      !strcmp(str_at(r.res, "flows.0.mac"), "44:19:b6:00:00:01") &&
+	      int_at(r.res, "flows.1.packets") == 50 && int_at(r.res, "flows.1.bytes") == 3000 &&
+	      !strcmp(str_at(r.res, "flows.1.reason"), "egress") &&
+	      int_at(r.res, "flows.2.packets") == 9 && !strcmp(str_at(r.res, "flows.2.address"), "2001:db8::1") &&
+	      !strcmp(str_at(r.res, "flows.2.direction"), "in") &&
+	      !strcmp(str_at(r.res, "flows.3.proto"), "ether") && int_at(r.res, "flows.3.port") == 0x8033 &&
+	      !strcmp(str_at(r.res, "flows.3.policy"), "dahua"), "rows: %s",
+	      json_object_to_json_string(at(r.res, "flows")));
+	CHECK(int_at(r.res, "overflow.packets") == 5 && int_at(r.res, "overflow.would_packets") == 7 &&
+	      int_at(r.res, "overflow.devices") == 2 && len_at(r.res, "overflow.per_device") == 2,
+	      "overflow: %s", json_object_to_json_string(at(r.res, "overflow")));
+	CHECK(!strcmp(str_at(r.res, "devices.1.policy"), "hikvision") &&
+	      len_at(r.res, "devices.1.blocked") == 3, "per device: %s",
+	      json_object_to_json_string(at(r.res, "devices")));
+	json_object_put(r.res);
+
+	/* filters: device, would, policy, since */
+	r = run(f, "{\"command\":\"blocked\",\"arguments\":{\"device\":\"08:ed:ed:00:00:02\"}}");
+	CHECK(r.rc == 0 && len_at(r.res, "flows") == 1 && int_at(r.res, "overflow.packets") == 0 &&
+	      int_at(r.res, "overflow.would_packets") == 7, "--device: %s",
+	      r.rc ? r.err.message : json_object_to_json_string(r.res));
+	json_object_put(r.res);
+	r = run(f, "{\"command\":\"blocked\",\"arguments\":{\"would\":true}}");
+	CHECK(r.rc == 0 && len_at(r.res, "flows") == 1 && int_at(r.res, "flows.0.packets") == 70 &&
+	      int_at(r.res, "overflow.packets") == 0 && int_at(r.res, "overflow.would_packets") == 7,
+	      "--would: %s", r.rc ? r.err.message : json_object_to_json_string(r.res));
+	json_object_put(r.res);
+	r = run(f, "{\"command\":\"blocked\",\"arguments\":{\"policy\":\"dahua\"}}");
+	CHECK(r.rc == 0 && len_at(r.res, "flows") == 1 && int_at(r.res, "flows.0.packets") == 4,
+	      "--policy: %s", r.rc ? r.err.message : json_object_to_json_string(r.res));
+	json_object_put(r.res);
+	r = run(f, "{\"command\":\"blocked\",\"arguments\":{\"policy\":\"nosuch\"}}");
+	CHECK(r.rc < 0 && !strcmp(r.err.code, "ENOENT"), "--policy unknown: %d %s", r.rc, r.err.code);
+	json_object_put(r.res);
+	r = run(f, "{\"command\":\"blocked\",\"arguments\":{\"since\":600}}");
+	CHECK(r.rc == 0 && len_at(r.res, "flows") == 3, "--since 10m (the old row is left out): %s",
+	      r.rc ? r.err.message : json_object_to_json_string(r.res));
 	json_object_put(r.res);
 }
 

@@ -210,6 +210,14 @@ static void test_render_narrow(void)
 	      strstr(s, "DEVICE             VENDOR  POLICY     PASS PKTS  DROP PKTS\n"), "stats at 80:\n%s", s);
 	free(s);
 	/* no device rows in the reply: the table says how to get them */
+	/* monitor: the would-drops beside the (zero) drops, at 80 columns */
+	s = table(CG_CMD_STATS,
+		  "{\"policies\":[{\"name\":\"hikvision\",\"action\":\"monitor\",\"devices\":2,"
+		  "\"pass\":{\"packets\":1234,\"bytes\":1},\"drop\":{\"packets\":0,\"bytes\":0},\"drop_reasons\":{\"egress\":0},"
+		  "\"would_drop\":{\"packets\":17,\"bytes\":1700},\"would_drop_reasons\":{\"egress\":12,\"port\":5,\"non_ip\":0}}],"
+		  "\"generation\":1}", &rc);
+	CHECK(rc == 0 && fits(s, 80) && strstr(s, "would: egress 12, port 5\n"), "would at 80:\n%s", s);
+	free(s);
 	s = table(CG_CMD_STATS, "{\"policies\":[],\"generation\":1}", &rc);
 	CHECK(rc == 0 && strstr(s, "generation 1; per device: --devices\n") && !strstr(s, "\nDEVICE "), "%s", s);
 	free(s);
@@ -232,13 +240,13 @@ static void test_render_narrow(void)
 	/* blocked and status at 80 */
 	topts = (struct cg_render_opts){ .width = 80, .now = now };
 	s = table(CG_CMD_BLOCKED,
-		  "{\"devices\":[{\"mac\":\"44:19:b6:12:34:56\",\"vendor\":\"H\",\"policy\":\"hikvision\",\"blocked\":["
-		  "{\"address\":\"2001:db8:ffff:ffff:ffff:ffff:ffff:1\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":1234567,\"last\":\"2026-03-02T11:59:00Z\",\"would\":false},"
-		  "{\"address\":\"203.0.113.5\",\"port\":8000,\"proto\":\"udp\",\"direction\":\"in\",\"reason\":\"port\",\"count\":2,\"last\":\"2026-03-02T10:00:00Z\",\"would\":true}]}],"
-		  "\"policies\":[{\"name\":\"hikvision\",\"blocked\":[{\"address\":\"2001:db8:ffff:ffff:ffff:ffff:ffff:1\",\"port\":443,\"proto\":\"tcp\","
-		  "\"direction\":\"out\",\"reason\":\"egress\",\"count\":1234567,\"devices\":1}]}]}", &rc);
+		  "{\"flows\":["
+		  "{\"mac\":\"44:19:b6:12:34:56\",\"address\":\"2001:db8:ffff:ffff:ffff:ffff:ffff:1\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"packets\":1234567,\"bytes\":98765432,\"first\":\"2026-03-01T11:59:00Z\",\"last\":\"2026-03-02T11:59:00Z\",\"would\":false},"
+		  "{\"mac\":\"44:19:b6:12:34:56\",\"address\":\"203.0.113.5\",\"port\":8000,\"proto\":\"udp\",\"direction\":\"in\",\"reason\":\"port\",\"packets\":2,\"bytes\":120,\"first\":\"2026-03-02T10:00:00Z\",\"last\":\"2026-03-02T10:00:00Z\",\"would\":true}],"
+		  "\"overflow\":{\"packets\":40,\"would_packets\":2,\"devices\":3,\"max_flows\":65536}}", &rc);
 	CHECK(rc == 0 && fits(s, 80) && strstr(s, "[2001:db8:ffff:ffff:ffff:ffff:ffff:1]:443") &&
-	      strstr(s, "1234567"), "blocked at 80:\n%s", s);
+	      strstr(s, "1234567") &&
+	      strstr(s, "42 packets of 3 devices beyond evidence.max_flows (65536)\n"), "blocked at 80:\n%s", s);
 	free(s);
 	s = table(CG_CMD_STATUS,
 		  "{\"version\":\"0.1.0\",\"uptime\":5,\"started\":\"S\",\"generation\":2,\"config\":\"/etc/camguard/camguard.conf\","
@@ -303,15 +311,31 @@ static void test_render(void)
 	free(s);
 
 	s = table(CG_CMD_BLOCKED,
-		  "{\"devices\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"H\",\"policy\":\"hikvision\",\"blocked\":["
-		  "{\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":1500,\"last\":\"t\",\"would\":false},"
-		  "{\"address\":\"2001:db8::1\",\"port\":53,\"proto\":\"udp\",\"direction\":\"out\",\"reason\":\"egress\",\"count\":2,\"last\":\"t\",\"would\":true}]}],"
-		  "\"policies\":[{\"name\":\"hikvision\",\"blocked\":[{\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\","
-		  "\"direction\":\"out\",\"reason\":\"egress\",\"count\":1500,\"devices\":1}]}]}", &rc);
-	CHECK(rc == 0 && strstr(s, "44:19:b6:00:00:01  hikvision  out  203.0.113.5:443   tcp    egress           1500  t\n") &&
-	      strstr(s, "[2001:db8::1]:53  udp    egress (would)      2  t\n") &&
-	      strstr(s, "hikvision  out  203.0.113.5:443  tcp    egress   1500        1\n"), "blocked table:\n%s", s);
+		  "{\"flows\":["
+		  "{\"mac\":\"44:19:b6:00:00:01\",\"address\":\"203.0.113.5\",\"port\":443,\"proto\":\"tcp\",\"direction\":\"out\",\"reason\":\"egress\",\"packets\":1500,\"bytes\":90000,\"first\":\"f\",\"last\":\"t\",\"would\":false},"
+		  "{\"mac\":\"44:19:b6:00:00:01\",\"address\":\"\",\"port\":32819,\"proto\":\"ether\",\"direction\":\"out\",\"reason\":\"non_ip\",\"packets\":2,\"bytes\":120,\"first\":\"f\",\"last\":\"t\",\"would\":true}],"
+		  "\"overflow\":{\"packets\":0,\"would_packets\":0,\"devices\":0,\"max_flows\":65536}}", &rc);
+	CHECK(rc == 0 && strstr(s, "44:19:b6:00:00:01  out  203.0.113.5:443") &&
+	      strstr(s, "ether 0x8033") && strstr(s, "non_ip (would)") && !strstr(s, "beyond"),
+	      "blocked table:\n%s", s);
 	free(s);
+	{
+		json_object *res = json_tokener_parse(
+			"{\"flows\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hik, \\\"vision\\\"\",\"policy\":\"hikvision\","
+			"\"direction\":\"out\",\"address\":\"203.0.113.5\",\"proto\":\"tcp\",\"port\":443,\"packets\":1500,"
+			"\"bytes\":90000,\"first\":\"f\",\"last\":\"t\",\"reason\":\"egress\",\"would\":true}]}");
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+		rc = render_blocked_csv(res, mem);
+		fclose(mem);
+		CHECK(rc == 0 && !strcmp(buf, "mac,vendor,policy,direction,address,proto,port,packets,bytes,"
+					 "first_seen,last_seen,reason,would\r\n"
+					 "44:19:b6:00:00:01,\"Hik, \"\"vision\"\"\",hikvision,out,203.0.113.5,tcp,443,"
+					 "1500,90000,f,t,egress,yes\r\n"), "blocked csv:\n%s", buf);
+		free(buf);
+		json_object_put(res);
+	}
 
 	s = table(CG_CMD_STATUS,
 		  "{\"version\":\"0.1.0\",\"pid\":1,\"started\":\"2026-01-01T00:00:00Z\",\"uptime\":90061,\"generation\":3,"
