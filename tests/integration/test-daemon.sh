@@ -100,6 +100,18 @@ stats
 check_eq "monitor: counted as monitor" $((before_mon + N)) \
 	"$(json_get "$WORK/stats.json" 'policy(d,"axis")["pass_reasons"].get("monitor",0)')"
 
+# --- evidence: every denied flow counted exactly (issue 15) -----------------
+ctl --json blocked > "$WORK/blocked.json"
+ctl --json stats --devices > "$WORK/sdev.json"
+flows() { json_get "$WORK/blocked.json" "sum(f['packets'] for f in d['flows'] if $1)"; }
+check_eq "evidence: isolate flow to 203.0.113.10:9999, every packet" $N \
+	"$(flows "f['mac']=='$HIK' and f['address']=='203.0.113.10' and f['port']==9999 and not f['would']")"
+check_eq "evidence: monitor flow to 203.0.113.10:9998, every packet as would-drop" $N \
+	"$(flows "f['mac']=='$AXIS' and f['address']=='203.0.113.10' and f['port']==9998 and f['would']")"
+check_eq "evidence: $HIK flow rows + overflow == its drop counter" \
+	"$(json_get "$WORK/sdev.json" "[x['drop']['packets'] for x in d['devices'] if x['mac']=='$HIK'][0]")" \
+	"$(json_get "$WORK/blocked.json" "sum(f['packets'] for f in d['flows'] if f['mac']=='$HIK' and not f['would']) + sum(o['packets'] for o in d['overflow']['per_device'] if o['mac']=='$HIK')")"
+
 # --- inventory ---------------------------------------------------------------
 sleep 0.5
 ctl --json cameras > "$WORK/cameras.json"
