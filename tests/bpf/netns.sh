@@ -60,38 +60,11 @@ if [ -z "${CGT_PRIVATE:-}" ]; then
 fi
 
 N=40                                    # frames per case
-CAM=cgt-$$-cam
-REC=cgt-$$-rec
 CAM_MAC=44:19:b6:00:10:01
 REC_MAC=02:00:00:00:00:fe
 P_HIK=1
-TMP=$(mktemp -d /tmp/cgt-netns.XXXXXX)
-PIN=$TMP/bpffs/cg
-
-cleanup() {
-	ip netns del "$CAM" 2>/dev/null || true
-	ip netns del "$REC" 2>/dev/null || true
-	umount "$TMP/bpffs" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-mkdir "$TMP/bpffs"
-mount -t bpf bpf "$TMP/bpffs"
-mkdir "$PIN"
-
-ip netns add "$CAM"
-ip netns add "$REC"
-for ns in "$CAM" "$REC"; do
-	# no IPv6 chatter (RS, MLD, DAD): the counters below must be exact
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip -n "$CAM" link add name cam0 address $CAM_MAC type veth peer name rec0 netns "$REC" address $REC_MAC
-ip -n "$CAM" link set cam0 up
-ip -n "$REC" link set rec0 up
+. "$(dirname "$0")/../lib/veth-pair.sh"
+cg_pair_begin cgt-netns
 
 # One counter per case, keyed by MAC (see the header).
 {
