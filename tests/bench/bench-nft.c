@@ -11,7 +11,8 @@
  * listing of the table nft_apply() built (`nft list table inet camguard`),
  * prefixed by "table inet camguard {}; delete table inet camguard" — the
  * same replace-in-one-transaction the library does — so both sides load
- * exactly the same sets, elements, chains and rules. Both replace an
+ * exactly the same sets, elements, chains and rules (but the rules nft
+ * cannot read back: see the popen below). Both replace an
  * existing table. "ms" and "nft_cli_ms" are the best of --runs; "ratio" =
  * ms / nft_cli_ms (target <= 1.0).
  */
@@ -138,7 +139,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fputs("table inet camguard {}\ndelete table inet camguard\n", f);
-	p = popen("nft list table inet camguard", "r");
+	/* nft 1.0.6 lists the constant port of the later-fragment rules'
+	 * concatenation (ip saddr . meta l4proto . 0) as "0x0 [invalid type]"
+	 * and its parser takes no untyped constant there: those 2 rules per
+	 * policy (of ~230,000 lines, nearly all set elements) are left out of
+	 * the script */
+	p = popen("nft list table inet camguard | sed '/\\[invalid type\\]/d'", "r");
 	if (!p) {
 		fprintf(stderr, "bench-nft: nft: %s\n", strerror(errno));
 		return 1;
