@@ -54,7 +54,7 @@ done
 CAMGUARDD="$BUILD/daemon/camguardd"
 CTL="$BUILD/daemon/camguardctl"
 WORK=$(mktemp -d /tmp/cg-fleet.XXXXXX)
-BASE="cgf$$"
+BASE="cgf$$-h"
 MON="${BASE}m"
 declare -A DPID=() NEPID=()
 PROMPID=""

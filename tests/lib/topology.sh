@@ -16,6 +16,9 @@
 # cg_topology_create unless the caller has one, which must call it) removes
 # every namespace and mount it made.
 
+# shellcheck source=tests/lib/sweep.sh
+. "$(dirname "${BASH_SOURCE[0]}")/sweep.sh"
+
 CG_NS="${CG_NS:-cgt$$}"
 CG_CAMERAS=()          # "name mac" per camera, in creation order
 CG_BPFFS=""
@@ -40,6 +43,7 @@ cg_topology_create() {
 	# its work dir, users, ...) must not be replaced.
 	[ -n "$(trap -p EXIT)" ] || trap cg_topology_destroy EXIT
 	cg_topology_destroy
+	cg_sweep_orphans
 	local rec sw out
 	rec=$(cg_ns rec); sw=$(cg_ns sw); out=$(cg_ns out)
 	ip netns add "$rec"; ip netns add "$sw"; ip netns add "$out"

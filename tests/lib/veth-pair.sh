@@ -8,6 +8,11 @@
 #
 #   cg_pair_begin TAG      sets CAM, REC, TMP (a work dir) and PIN
 
+# Its callers live in tests/<suite>/ (POSIX sh: no way to find this file's
+# own directory).
+# shellcheck source=tests/lib/sweep.sh
+. "$(dirname "$0")/../lib/sweep.sh"
+
 cg_pair_cleanup() {
 	ip netns del "$CAM" 2>/dev/null || true
 	ip netns del "$REC" 2>/dev/null || true
@@ -23,6 +28,7 @@ cg_pair_begin() {
 	trap cg_pair_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 
+	cg_sweep_orphans
 	mkdir "$TMP/bpffs"
 	mount -t bpf bpf "$TMP/bpffs"
 	mkdir "$PIN"

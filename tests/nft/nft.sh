@@ -43,6 +43,9 @@ for t in ip nft python3; do
 	fi
 done
 
+# shellcheck source=tests/lib/sweep.sh
+. "$(dirname "$0")/../lib/sweep.sh"
+cg_sweep_orphans
 P=cgn-$$
 CAM=$P-cam REC=$P-rec OUT=$P-out
 TMP=$(mktemp -d /tmp/cgn.XXXXXX)
