@@ -474,8 +474,13 @@ int cfg_get_group(const config_setting_t *group, const char *ctx, const char *ke
 	return 0;
 }
 
-int cfg_get_string_list(const config_setting_t *group, const char *ctx, const char *key,
-			const char *file, struct cg_diag *d, config_setting_t **ret)
+/* A list whose elements all have type elem (CONFIG_TYPE_STRING or
+ * CONFIG_TYPE_GROUP). libconfig parses [ ... ] as an array, which holds
+ * scalars only: for strings either spelling is a list, for groups only an
+ * empty [] is. shape and elem_shape name what was expected in the error. */
+static int get_list(const config_setting_t *group, const char *ctx, const char *key,
+		    const char *file, struct cg_diag *d, int elem, const char *shape,
+		    const char *elem_shape, config_setting_t **ret)
 {
 	config_setting_t *s = member(group, key);
 	char kn[256];
@@ -485,18 +490,18 @@ int cfg_get_string_list(const config_setting_t *group, const char *ctx, const ch
 		return -ENOENT;
 	cfg_keyname(kn, sizeof(kn), ctx, key);
 	t = config_setting_type(s);
-	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
-		diag_error(d, file, cfg_line(s), "'%s' must be a list of strings [ \"...\" ], not %s",
-			   kn, type_name(t));
+	if (t != CONFIG_TYPE_LIST &&
+	    !(t == CONFIG_TYPE_ARRAY && (elem == CONFIG_TYPE_STRING || config_setting_length(s) == 0))) {
+		diag_error(d, file, cfg_line(s), "'%s' must be %s, not %s", kn, shape, type_name(t));
 		return -EINVAL;
 	}
 	n = config_setting_length(s);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			diag_error(d, file, cfg_line(e), "'%s[%d]' must be a string, not %s", kn, i,
-				   type_name(config_setting_type(e)));
+		if (config_setting_type(e) != elem) {
+			diag_error(d, file, cfg_line(e), "'%s[%d]' must be %s, not %s", kn, i,
+				   elem_shape, type_name(config_setting_type(e)));
 			return -EINVAL;
 		}
 	}
@@ -504,33 +509,16 @@ int cfg_get_string_list(const config_setting_t *group, const char *ctx, const ch
 	return 0;
 }
 
+int cfg_get_string_list(const config_setting_t *group, const char *ctx, const char *key,
+			const char *file, struct cg_diag *d, config_setting_t **ret)
+{
+	return get_list(group, ctx, key, file, d, CONFIG_TYPE_STRING,
+			"a list of strings [ \"...\" ]", "a string", ret);
+}
+
 int cfg_get_group_list(const config_setting_t *group, const char *ctx, const char *key,
 		       const char *file, struct cg_diag *d, config_setting_t **ret)
 {
-	config_setting_t *s = member(group, key);
-	char kn[256];
-	int n, t;
-
-	if (!s)
-		return -ENOENT;
-	cfg_keyname(kn, sizeof(kn), ctx, key);
-	t = config_setting_type(s);
-	/* an empty [] parses as an array: accept it as an empty list */
-	if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)) {
-		diag_error(d, file, cfg_line(s), "'%s' must be a list of groups ( { ... } ), not %s",
-			   kn, type_name(t));
-		return -EINVAL;
-	}
-	n = config_setting_length(s);
-	for (int i = 0; i < n; i++) {
-		config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-
-		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-			diag_error(d, file, cfg_line(e), "'%s[%d]' must be a group { ... }, not %s", kn, i,
-				   type_name(config_setting_type(e)));
-			return -EINVAL;
-		}
-	}
-	*ret = s;
-	return 0;
+	return get_list(group, ctx, key, file, d, CONFIG_TYPE_GROUP,
+			"a list of groups ( { ... } )", "a group { ... }", ret);
 }
