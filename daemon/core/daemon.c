@@ -101,6 +101,28 @@ static void reload_commit(struct cg_daemon *d, struct cg_reload_txn *txn,
 		reload_reasons(&d->model, rep);
 }
 
+/* The dry run's flow list: the evidence table brought up to date, decided
+ * under the enforced set (its plan built again: the daemon keeps the model,
+ * not the plan) and under the candidate. Without it the reply has no list. */
+static void preview_flows(struct cg_daemon *d, const struct cg_reload_txn *txn,
+			  struct cg_reload_report *rep)
+{
+	struct cg_plan live;
+	int rc;
+
+	if (!d->evidence)
+		return;
+	if (d->dp && (rc = evidence_sync(d->evidence, d->dp)) < 0)
+		log_warning("Failed to read the flow evidence: %s", strerror(-rc));
+	rc = plan_build(&d->model, &live);
+	if (!rc) {
+		rc = reload_flows(&live, &txn->compiled.plan, d->evidence, time(NULL), &rep->flows);
+		plan_free(&live);
+	}
+	if (rc)
+		log_warning("Dry run: cannot list the flows it would change: %s", strerror(-rc));
+}
+
 /* Reload from disk; dry_run: validate and compile only. 0 or -errno, rep
  * filled either way. */
 static int daemon_reload(struct cg_daemon *d, bool dry_run, struct cg_reload_report *rep)
@@ -124,6 +146,7 @@ static int daemon_reload(struct cg_daemon *d, bool dry_run, struct cg_reload_rep
 	}
 	if (dry_run) {
 		reload_preview(&t, &txn, rep);
+		preview_flows(d, &txn, rep);
 		reload_txn_free(&txn);
 		return 0;
 	}

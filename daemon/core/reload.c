@@ -16,10 +16,12 @@
 
 #include "advisory.h"
 #include "dataplane.h"
+#include "evidence.h"
 #include "exposure.h"
 #include "load.h"
 #include "moves.h"
 #include "nft.h"
+#include "plan-eval.h"
 #include "reload.h"
 
 /* ---- policy ids ---------------------------------------------------------- */
@@ -206,4 +208,144 @@ int reload_reasons(const struct cg_model *m, struct cg_reload_report *rep)
 			 m->advisories[mv->advisory].cve, advisory_confidence_to_string(mv->confidence));
 	}
 	return 0;
+}
+
+/* ---- dry run: the flows that would start or stop being dropped ------------- */
+
+/* Rows of one flow: the same tuple under another reason (a rule added
+ * since, a reload between) or as dropped and as would-drop. The reasons the
+ * evaluator decides again from the address are one class; the others
+ * (fragment, non_ip, vlan, malformed, rogue_service, spoof) stay apart. */
+static void flow_tuple(const struct cg_flow_key *k, struct cg_flow_key *ret)
+{
+	*ret = *k;
+	ret->would = 0;
+	switch (k->reason) {
+	case CG_REASON_INGRESS:
+	case CG_REASON_PORT:
+	case CG_REASON_DENY_LIST:
+		ret->reason = CG_REASON_EGRESS;
+		break;
+	default:
+		break;
+	}
+}
+
+static int tuple_cmp(const void *x, const void *y)
+{
+	const struct cg_evidence_row *a = x, *b = y;
+	struct cg_flow_key ka, kb;
+
+	flow_tuple(&a->key, &ka);
+	flow_tuple(&b->key, &kb);
+	return memcmp(&ka, &kb, sizeof(ka));
+}
+
+static int flow_by_packets(const void *x, const void *y)
+{
+	const struct cg_reload_flow *a = x, *b = y;
+
+	if (a->packets != b->packets)
+		return a->packets < b->packets ? 1 : -1;
+	return a->last < b->last ? 1 : a->last > b->last ? -1 : 0;
+}
+
+static int flow_by_device(const void *x, const void *y)
+{
+	const struct cg_reload_flow *a = x, *b = y;
+	int c = memcmp(a->key.mac, b->key.mac, 6);
+
+	return c ? c : flow_by_packets(x, y);
+}
+
+static int list_push(struct cg_reload_flow_list *l, size_t *cap, const struct cg_reload_flow *f)
+{
+	if (l->n == *cap) {
+		size_t n = *cap ? 2 * *cap : 64;
+		struct cg_reload_flow *v = realloc(l->v, n * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		*cap = n;
+	}
+	l->v[l->n++] = *f;
+	l->flows++;
+	l->packets += f->packets;
+	return 0;
+}
+
+/* Counts the devices, keeps the CG_RELOAD_FLOWS_MAX flows with most
+ * packets, and orders them by device (most packets first in each). */
+static void list_finish(struct cg_reload_flow_list *l)
+{
+	qsort(l->v, l->n, sizeof(*l->v), flow_by_device);
+	for (size_t i = 0; i < l->n; i++)
+		l->devices += !i || memcmp(l->v[i - 1].key.mac, l->v[i].key.mac, 6);
+	if (l->n > CG_RELOAD_FLOWS_MAX) {
+		qsort(l->v, l->n, sizeof(*l->v), flow_by_packets);
+		l->n = CG_RELOAD_FLOWS_MAX;
+		qsort(l->v, l->n, sizeof(*l->v), flow_by_device);
+	}
+}
+
+int reload_flows(const struct cg_plan *live, const struct cg_plan *next,
+		 const struct cg_evidence *ev, time_t now, struct cg_reload_flows *ret)
+{
+	struct cg_evidence_filter f = { .policy = -1, .since = now - CG_RELOAD_FLOWS_WINDOW, .would = -1 };
+	struct cg_plan_eval el = {}, en = {};
+	struct cg_evidence_row *rows = NULL;
+	size_t nrows = 0, cap[2] = { 0, 0 };
+	int rc;
+
+	free(ret->start.v);
+	free(ret->stop.v);
+	*ret = (struct cg_reload_flows){ .since = f.since };
+	rc = evidence_query(ev, &f, &rows, &nrows);
+	if (!rc)
+		rc = plan_eval_init(&el, live);
+	if (!rc)
+		rc = plan_eval_init(&en, next);
+	if (rc)
+		goto out;
+	qsort(rows, nrows, sizeof(*rows), tuple_cmp);
+	for (size_t i = 0, j; i < nrows && !rc; i = j) {
+		struct cg_reload_flow fl = { .last = rows[i].last };
+		struct cg_plan_result a, b;
+
+		for (j = i; j < nrows && !tuple_cmp(&rows[i], &rows[j]); j++) {
+			fl.packets += rows[j].packets;
+			if (rows[j].last > fl.last)
+				fl.last = rows[j].last;
+		}
+		ret->examined++;
+		/* the most recent row's reason stands for the flow (the same
+		 * class: they differ only where the address decides) */
+		size_t newest = i;
+		for (size_t k = i; k < j; k++)
+			if (rows[k].last > rows[newest].last)
+				newest = k;
+		plan_eval_flow(&el, &rows[newest].key, &a);
+		plan_eval_flow(&en, &rows[newest].key, &b);
+		fl.key = rows[newest].key;
+		fl.key.reason = b.reason;
+		fl.now = a.verdict;
+		fl.next = b.verdict;
+		fl.uncertain = a.uncertain || b.uncertain;
+		snprintf(fl.policy, sizeof(fl.policy), "%s", next->policies[b.policy].name);
+		if (fl.next == CG_PV_DROP && fl.now != CG_PV_DROP)
+			rc = list_push(&ret->start, &cap[0], &fl);
+		else if (fl.now == CG_PV_DROP && fl.next != CG_PV_DROP)
+			rc = list_push(&ret->stop, &cap[1], &fl);
+		else
+			continue;
+		ret->uncertain += fl.uncertain;
+	}
+	list_finish(&ret->start);
+	list_finish(&ret->stop);
+	ret->present = !rc;
+out:
+	plan_eval_free(&el);
+	plan_eval_free(&en);
+	free(rows);
+	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "compile.h"
 #include "model.h"
@@ -70,6 +71,17 @@ int reload_apply_nft(struct cg_nft *nft, const struct cg_model *m, char *err, si
 /* "advisory CVE-... (likely)" for each change an advisory policy of m
  * makes, "" for the others (rep->reasons). -ENOMEM. */
 int reload_reasons(const struct cg_model *m, struct cg_reload_report *rep);
+
+/* reload --dry-run's flow list (issue 15): every flow of the evidence table
+ * seen in the last CG_RELOAD_FLOWS_WINDOW seconds, decided under the
+ * enforced plan (live) and the new one (next) by plan-eval.h; the flows
+ * next drops and live does not are ret->start, those live drops and next
+ * does not (passes, or only counts as would-drop) are ret->stop. 0 or
+ * -ENOMEM. */
+#define CG_RELOAD_FLOWS_WINDOW (24 * 3600)
+struct cg_evidence;
+int reload_flows(const struct cg_plan *live, const struct cg_plan *next,
+		 const struct cg_evidence *ev, time_t now, struct cg_reload_flows *ret);
 
 /* Policy ids index the never-evicted policy counters, so a name keeps its
  * id across reloads and restarts: the mapping is state_dir/policy-ids. */

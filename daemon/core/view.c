@@ -16,4 +16,7 @@ void reload_report_free(struct cg_reload_report *r)
 	moves_free(&r->changes);
 	free(r->reasons);
 	r->reasons = NULL;
+	free(r->flows.start.v);
+	free(r->flows.stop.v);
+	r->flows = (struct cg_reload_flows){};
 }

@@ -90,6 +90,38 @@ struct cg_probe_iface {
 	int error;                 /* 0 or -errno */
 };
 
+/* reload --dry-run (issue 15): one denied flow of the last 24 h whose fate
+ * the new set changes. now/next: enum cg_plan_verdict (plan-eval.h) under
+ * the enforced set and under the new one. */
+struct cg_reload_flow {
+	struct cg_flow_key key;    /* the row's key; reason: the new set's isolate reason */
+	char policy[64];           /* the device's policy in the new set */
+	uint8_t now, next;
+	bool uncertain;            /* a "from" rule with ports might match (camera port unknown) */
+	uint64_t packets;          /* every row of the flow, as `blocked` counts them */
+	int64_t last;              /* wall-clock seconds */
+};
+
+#define CG_RELOAD_FLOWS_MAX 256    /* entries per list in the reply; the totals count all */
+
+/* One list: start (flows the new set would drop, dropped by none now) or
+ * stop (dropped now, not by the new set). v holds the CG_RELOAD_FLOWS_MAX
+ * flows with most packets, by device. */
+struct cg_reload_flow_list {
+	struct cg_reload_flow *v;
+	size_t n;
+	size_t flows, devices;     /* every flow of the list */
+	uint64_t packets;
+};
+
+struct cg_reload_flows {
+	bool present;              /* the evidence table was read */
+	int64_t since;             /* rows last seen then or later (wall clock) */
+	size_t examined;           /* distinct flows seen since then */
+	size_t uncertain;          /* of start + stop, those with .uncertain */
+	struct cg_reload_flow_list start, stop;
+};
+
 /* What a reload did or would do: plain data, the command layer writes the
  * reply. */
 struct cg_reload_report {
@@ -98,6 +130,7 @@ struct cg_reload_report {
 	struct cg_diag diag;       /* every problem of the load, "FILE:LINE: ..." */
 	struct cg_moves changes;   /* devices whose policy changes (dry run: would change) */
 	char (*reasons)[96];       /* per change: "advisory CVE-... (likely)" or "" */
+	struct cg_reload_flows flows; /* dry run: flows that would start/stop being dropped */
 };
 
 void reload_report_init(struct cg_reload_report *r);

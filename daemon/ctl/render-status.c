@@ -209,7 +209,7 @@ int render_reload(json_object *res, const struct cg_render_opts *o, FILE *out)
 			(unsigned long long)get_u64(res, "generation"), array_len(changes),
 			array_len(changes) == 1 ? "" : "s");
 	if (!array_len(changes))
-		return 0;
+		return dry ? render_reload_flows(get(res, "flows"), o, out) : 0;
 	fputc('\n', out);
 	/* A WHY column only when an advisory moves a device (issue 18). */
 	bool why = false;
@@ -228,7 +228,8 @@ int render_reload(json_object *res, const struct cg_render_opts *o, FILE *out)
 			  get_str(c, "from"), get_str(c, "to"),
 			  *get_str(c, "reason") ? get_str(c, "reason") : "policy files");
 	}
-	return table_done(&t, out);
+	int rc = table_done(&t, out);
+	return rc || !dry ? rc : render_reload_flows(get(res, "flows"), o, out);
 }
 
 /* probe: {"started","interfaces":[{"name","sent","error"}]} when sent;

@@ -52,6 +52,8 @@ int render_cameras(json_object *result, const struct cg_render_opts *o, FILE *ou
 int render_advisories(json_object *result, const struct cg_render_opts *o, FILE *out);
 int render_status(json_object *result, const struct cg_render_opts *o, FILE *out);
 int render_reload(json_object *result, const struct cg_render_opts *o, FILE *out);
+/* reload --dry-run's "flows" (render-dryrun.c); nothing when flows is NULL. */
+int render_reload_flows(json_object *flows, const struct cg_render_opts *o, FILE *out);
 int render_probe(json_object *result, const struct cg_render_opts *o, FILE *out);
 
 /* Aligned human-readable tables of the result of cmd: the printer above
