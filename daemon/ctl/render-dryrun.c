@@ -47,7 +47,7 @@ static int flow_table(json_object *list, json_object *t, bool stop, const struct
 	fputc('\n', out);
 	table_init(&tb, "lllllrll", "DEVICE", "POLICY", "DIR", "PEER", "PROTO", "PKTS", "LAST",
 		   stop ? "AFTER" : "REASON");
-	table_layout(&tb, o, "99499839");
+	table_layout(&tb, o, "99299839");  /* DIR goes first: nearly always "out" */
 	for (size_t i = 0; i < array_len(list); i++) {
 		json_object *f = json_object_array_get_idx(list, i);
 		bool maybe = get_bool(f, "uncertain");
@@ -67,7 +67,7 @@ static int flow_table(json_object *list, json_object *t, bool stop, const struct
 	if ((rc = table_done(&tb, out)))
 		return rc;
 	if (get_u64(t, "left_out"))
-		fprintf(out, "... and %llu more flows (the %llu with most packets are listed)\n",
+		fprintf(out, "... and %llu more flows (listed: the %llu with most packets)\n",
 			(unsigned long long)get_u64(t, "left_out"), (unsigned long long)array_len(list));
 	return 0;
 }
@@ -88,7 +88,7 @@ int render_reload_flows(json_object *flows, const struct cg_render_opts *o, FILE
 	if ((rc = flow_table(stop, get(totals, "stop_drop"), true, o, out)))
 		return rc;
 	if (get_u64(totals, "uncertain"))
-		fprintf(out, "\n?: a \"from\" rule with ports may match: it depends on the camera's port, "
-			"which the flow table does not keep\n");
+		fprintf(out, "\n?: a \"from\" rule with ports may match: that depends on the camera's\n"
+			"   port, which the flow table does not keep\n");
 	return 0;
 }

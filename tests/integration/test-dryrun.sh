@@ -102,7 +102,7 @@ ctl --json reload --dry-run > "$WORK/dry.json"
 ctl reload --dry-run > "$WORK/dry.txt"
 check_eq "dry run: valid" True "$(json_get "$WORK/dry.json" 'd["valid"]')"
 check_eq "dry run: would start dropping 9001, 9002, [v6]:9003" \
-	"$HIK out $OUT4 udp 9001 | $HIK out $OUT4 udp 9002 | $HIK out $OUT6 udp 9003" \
+	"$HIK out $OUT6 udp 9003 | $HIK out $OUT4 udp 9001 | $HIK out $OUT4 udp 9002" \
 	"$(tuples "$WORK/dry.json" '[r for r in d["flows"]["start_drop"] if r["proto"] == "udp"]')"
 check_eq "dry run: would stop dropping dahua 9100" "$DAHUA out $OUT4 udp 9100" \
 	"$(tuples "$WORK/dry.json" '[r for r in d["flows"]["stop_drop"] if r["proto"] == "udp"]')"

@@ -22,6 +22,7 @@
 #include "model.h"
 #include "names.h"
 #include "protocol.h"
+#include "plan-eval.h"
 #include "view.h"
 
 #include "test-check.h"
@@ -134,6 +135,36 @@ static int fake_reload(void *ctx, bool dry_run, struct cg_reload_report *r)
 	snprintf(r->changes.v[1].from, CG_NAME_MAX, "hikvision");
 	snprintf(r->changes.v[1].to, CG_NAME_MAX, "dahua");
 	snprintf(r->message, sizeof(r->message), dry_run ? "valid: 2 policies" : "2 policies, generation 5");
+	if (dry_run) {
+		/* issue 15: one flow that would start being dropped, one that
+		 * would stop; the totals count more than the lists hold */
+		struct cg_reload_flows *fl = &r->flows;
+		fl->present = true;
+		fl->since = 1700000000;
+		fl->examined = 9;
+		fl->start.v = calloc(1, sizeof(*fl->start.v));
+		fl->stop.v = calloc(1, sizeof(*fl->stop.v));
+		if (!fl->start.v || !fl->stop.v)
+			return -ENOMEM;
+		fl->start.n = fl->stop.n = 1;
+		fl->start.flows = 300, fl->start.devices = 12, fl->start.packets = 4000;
+		fl->stop.flows = 1, fl->stop.devices = 1, fl->stop.packets = 7;
+		struct cg_reload_flow *a = &fl->start.v[0], *b = &fl->stop.v[0];
+		memcpy(a->key.mac, mac_a, 6);
+		a->key.family = 6;
+		a->key.addr[0] = 0x20, a->key.addr[1] = 0x01, a->key.addr[2] = 0x0d, a->key.addr[3] = 0xb8;
+		a->key.addr[15] = 2;
+		a->key.proto = 17, a->key.port = 9003, a->key.reason = CG_REASON_EGRESS;
+		a->now = CG_PV_WOULD, a->next = CG_PV_DROP, a->packets = 10, a->last = 1700000100;
+		snprintf(a->policy, sizeof(a->policy), "hikvision");
+		memcpy(b->key.mac, mac_b, 6);
+		b->key.dir = CG_DIR_IN, b->key.family = 4, b->key.proto = 6, b->key.port = 50000;
+		b->key.addr[0] = 203, b->key.addr[1] = 0, b->key.addr[2] = 113, b->key.addr[3] = 7;
+		b->key.reason = CG_REASON_PORT;
+		b->now = CG_PV_DROP, b->next = CG_PV_WOULD, b->uncertain = true, b->packets = 7;
+		snprintf(b->policy, sizeof(b->policy), "dahua");
+		fl->uncertain = 1;
+	}
 	return 0;
 }
 
@@ -533,6 +564,27 @@ static void test_reload(struct fake *f)
 	r = run(f, "{\"command\":\"reload\",\"arguments\":{\"dry_run\":true}}");
 	CHECK(r.rc == 0 && f->last_dry_run && json_object_get_boolean(at(r.res, "dry_run")) &&
 	      !strcmp(str_at(r.res, "message"), "valid: 2 policies"), "dry run");
+	/* issue 15: the flows it would start / stop dropping, with totals */
+	CHECK(len_at(r.res, "flows.start_drop") == 1 && len_at(r.res, "flows.stop_drop") == 1 &&
+	      !strcmp(str_at(r.res, "flows.start_drop.0.address"), "2001:db8::2") &&
+	      !strcmp(str_at(r.res, "flows.start_drop.0.proto"), "udp") &&
+	      int_at(r.res, "flows.start_drop.0.port") == 9003 &&
+	      !strcmp(str_at(r.res, "flows.start_drop.0.now"), "would_drop") &&
+	      !strcmp(str_at(r.res, "flows.start_drop.0.after"), "drop") &&
+	      !strcmp(str_at(r.res, "flows.start_drop.0.policy"), "hikvision") &&
+	      !strcmp(str_at(r.res, "flows.stop_drop.0.direction"), "in") &&
+	      !strcmp(str_at(r.res, "flows.stop_drop.0.address"), "203.0.113.7") &&
+	      !strcmp(str_at(r.res, "flows.stop_drop.0.reason"), "port") &&
+	      json_object_get_boolean(at(r.res, "flows.stop_drop.0.uncertain")) &&
+	      int_at(r.res, "flows.totals.start_drop.flows") == 300 &&
+	      int_at(r.res, "flows.totals.start_drop.devices") == 12 &&
+	      int_at(r.res, "flows.totals.start_drop.left_out") == 299 &&
+	      int_at(r.res, "flows.totals.stop_drop.packets") == 7 &&
+	      int_at(r.res, "flows.totals.uncertain") == 1 && int_at(r.res, "flows.examined") == 9,
+	      "dry run flows: %s", json_object_to_json_string(at(r.res, "flows")));
+	json_object_put(r.res);
+	r = run(f, "{\"command\":\"reload\"}");
+	CHECK(r.rc == 0 && !at(r.res, "flows"), "a real reload has no flow list");
 	json_object_put(r.res);
 
 	/* refused: an error reply carrying the first 50 errors and the total */

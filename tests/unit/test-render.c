@@ -361,6 +361,28 @@ static void test_render(void)
 	CHECK(rc == 0 && strstr(s, "dry run: the policy set is valid; 1 device would change policy\n") &&
 	      strstr(s, "44:19:b6:00:00:01  H       unknown  hikvision\n"), "reload:\n%s", s);
 	free(s);
+	/* issue 15: the flows a dry run would change, totals and tables (at 80
+	 * columns: DIR goes first) */
+	struct cg_render_opts saved = topts;
+	topts = (struct cg_render_opts){ .width = 80 };
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":true,\"generation\":3,\"changes\":[],"
+		  "\"flows\":{\"since\":\"T\",\"examined\":41,\"start_drop\":["
+		  "{\"mac\":\"44:19:b6:00:00:01\",\"policy\":\"hikvision\",\"direction\":\"out\",\"family\":6,"
+		  "\"address\":\"2001:db8:f::2\",\"proto\":\"udp\",\"port\":9003,\"packets\":10,\"last\":\"T\","
+		  "\"now\":\"would_drop\",\"after\":\"drop\",\"reason\":\"egress\",\"uncertain\":false}],"
+		  "\"stop_drop\":[{\"mac\":\"08:ed:ed:00:00:03\",\"policy\":\"dahua\",\"direction\":\"in\",\"family\":4,"
+		  "\"address\":\"203.0.113.7\",\"proto\":\"tcp\",\"port\":50000,\"packets\":7,\"last\":\"T\","
+		  "\"now\":\"drop\",\"after\":\"would_drop\",\"reason\":\"port\",\"uncertain\":true}],"
+		  "\"totals\":{\"start_drop\":{\"flows\":37,\"devices\":12,\"packets\":400,\"left_out\":36},"
+		  "\"stop_drop\":{\"flows\":1,\"devices\":1,\"packets\":7,\"left_out\":0},\"uncertain\":1}}}", &rc);
+	CHECK(rc == 0 && fits(s, 80) && strstr(s, "dry run: the policy set is valid; 0 devices would change policy\n") &&
+	      strstr(s, "\n37 flows from 12 cameras would be dropped\n") &&
+	      strstr(s, "\n1 flow from 1 camera would no longer be dropped\n") &&
+	      strstr(s, "[2001:db8:f::2]:9003") && strstr(s, "203.0.113.7:50000") &&
+	      strstr(s, "would drop (port) ?") && strstr(s, "... and 36 more flows") &&
+	      strstr(s, "?: a \"from\" rule with ports may match: that depends"), "reload flows:\n%s", s);
+	free(s);
+	topts = saved;
 	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":false,\"message\":\"x.conf:3: bad\",\"changes\":[]}", &rc);
 	CHECK(rc == 0 && strcmp(s, "dry run: the policy set is invalid: x.conf:3: bad\n") == 0, "%s", s);
 	free(s);
