@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
 #include "plan-eval.h"
 
 static int dev_cmp(const void *x, const void *y)
@@ -19,12 +18,86 @@ static int dev_cmp(const void *x, const void *y)
 	return memcmp(a->mac, b->mac, 6);
 }
 
+enum { CG_PE_ENCLAVE, CG_PE_DENY, CG_PE_RULE };
+
+static int ent_cmp(const void *x, const void *y)
+{
+	const struct cg_plan_eval_ent *a = x, *b = y;
+
+	if (a->pfx.family != b->pfx.family)
+		return a->pfx.family < b->pfx.family ? -1 : 1;
+	if (a->pfx.len != b->pfx.len)
+		return a->pfx.len < b->pfx.len ? -1 : 1;
+	return memcmp(a->pfx.addr, b->pfx.addr, sizeof(a->pfx.addr));
+}
+
+/* Sorts the n entries of ix->v (prefixes already masked) and finds the
+ * runs of each (family, length). */
+static int index_finish(struct cg_plan_eval_index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++)   /* nothing past an IPv4 address */
+		if (ix->v[i].pfx.family == 4)
+			memset(ix->v[i].pfx.addr + 4, 0, sizeof(ix->v[i].pfx.addr) - 4);
+	qsort(ix->v, ix->n, sizeof(*ix->v), ent_cmp);
+	ix->runs = calloc(ix->n ? ix->n : 1, sizeof(*ix->runs));
+	if (!ix->runs)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->n; i++) {
+		struct cg_plan_eval_run *r = ix->nruns ? &ix->runs[ix->nruns - 1] : NULL;
+
+		if (r && r->family == ix->v[i].pfx.family && r->len == ix->v[i].pfx.len) {
+			r->end = i + 1;
+			continue;
+		}
+		ix->runs[ix->nruns++] = (struct cg_plan_eval_run){ .family = ix->v[i].pfx.family,
+			.len = ix->v[i].pfx.len, .start = i, .end = i + 1 };
+	}
+	return 0;
+}
+
+static void index_free(struct cg_plan_eval_index *ix)
+{
+	free(ix->v);
+	free(ix->runs);
+	*ix = (struct cg_plan_eval_index){};
+}
+
+static int index_policy(const struct cg_plan_policy *p, struct cg_plan_eval_index *ix)
+{
+	ix->v = calloc(p->ndeny + p->nrules + 1, sizeof(*ix->v));
+	if (!ix->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->ndeny; i++)
+		ix->v[ix->n++] = (struct cg_plan_eval_ent){ .pfx = p->deny[i].pfx, .what = CG_PE_DENY };
+	for (size_t i = 0; i < p->nrules; i++)
+		if (!p->rules[i].enclave)
+			ix->v[ix->n++] = (struct cg_plan_eval_ent){ .pfx = p->rules[i].pfx, .what = CG_PE_RULE,
+								    .idx = (uint32_t)i };
+	return index_finish(ix);
+}
+
+void plan_eval_free(struct cg_plan_eval *e)
+{
+	for (size_t i = 0; e->pol && i < e->plan->npolicies; i++)
+		index_free(&e->pol[i]);
+	free(e->pol);
+	index_free(&e->enclave);
+	free(e->devs);
+	*e = (struct cg_plan_eval){};
+}
+
 int plan_eval_init(struct cg_plan_eval *e, const struct cg_plan *plan)
 {
+	int rc = 0;
+
 	*e = (struct cg_plan_eval){ .plan = plan };
 	e->devs = calloc(plan->ndevices ? plan->ndevices : 1, sizeof(*e->devs));
-	if (!e->devs)
+	e->pol = calloc(plan->npolicies ? plan->npolicies : 1, sizeof(*e->pol));
+	e->enclave.v = calloc(plan->nenclave ? plan->nenclave : 1, sizeof(*e->enclave.v));
+	if (!e->devs || !e->pol || !e->enclave.v) {
+		plan_eval_free(e);
 		return -ENOMEM;
+	}
 	/* The map takes the entries in plan order: a MAC listed twice ends
 	 * with the later entry. Reversed, a stable pass keeps that one. */
 	for (size_t i = 0; i < plan->ndevices; i++)
@@ -37,13 +110,42 @@ int plan_eval_init(struct cg_plan_eval *e, const struct cg_plan *plan)
 		e->devs[n++] = e->devs[i];
 	}
 	e->ndevs = n;
-	return 0;
+	for (size_t i = 0; i < plan->nenclave; i++)
+		e->enclave.v[e->enclave.n++] = (struct cg_plan_eval_ent){ .pfx = plan->enclave[i].pfx };
+	rc = index_finish(&e->enclave);
+	for (size_t i = 0; i < plan->npolicies && !rc; i++)
+		rc = index_policy(&plan->policies[i], &e->pol[i]);
+	if (rc)
+		plan_eval_free(e);
+	return rc;
 }
 
-void plan_eval_free(struct cg_plan_eval *e)
+/* Calls fn for every entry of ix whose prefix contains addr: per length
+ * present, the address masked to it and a binary search. */
+static void index_lookup(const struct cg_plan_eval_index *ix, uint8_t family, const uint8_t *addr,
+			 void (*fn)(const struct cg_plan_eval_ent *ent, void *ctx), void *ctx)
 {
-	free(e->devs);
-	*e = (struct cg_plan_eval){};
+	for (size_t r = 0; r < ix->nruns; r++) {
+		const struct cg_plan_eval_run *run = &ix->runs[r];
+		struct cg_plan_eval_ent want = { .pfx = { .family = family, .len = run->len } };
+		int full = run->len / 8, rest = run->len % 8;
+
+		if (run->family != family)
+			continue;
+		memcpy(want.pfx.addr, addr, (size_t)full);
+		if (rest)
+			want.pfx.addr[full] = addr[full] & (uint8_t)(0xff << (8 - rest));
+		size_t lo = run->start, hi = run->end;
+		while (lo < hi) {   /* the first entry not below want */
+			size_t mid = lo + (hi - lo) / 2;
+			if (ent_cmp(&ix->v[mid], &want) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < run->end && !ent_cmp(&ix->v[lo], &want); lo++)
+			fn(&ix->v[lo], ctx);
+	}
 }
 
 static bool oui_match(const struct cg_plan_oui *o, const uint8_t mac[6])
@@ -84,16 +186,6 @@ size_t plan_eval_policy(const struct cg_plan_eval *e, const uint8_t mac[6])
 	return best;
 }
 
-static bool contains(const struct cg_prefix *pfx, uint8_t family, const uint8_t *addr)
-{
-	struct cg_prefix a = { .family = family, .len = family == 4 ? 32 : 128 };
-
-	if (pfx->family != family)
-		return false;
-	memcpy(a.addr, addr, family == 4 ? 4 : 16);
-	return addr_prefix_contains(pfx, &a);
-}
-
 static bool has_ports(const struct cg_flow_key *k)
 {
 	if (k->reason == CG_REASON_FRAGMENT)   /* a later fragment: no ports */
@@ -120,35 +212,61 @@ static int rule_match(const struct cg_plan_rule *r, const struct cg_flow_key *k)
 	return 0;
 }
 
+/* What the merged map entry for an address holds: every fact whose prefix
+ * contains it (compile.c makes the longest entry inherit its covers). */
+struct peer_facts {
+	const struct cg_plan_policy *pol;
+	const struct cg_flow_key *key;
+	bool enclave, deny, rules, match, maybe;
+};
+
+static void on_enclave(const struct cg_plan_eval_ent *ent, void *ctx)
+{
+	((struct peer_facts *)ctx)->enclave = true;
+}
+
+static void on_fact(const struct cg_plan_eval_ent *ent, void *ctx)
+{
+	struct peer_facts *f = ctx;
+
+	if (ent->what == CG_PE_DENY) {
+		f->deny = true;
+		return;
+	}
+	int m = rule_match(&f->pol->rules[ent->idx], f->key);
+	f->rules = true;
+	f->match |= m > 0;
+	f->maybe |= m < 0;
+}
+
 /* cg_peer_lookup + cg_decide_peer, without the link-local and source checks
  * (see plan-eval.h). */
-static uint8_t decide_peer(const struct cg_plan *plan, const struct cg_plan_policy *pol,
-			   const struct cg_flow_key *k, bool *uncertain)
+static uint8_t decide_peer(const struct cg_plan_eval *e, size_t policy, const struct cg_flow_key *k,
+			   bool *uncertain)
 {
-	bool enclave = false, deny = false, rules = false, match = false, maybe = false;
+	struct peer_facts f = { .pol = &e->plan->policies[policy], .key = k };
 
-	for (size_t i = 0; i < plan->nenclave && !enclave; i++)
-		enclave = contains(&plan->enclave[i].pfx, k->family, k->addr);
-	for (size_t i = 0; i < pol->ndeny && !deny; i++)
-		deny = contains(&pol->deny[i].pfx, k->family, k->addr);
-	if (deny)
+	index_lookup(&e->enclave, k->family, k->addr, on_enclave, &f);
+	index_lookup(&e->pol[policy], k->family, k->addr, on_fact, &f);
+	if (f.deny)
 		return CG_REASON_DENY_LIST;
-	if (enclave && pol->enclave_pass)
+	if (f.enclave && f.pol->enclave_pass)
 		return CG_REASON_ENCLAVE;
-	for (size_t i = 0; i < pol->nrules && !match; i++) {
-		const struct cg_plan_rule *r = &pol->rules[i];
+	/* to = "enclave" with a protocol or ports: rules of every enclave prefix */
+	for (size_t i = 0; f.enclave && i < f.pol->nrules; i++) {
+		const struct cg_plan_rule *r = &f.pol->rules[i];
 
-		if (r->pfx.family != k->family || (r->enclave ? !enclave : !contains(&r->pfx, k->family, k->addr)))
+		if (!r->enclave || r->pfx.family != k->family)
 			continue;
-		rules = true;
 		int m = rule_match(r, k);
-		match = m > 0;
-		maybe |= m < 0;
+		f.rules = true;
+		f.match |= m > 0;
+		f.maybe |= m < 0;
 	}
-	if (rules) {
-		if (match)
+	if (f.rules) {
+		if (f.match)
 			return CG_REASON_RULE;
-		*uncertain = maybe;
+		*uncertain = f.maybe;
 		return k->reason == CG_REASON_FRAGMENT ? CG_REASON_FRAGMENT : CG_REASON_PORT;
 	}
 	if (k->reason == CG_REASON_FRAGMENT)
@@ -180,7 +298,7 @@ void plan_eval_flow(const struct cg_plan_eval *e, const struct cg_flow_key *k,
 	pol = &plan->policies[ret->policy];
 	ret->reason = k->reason;
 	if ((k->family == 4 || k->family == 6) && address_reason(k->reason))
-		ret->reason = decide_peer(plan, pol, k, &ret->uncertain);
+		ret->reason = decide_peer(e, ret->policy, k, &ret->uncertain);
 
 	/* cg_verdict */
 	ret->final = ret->reason;

@@ -58,11 +58,34 @@ struct cg_plan_result {
 	bool uncertain;   /* a "from" rule with ports might match (camera port unknown) */
 };
 
-/* A plan with its devices indexed for many lookups. Borrows the plan. */
+/* Prefixes indexed like an LPM table: sorted by (family, length, masked
+ * address), with the run of each (family, length); a lookup is one binary
+ * search per length present, not a scan of every prefix (a dry run judges
+ * up to 4 x evidence.max_flows rows twice). */
+struct cg_plan_eval_ent {
+	struct cg_prefix pfx;
+	uint8_t what;                    /* CG_PE_ENCLAVE, CG_PE_DENY, CG_PE_RULE */
+	uint32_t idx;                    /* the rule's index in its policy */
+};
+struct cg_plan_eval_run {
+	uint8_t family, len;
+	size_t start, end;
+};
+struct cg_plan_eval_index {
+	struct cg_plan_eval_ent *v;
+	size_t n;
+	struct cg_plan_eval_run *runs;
+	size_t nruns;
+};
+
+/* A plan with its devices and prefixes indexed for many lookups. Borrows
+ * the plan. */
 struct cg_plan_eval {
 	const struct cg_plan *plan;
 	struct cg_plan_device *devs;     /* sorted by MAC, one per MAC (the last wins, as in the map) */
 	size_t ndevs;
+	struct cg_plan_eval_index enclave;
+	struct cg_plan_eval_index *pol;  /* per policy: deny prefixes and non-enclave rules */
 };
 
 /* 0 or -ENOMEM. */
