@@ -290,15 +290,16 @@ int render_blocked(json_object *res, const struct cg_render_opts *o, FILE *out)
 
 	if (!flows)
 		return -EINVAL;
-	/* NAME: the free text shortened first at 80 columns; left out when no
-	 * row has a name (a daemon from before, or no DNS seen). */
+	/* NAME: the free text shortened first at 80 columns, after DIR, FIRST,
+	 * PROTO (the port says most of it) and BYTES are left out; left out
+	 * itself when no row has a name (a daemon from before, no DNS seen). */
 	for (size_t i = 0; i < array_len(flows) && !names; i++) {
 		flow_name(json_object_array_get_idx(flows, i), name, sizeof(name));
 		names = name[0] != 0;
 	}
 	table_init(&t, "llllrrllll", "DEVICE", "DIR", "PEER", "PROTO", "PKTS", "BYTES", "REASON",
 		   "FIRST", "LAST", "NAME");
-	table_layout(&t, o, names ? "949795836e" : "949795836-");
+	table_layout(&t, o, names ? "949494836e" : "949795836-");
 	for (size_t i = 0; i < array_len(flows); i++) {
 		json_object *b = json_object_array_get_idx(flows, i), *would = get(b, "would");
 		peer_port(b, peer, sizeof(peer));
