@@ -99,6 +99,9 @@ print("ready", flush=True)
 while True:
     for s in select.select(socks, [], [])[0]:
         q, peer = s.recvfrom(65535)
+        # a resolver answers one question of a query; the rest is hostile
+        if len(q) < 12 or q[2] & 0x80 or struct.unpack("!H", q[4:6])[0] != 1:
+            continue
         try:
             i, labels = 12, []
             while q[i]:
@@ -137,7 +140,8 @@ except socket.timeout:
 an = struct.unpack("!H", r[6:8])[0]
 if not an:
     print("none"); sys.exit(0)
-rd = r[len(q) + 10:len(q) + 10 + (4 if qtype == 1 else 16)]
+# the answer: a 2-byte pointer, type, class, TTL, rdlength, then the address
+rd = r[len(q) + 12:len(q) + 12 + (4 if qtype == 1 else 16)]
 print(socket.inet_ntop(socket.AF_INET if qtype == 1 else socket.AF_INET6, rd))
 PY
 ask() { cg_exec "$1" python3 "$WORK/ask.py" "$2" "$3" "$4"; }
