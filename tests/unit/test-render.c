@@ -271,6 +271,18 @@ static void test_render_narrow(void)
 	topts = (struct cg_render_opts){ 0 };
 }
 
+/* render_blocked_csv's output (the caller frees it). */
+static char *blocked_csv(json_object *res, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	*rc = render_blocked_csv(res, mem);
+	fclose(mem);
+	return buf;
+}
+
 static void test_render(void)
 {
 	json_object *stats = json_tokener_parse(stats_json);
@@ -324,11 +336,7 @@ static void test_render(void)
 			"{\"flows\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hik, \\\"vision\\\"\",\"policy\":\"hikvision\","
 			"\"direction\":\"out\",\"address\":\"203.0.113.5\",\"proto\":\"tcp\",\"port\":443,\"packets\":1500,"
 			"\"bytes\":90000,\"first\":\"f\",\"last\":\"t\",\"reason\":\"egress\",\"would\":true}]}");
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		rc = render_blocked_csv(res, mem);
-		fclose(mem);
+		char *buf = blocked_csv(res, &rc);
 		CHECK(rc == 0 && !strcmp(buf, "mac,vendor,policy,direction,address,proto,port,packets,bytes,"
 					 "first_seen,last_seen,reason,would,name,cloud,asked\r\n"
 					 "44:19:b6:00:00:01,\"Hik, \"\"vision\"\"\",hikvision,out,203.0.113.5,tcp,443,"
@@ -347,11 +355,7 @@ static void test_render(void)
 			"\"proto\":\"udp\",\"port\":53,\"packets\":3,\"bytes\":200,\"first\":\"f\",\"last\":\"t\","
 			"\"reason\":\"egress\",\"would\":false,\"name\":\"\",\"cloud\":\"\","
 			"\"asked\":[\"ntp.example\",\"dev.ezviz7.com\"],\"asked_total\":5}]}");
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		rc = render_blocked_csv(res, mem);
-		fclose(mem);
+		char *buf = blocked_csv(res, &rc);
 		CHECK(rc == 0 && strstr(buf, ",egress,no,litedev.hik-connect.com,Hikvision cloud,\r\n") &&
 		      strstr(buf, ",egress,no,,,ntp.example dev.ezviz7.com\r\n"), "blocked csv names:\n%s", buf);
 		free(buf);
