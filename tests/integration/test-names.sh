@@ -162,10 +162,11 @@ row() {
 		"[f['$4'] for f in d['flows'] if f['mac']=='$1' and f['address']=='$2' and f['port']==$3][0]"
 }
 # wait_row MAC ADDR PORT FIELD WANT: until the row shows WANT (events are
-# read asynchronously), at most 10 s.
+# read asynchronously), at most 10 s of wall clock (a failing run must
+# end well within meson's timeout, whose kill would skip the cleanup).
 wait_row() {
-	local i
-	for i in $(seq 1 20); do
+	local end=$((SECONDS + 10))
+	while [ "$SECONDS" -lt "$end" ]; do
 		blocked
 		[ "$(row "$1" "$2" "$3" "$4")" = "$5" ] && return 0
 		sleep 0.5
