@@ -3,7 +3,10 @@
  * cmd-blocked.c — `blocked`: every denied flow of the evidence table
  * (daemon/inventory/evidence.h), most packets first, with each device's
  * overflow (packets that found no row once evidence.max_flows was reached),
- * so that rows + overflow add up to the drop counters exactly.
+ * so that rows + overflow add up to the drop counters exactly. Each row
+ * carries what the names store says of its remote address (dnsnote.h):
+ * "name" the camera asked for before trying it, the "cloud" label of that
+ * name, and for a blocked DNS query the names "asked" of that resolver.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 
 #include "cmd.h"
 #include "daemon/inventory/evidence.h"
+#include "dnsnote.h"
 #include "inventory.h"
 #include "model.h"
 #include "names.h"
@@ -39,7 +43,24 @@ static const char *policy_by_id(const struct cg_model *m, unsigned id)
 	return NULL;
 }
 
-static json_object *flow_json(const struct cg_view *v, const struct cg_evidence_row *r)
+/* "name", "cloud", "asked" (always there, empty when nothing is known, so
+ * that a script reads every row alike). */
+static void flow_names(json_object *o, const struct cg_view_dns *dns, const struct cg_evidence_row *r)
+{
+	struct cg_dns_note note;
+	json_object *asked = json_object_new_array();
+
+	dnsnote_flow(dns->names, dns->cloud, &r->key, r->first, r->last, &note);
+	cmd_add_str(o, "name", note.name ? note.name : "");
+	cmd_add_str(o, "cloud", note.cloud ? note.cloud : "");
+	for (size_t i = 0; i < note.nasked; i++)
+		json_object_array_add(asked, json_object_new_string(note.asked[i]));
+	json_object_object_add(o, "asked", asked);
+	cmd_add_u64(o, "asked_total", note.asked_total);
+}
+
+static json_object *flow_json(const struct cg_view *v, const struct cg_view_dns *dns,
+			      const struct cg_evidence_row *r)
 {
 	json_object *o = json_object_new_object();
 	const struct cg_inv_device *dev = v->inv ? inventory_find(v->inv, r->key.mac) : NULL;
@@ -65,6 +86,44 @@ static json_object *flow_json(const struct cg_view *v, const struct cg_evidence_
 	cmd_add_u64(o, "bytes", r->bytes);
 	cmd_add_time(o, "first", r->first);
 	cmd_add_time(o, "last", r->last);
+	flow_names(o, dns, r);
+	return o;
+}
+
+json_object *cmd_dns_json(const struct cg_view *v)
+{
+	struct cg_view_dns dns = { 0 };
+	struct cg_names_stats ns = { 0 };
+	json_object *o = json_object_new_object(), *rej = json_object_new_object(), *nm, *cl;
+	uint64_t rejected = 0;
+
+	if (v->ops && v->ops->dns)
+		v->ops->dns(v->ctx, &dns);
+	if (dns.names)
+		names_stats(dns.names, &ns);
+	for (int k = 1; k < CG_DNS_ERR_MAX; k++) {
+		cmd_add_u64(rej, dns_error_to_string(k), dns.msgs.rejected[k]);
+		rejected += dns.msgs.rejected[k];
+	}
+	cmd_add_u64(o, "parsed", dns.msgs.parsed);
+	cmd_add_u64(o, "ignored", dns.msgs.ignored);
+	cmd_add_u64(o, "wrong_way", dns.wrong_way);
+	cmd_add_u64(o, "rejected", rejected);
+	json_object_object_add(o, "rejected_by", rej);
+	nm = json_object_new_object();
+	cmd_add_u64(nm, "entries", ns.entries);
+	cmd_add_u64(nm, "devices", ns.devices);
+	cmd_add_u64(nm, "answers", ns.answers);
+	cmd_add_u64(nm, "queries", ns.queries);
+	cmd_add_u64(nm, "expired", ns.expired);
+	cmd_add_u64(nm, "evicted", ns.evicted_expired + ns.evicted_oldest);
+	json_object_object_add(o, "names", nm);
+	cl = json_object_new_object();
+	cmd_add_u64(cl, "domains", dns.cloud_domains);
+	cmd_add_u64(cl, "files", dns.cloud_files);
+	cmd_add_u64(cl, "failed", dns.cloud_failed);
+	cmd_add_str(cl, "error", dns.cloud_error ? dns.cloud_error : "");
+	json_object_object_add(o, "cloud", cl);
 	return o;
 }
 
@@ -80,6 +139,7 @@ int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_obje
 	struct cg_evidence_filter f = { .mac = req->has_device ? req->device : NULL, .policy = -1,
 					.would = req->would ? 1 : -1 };
 	struct cg_evidence_row *rows = NULL;
+	struct cg_view_dns dns = { 0 };
 	size_t n = 0;
 	json_object *res, *flows, *over, *per;
 	uint64_t over_packets = 0, over_would = 0, over_devices = 0;
@@ -96,10 +156,12 @@ int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_obje
 	if (ev && (rc = evidence_query(ev, &f, &rows, &n)))
 		return protocol_error(err, protocol_errno_name(-rc), "cannot read the flow evidence");
 
+	if (d->ops && d->ops->dns)
+		d->ops->dns(d->ctx, &dns);
 	res = json_object_new_object();
 	flows = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(flows, flow_json(d, &rows[i]));
+		json_object_array_add(flows, flow_json(d, &dns, &rows[i]));
 	free(rows);
 	json_object_object_add(res, "flows", flows);
 

@@ -174,7 +174,10 @@ static json_object *status_advisories(const struct cg_view *d)
  *                   "fragments":{"copied","untracked","over_bounds","received","reassembled",
  *                                "pending","timeouts","overlaps","inconsistent","oversize",
  *                                "limited"}}},
- *  "events":{"seen","drop_samples","lost","device_insert_failed"}} */
+ *  "events":{"seen","drop_samples","lost","device_insert_failed"},
+ *  "dns":{"parsed","ignored","wrong_way","rejected","rejected_by":{KIND:n},
+ *         "names":{"entries","devices","answers","queries","expired","evicted"},
+ *         "cloud":{"domains","files","failed","error"}}} */
 int cmd_status(const struct cg_view *d, const struct cg_request *req, json_object **ret,
 	       struct cg_proto_error *err)
 {
@@ -198,6 +201,7 @@ int cmd_status(const struct cg_view *d, const struct cg_request *req, json_objec
 		d->ops->read_misc(d->ctx, misc);
 	json_object_object_add(res, "inventory", status_inventory(d, misc));
 	json_object_object_add(res, "advisories", status_advisories(d));
+	json_object_object_add(res, "dns", cmd_dns_json(d));
 
 	o = json_object_new_object();
 	cmd_add_u64(o, "seen", d->counters->events_seen);

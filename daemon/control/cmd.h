@@ -32,5 +32,7 @@ int cmd_by_mac(const void *a, const void *b);
 uint32_t cmd_generation(const struct cg_view *v);
 /* The nftables layer's status object for a reply, null without the layer. */
 json_object *cmd_nft_status(const struct cg_view *v);
+/* status's "dns": DNS copies read, rejected by kind, names held, cloud table (cmd-blocked.c). */
+json_object *cmd_dns_json(const struct cg_view *v);
 
 #endif

@@ -36,6 +36,7 @@
 #include "commands.h"
 #include "control.h"
 #include "daemon.h"
+#include "dnsfeed.h"
 #include "evidence.h"
 #include "dataplane.h"
 #include "hostaddr.h"
@@ -92,6 +93,7 @@ static void reload_commit(struct cg_daemon *d, struct cg_reload_txn *txn,
 	free(old_moved);
 	reload_ids_save(&d->model);
 	state_hash_files(d);
+	dnsfeed_reload_cloud(d);  /* an error keeps the table before (logged, status) */
 	/* Before the reply: from the moment the reload returns, every device
 	 * shows the policy the new generation applies to it. */
 	int rc = state_move_devices(d, &txn->compiled, "reload", &rep->changes);
@@ -241,6 +243,12 @@ static void view_reasm_stats(void *ctx, struct cg_reasm_stats *ret)
 	reasm_stats(d->reasm, ret);
 }
 
+static void view_dns(void *ctx, struct cg_view_dns *ret)
+{
+	struct cg_daemon *d = ctx;
+	dnsfeed_view(d->dns, ret);
+}
+
 static int view_nft_status(void *ctx, struct cg_nft_status *ret)
 {
 	struct cg_daemon *d = ctx;
@@ -266,6 +274,7 @@ static const struct cg_view_ops view_ops = {
 	.evidence = view_evidence,
 	.read_policy_would = view_policy_would,
 	.reasm_stats = view_reasm_stats,
+	.dns = view_dns,
 	.nft_status = view_nft_status,
 	.reload = view_reload,
 	.probe = view_probe,
@@ -396,6 +405,7 @@ static void daemon_free(struct cg_daemon *d)
 	inventory_free(d->inv);
 	evidence_free(d->evidence);
 	reasm_free(d->reasm);
+	dnsfeed_free(d->dns);
 	prober_close(d);
 	free(d->probe.fds);
 	free(d->probe.known);

@@ -17,6 +17,7 @@
 #include "advmoves.h"
 #include "dataplane.h"
 #include "discovery.h"
+#include "dnsfeed.h"
 #include "inventory.h"
 #include "log.h"
 #include "names.h"
@@ -50,7 +51,11 @@ static void on_discovery(struct cg_daemon *d, struct cg_inv_device *dev, const c
 			 void *data, size_t len)
 {
 	struct cg_disc_info info;
+	/* A DNS datagram goes to the names store (dnsfeed.c), which needs the
+	 * device and the resolver of the event. */
+	dnsfeed_event(d->dns, data);
 	int rc = reasm_read_event(data, len, d->reasm, state_mono_ms(), &info);
+	dnsfeed_event(d->dns, NULL);
 
 	if (rc != -EINPROGRESS)
 		inventory_count_discovery(d->inv, rc);

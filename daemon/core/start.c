@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bpffs.h"
+#include "dnsfeed.h"
 #include "evidence.h"
 #include "dataplane.h"
 #include "diag.h"
@@ -88,6 +89,8 @@ int start_inventory(struct cg_daemon *d)
 
 	if (!rc && !(d->reasm = reasm_new()))
 		rc = -ENOMEM;
+	if (!rc && (rc = dnsfeed_open(d)))
+		return rc;
 	if (rc) {
 		log_err("Failed to start the inventory: %s", strerror(-rc));
 		return rc;

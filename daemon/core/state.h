@@ -22,6 +22,7 @@
 #include "view.h"
 
 struct cg_compiled;
+struct cg_dnsfeed;
 struct cg_evidence;
 struct cg_reload_target;
 struct ring_buffer;
@@ -35,6 +36,7 @@ struct cg_daemon {
 	struct cg_inventory *inv;
 	struct cg_evidence *evidence; /* denied flows (issue 15: blocked, stats) */
 	struct cg_reasm *reasm;    /* fragmented announcements being put back together */
+	struct cg_dnsfeed *dns;    /* DNS copies into the names store, cloud domains (issue 15) */
 	struct cg_vendor_db *vendors;
 	struct cg_control *control;
 	struct cg_nft *nft;

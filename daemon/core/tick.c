@@ -11,6 +11,7 @@
 
 #include "bpffs.h"
 #include "dataplane.h"
+#include "dnsfeed.h"
 #include "event.h"
 #include "log.h"
 #include "names.h"
@@ -119,6 +120,7 @@ void tick_run(struct cg_watch *w, uint32_t events)
 		state_save_evidence(d, false);
 	}
 	probe_due(d);
+	dnsfeed_tick(d->dns);
 	if (d->ticks % DROP_SUMMARY_EVERY == 0) {
 		uint64_t now = drops_total(d);
 		if (now > last_drops && last_drops)

@@ -21,15 +21,18 @@
 
 #include "camguard.h"
 #include "diag.h"
+#include "dns.h"
 #include "ifaces.h"
 #include "moves.h"
 #include "nft.h"
 #include "reasm.h"
 
+struct cg_cloud;
 struct cg_evidence;
 struct cg_inventory;
 struct cg_metrics_writer;
 struct cg_model;
+struct cg_names;
 struct json_object;
 
 /* What a tamper event restored (camguard_tamper_events_total{kind}). */
@@ -136,6 +139,18 @@ struct cg_reload_report {
 void reload_report_init(struct cg_reload_report *r);
 void reload_report_free(struct cg_reload_report *r);
 
+/* Names (issue 15): the DNS messages the data plane copied, the names store
+ * they fed and the vendors' cloud-domain table (core/dnsfeed.c). */
+struct cg_view_dns {
+	const struct cg_names *names;       /* NULL: none */
+	const struct cg_cloud *cloud;       /* NULL: none loaded */
+	struct cg_dns_stats msgs;           /* parsed, ignored, rejected by kind */
+	uint64_t wrong_way;                 /* a response from a camera, a query to one */
+	size_t cloud_domains, cloud_files;
+	uint64_t cloud_failed;              /* loads refused (the table before kept) */
+	const char *cloud_error;            /* the first "FILE:LINE: ..." error of the last read, or "" */
+};
+
 typedef int (*cg_view_device_fn)(const uint8_t mac[6], const struct cg_dev_stats *sum, void *arg);
 
 struct cg_view_ops {
@@ -152,6 +167,9 @@ struct cg_view_ops {
 	int (*read_policy_would)(void *ctx, struct cg_counter out[CG_POLSTAT_ENTRIES]);
 	/* Fragments of announcements being reassembled (old ones expired first). */
 	void (*reasm_stats)(void *ctx, struct cg_reasm_stats *ret);
+	/* The names store, cloud table and DNS counters (old names expired
+	 * first); NULL op: none. */
+	void (*dns)(void *ctx, struct cg_view_dns *ret);
 	/* The nftables layer's status (struct; the command layer writes JSON). */
 	int (*nft_status)(void *ctx, struct cg_nft_status *ret);  /* 0 or -errno; nft_status_free() */
 

@@ -242,6 +242,32 @@ static void peer_port(json_object *b, char *buf, size_t len)
 		snprintf(buf, len, "%s:%llu", addr, (unsigned long long)port);
 }
 
+/* What the names store said of the row: "asked for A, B +3 more" for a
+ * blocked DNS query, else the name asked before the attempt; the cloud
+ * label after either. "" when nothing is known. */
+static void flow_name(json_object *b, char *buf, size_t len)
+{
+	json_object *asked = get_array(b, "asked");
+	const char *cloud = get_str(b, "cloud");
+	size_t n = array_len(asked), off = 0;
+	uint64_t total = get_u64(b, "asked_total");
+
+	buf[0] = 0;
+#define PUT(...) (off += (size_t)snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__))
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(asked, i);
+		PUT("%s%s", i ? ", " : "asked for ",
+		    json_object_is_type(s, json_type_string) ? json_object_get_string(s) : "?");
+	}
+	if (n && total > n)
+		PUT(" +%llu more", (unsigned long long)(total - n));
+	if (!n)
+		PUT("%s", get_str(b, "name"));
+	if (*cloud)
+		PUT("%s(%s)", off ? " " : "", cloud);
+#undef PUT
+}
+
 /* The overflow footer: packets that found no row once the table was full. */
 static void blocked_footer(json_object *res, FILE *out)
 {
@@ -258,24 +284,33 @@ int render_blocked(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *flows = get_array(res, "flows");
 	struct table t;
-	char peer[96], pkts[24], bytes[24], reason[48], first[32], last[32];
+	char peer[96], pkts[24], bytes[24], reason[48], first[32], last[32], name[600];
+	bool names = false;
 	int rc;
 
 	if (!flows)
 		return -EINVAL;
-	table_init(&t, "llllrrlll", "DEVICE", "DIR", "PEER", "PROTO", "PKTS", "BYTES", "REASON",
-		   "FIRST", "LAST");
-	table_layout(&t, o, "949795836");
+	/* NAME: the free text shortened first at 80 columns, after DIR, FIRST,
+	 * PROTO (the port says most of it) and BYTES are left out; left out
+	 * itself when no row has a name (a daemon from before, no DNS seen). */
+	for (size_t i = 0; i < array_len(flows) && !names; i++) {
+		flow_name(json_object_array_get_idx(flows, i), name, sizeof(name));
+		names = name[0] != 0;
+	}
+	table_init(&t, "llllrrllll", "DEVICE", "DIR", "PEER", "PROTO", "PKTS", "BYTES", "REASON",
+		   "FIRST", "LAST", "NAME");
+	table_layout(&t, o, names ? "949494836e" : "949795836-");
 	for (size_t i = 0; i < array_len(flows); i++) {
 		json_object *b = json_object_array_get_idx(flows, i), *would = get(b, "would");
 		peer_port(b, peer, sizeof(peer));
+		flow_name(b, name, sizeof(name));
 		snprintf(reason, sizeof(reason), "%s%s", get_str(b, "reason"),
 			 would && json_object_get_boolean(would) ? " (would)" : "");
 		table_add(&t, get_str(b, "mac"), get_str(b, "direction"), peer, get_str(b, "proto"),
 			  num(get_u64(b, "packets"), pkts, sizeof(pkts)),
 			  num(get_u64(b, "bytes"), bytes, sizeof(bytes)), reason,
 			  render_age(get_str(b, "first"), o, first, sizeof(first)),
-			  render_age(get_str(b, "last"), o, last, sizeof(last)));
+			  render_age(get_str(b, "last"), o, last, sizeof(last)), name);
 	}
 	if ((rc = table_done(&t, out)))
 		return rc;
@@ -287,7 +322,7 @@ int render_blocked_csv(json_object *res, FILE *out)
 {
 	static const char *const header[] = { "mac", "vendor", "policy", "direction", "address",
 					      "proto", "port", "packets", "bytes", "first_seen",
-					      "last_seen", "reason", "would" };
+					      "last_seen", "reason", "would", "name", "cloud", "asked" };
 	json_object *flows = get_array(res, "flows");
 	const size_t ncols = sizeof(header) / sizeof(header[0]);
 
@@ -297,7 +332,15 @@ int render_blocked_csv(json_object *res, FILE *out)
 		render_csv_field(out, header[i], i + 1 == ncols);
 	for (size_t i = 0; i < array_len(flows); i++) {
 		json_object *b = json_object_array_get_idx(flows, i), *would = get(b, "would");
-		char port[24], pkts[24], bytes[24];
+		char port[24], pkts[24], bytes[24], asked[600] = "";
+		json_object *an = get_array(b, "asked");
+		for (size_t k = 0, off = 0; k < array_len(an) && off < sizeof(asked); k++) {
+			json_object *s = json_object_array_get_idx(an, k);
+			/* names hold no space (dns.h): one field, space-separated */
+			off += (size_t)snprintf(asked + off, sizeof(asked) - off, "%s%s", k ? " " : "",
+						json_object_is_type(s, json_type_string) ?
+						json_object_get_string(s) : "?");
+		}
 		snprintf(port, sizeof(port), "%llu", (unsigned long long)get_u64(b, "port"));
 		snprintf(pkts, sizeof(pkts), "%llu", (unsigned long long)get_u64(b, "packets"));
 		snprintf(bytes, sizeof(bytes), "%llu", (unsigned long long)get_u64(b, "bytes"));
@@ -305,7 +348,8 @@ int render_blocked_csv(json_object *res, FILE *out)
 				      get_str(b, "direction"), get_str(b, "address"), get_str(b, "proto"),
 				      port, pkts, bytes, get_str(b, "first"), get_str(b, "last"),
 				      get_str(b, "reason"),
-				      would && json_object_get_boolean(would) ? "yes" : "no" };
+				      would && json_object_get_boolean(would) ? "yes" : "no",
+				      get_str(b, "name"), get_str(b, "cloud"), asked };
 		for (size_t k = 0; k < ncols; k++)
 			render_csv_field(out, row[k], k + 1 == ncols);
 	}

@@ -334,6 +334,44 @@ const char *names_lookup_query(const struct cg_names *n, const uint8_t mac[6], u
 	return lookup(n, mac, CG_NAMES_QUERY, family, resolver, when);
 }
 
+#define ASKED_KEEP 64   /* names sorted for names_asked(); the rest only counted */
+
+size_t names_asked(const struct cg_names *n, const uint8_t mac[6], uint8_t family,
+		   const uint8_t *resolver, int64_t from, int64_t to, const char **ret, size_t max)
+{
+	uint8_t a[16] = { 0 };
+	const struct entry *hit[ASKED_KEEP];
+	size_t nhit = 0, total = 0;
+
+	if (!n || !mac || !resolver || (family != 4 && family != 6))
+		return 0;
+	memcpy(a, resolver, addr_len(family));
+	for (uint32_t i = n->ebucket[entry_hash(n, mac, CG_NAMES_QUERY, family, a)]; i != NONE;
+	     i = n->e[i].next) {
+		const struct entry *e = &n->e[i];
+		if (e->kind != CG_NAMES_QUERY || e->family != family || memcmp(e->mac, mac, 6) ||
+		    memcmp(e->addr, a, 16) || (to && e->first > to) || (from && e->last < from))
+			continue;
+		/* One entry per (device, resolver, name): names are distinct.
+		 * The newest ASKED_KEEP are kept sorted by last, newest first. */
+		total++;
+		size_t k;
+		if (nhit < ASKED_KEEP)
+			k = nhit++;
+		else if (e->last > hit[ASKED_KEEP - 1]->last)
+			k = ASKED_KEEP - 1;
+		else
+			continue;
+		for (; k > 0 && (hit[k - 1]->last < e->last ||
+				 (hit[k - 1]->last == e->last && strcmp(hit[k - 1]->name, e->name) > 0)); k--)
+			hit[k] = hit[k - 1];
+		hit[k] = e;
+	}
+	for (size_t i = 0; i < nhit && i < max; i++)
+		ret[i] = hit[i]->name;
+	return total;
+}
+
 void names_expire(struct cg_names *n, int64_t now)
 {
 	for (uint32_t i = 0; n && i < n->total; i++)

@@ -81,6 +81,15 @@ const char *names_lookup_addr(const struct cg_names *n, const uint8_t mac[6], ui
 const char *names_lookup_query(const struct cg_names *n, const uint8_t mac[6], uint8_t family,
 			       const uint8_t *resolver, int64_t when);
 
+/* Every name device mac asked resolver for while a flow to it lasted:
+ * query entries whose [first, last] meets [from, to] (either 0: open),
+ * most recently asked first, distinct. Up to max (at most 64) in ret[] (valid
+ * until the store changes); returns how many names there are in all, so a
+ * caller shows "and N more". A blocked query is re-sent by the camera, so
+ * the same resolver usually holds several names. */
+size_t names_asked(const struct cg_names *n, const uint8_t mac[6], uint8_t family,
+		   const uint8_t *resolver, int64_t from, int64_t to, const char **ret, size_t max);
+
 /* Removes entries expired for longer than CG_NAMES_GRACE. */
 void names_expire(struct cg_names *n, int64_t now);
 void names_stats(const struct cg_names *n, struct cg_names_stats *ret);

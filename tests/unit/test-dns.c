@@ -8,9 +8,12 @@
  * of a valid answer, 64 KiB messages, random bytes and mutations. Then the
  * names store (lookups, TTL, bounds and eviction order), the cloud-domain
  * table (the shipped file, suffix matching, file:line errors) and
- * discovery's hook for UDP port 53. Issue 15.
+ * discovery's hook for UDP port 53; what `blocked` shows of a flow
+ * (dnsnote.c: the name asked before it, a blocked query's names, labels).
+ * Issue 15.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #include "discovery.h"
 #include "dns.h"
 #include "dnsnames.h"
+#include "dnsnote.h"
 
 #include "test-check.h"
 
@@ -743,6 +747,130 @@ static void test_cloud(const char *srcdir)
 	expect_file_error("cloud_domains = ( { vendor = \"X\"\n", "", "syntax");
 }
 
+/* ---- what blocked shows of a flow (dnsnote.c) ---------------------------- */
+
+static struct cg_flow_key flow(const uint8_t mac[6], uint8_t family, const void *addr, uint8_t proto,
+			       uint16_t port, uint8_t dir)
+{
+	struct cg_flow_key k = { .family = family, .proto = proto, .port = port, .dir = dir };
+	memcpy(k.mac, mac, 6);
+	memcpy(k.addr, addr, family == 4 ? 4 : 16);
+	return k;
+}
+
+static void test_note(const char *srcdir)
+{
+	const uint8_t cam[6] = { 0x44, 0x19, 0xb6, 0, 0, 1 }, other[6] = { 0x44, 0x19, 0xb6, 0, 0, 2 };
+	const uint8_t inres[4] = { 192, 0, 2, 53 }, outres[4] = { 198, 51, 100, 53 };
+	const uint8_t cloud4[4] = { 203, 0, 113, 10 }, plain4[4] = { 203, 0, 113, 20 };
+	const uint8_t cloud6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	struct cg_names *n = names_new(0, 0);
+	struct cg_cloud *c = cloud_new();
+	struct cg_dns_note note;
+	struct cg_diag d;
+	char path[512];
+
+	diag_init(&d);
+	snprintf(path, sizeof(path), "%s/policies/cloud-domains.conf", srcdir);
+	CHECK(cloud_add_file(c, path, &d) == 0, "shipped table");
+	diag_free(&d);
+
+	/* The camera resolves through the enclave's resolver at t=1000, then
+	 * tries 203.0.113.10:443 from t=1001 to 1100. */
+	names_add(n, cam, CG_NAMES_QUERY, "litedev.hik-connect.com", 4, inres, 0, 1000);
+	names_add(n, cam, CG_NAMES_ANSWER, "litedev.hik-connect.com", 4, cloud4, 300, 1000);
+	names_add(n, cam, CG_NAMES_ANSWER, "litedev.hik-connect.com", 6, cloud6, 300, 1000);
+	names_add(n, cam, CG_NAMES_ANSWER, "cdn.example", 4, plain4, 300, 1000);
+	struct cg_flow_key k = flow(cam, 4, cloud4, IPPROTO_TCP, 443, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 1001, 1100, &note);
+	CHECK(note.name && !strcmp(note.name, "litedev.hik-connect.com"), "name: %s", note.name ? note.name : "-");
+	CHECK(note.cloud && !strcmp(note.cloud, "Hikvision cloud") && !strcmp(note.vendor, "Hikvision"),
+	      "cloud label: %s", note.cloud ? note.cloud : "-");
+	CHECK(!dnsnote_is_query(&k) && note.nasked == 0 && note.asked_total == 0, "not a query: no asked");
+	k = flow(cam, 6, cloud6, IPPROTO_TCP, 443, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 1001, 1100, &note);
+	CHECK(note.name && note.cloud, "IPv6: the same name and label");
+	k = flow(cam, 4, plain4, IPPROTO_UDP, 123, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 1001, 1100, &note);
+	CHECK(note.name && !strcmp(note.name, "cdn.example") && !note.cloud, "a name without a label");
+	/* Only the camera's own names: another device never asked. */
+	k = flow(other, 4, cloud4, IPPROTO_TCP, 443, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 1001, 1100, &note);
+	CHECK(!note.name && !note.cloud, "another device's flow has no name");
+	/* A flow that ended before the name was learned is not explained by
+	 * it (beyond the clock slack); one that went on after it is. */
+	k = flow(cam, 4, cloud4, IPPROTO_TCP, 443, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 900, 1000 - CG_NOTE_SLACK - 1, &note);
+	CHECK(!note.name, "a flow before the answer: no name");
+	dnsnote_flow(n, c, &k, 900, 999, &note);
+	CHECK(note.name, "within the slack of the coarse clocks");
+	/* Re-resolved to another name later: the newest name as of the last
+	 * packet explains it. */
+	names_add(n, cam, CG_NAMES_ANSWER, "p2p.easy4ipcloud.com", 4, cloud4, 300, 2000);
+	dnsnote_flow(n, c, &k, 1001, 1100, &note);
+	CHECK(note.name && !strcmp(note.name, "litedev.hik-connect.com"), "as of 1100: %s", note.name);
+	dnsnote_flow(n, c, &k, 1001, 2100, &note);
+	CHECK(note.name && !strcmp(note.name, "p2p.easy4ipcloud.com") && !strcmp(note.cloud, "Dahua cloud"),
+	      "as of 2100: %s (%s)", note.name, note.cloud ? note.cloud : "-");
+	/* Non-IP rows (SADP's EtherType) have nothing to look up. */
+	struct cg_flow_key raw = { .family = 0, .port = 0x8033, .dir = CG_DIR_OUT };
+	memcpy(raw.mac, cam, 6);
+	dnsnote_flow(n, c, &raw, 1, 3000, &note);
+	CHECK(!note.name && !note.nasked, "non-IP");
+
+	/* A blocked query to an outside resolver: the names asked while the
+	 * flow lasted, newest first; the label of the first that has one. */
+	names_add(n, cam, CG_NAMES_QUERY, "time.example", 4, outres, 0, 3000);
+	names_add(n, cam, CG_NAMES_QUERY, "dev.ezviz7.com", 4, outres, 0, 3010);
+	names_add(n, cam, CG_NAMES_QUERY, "time.example", 4, outres, 0, 3020);     /* again */
+	names_add(n, cam, CG_NAMES_QUERY, "old.example", 4, outres, 0, 100);       /* long before */
+	k = flow(cam, 4, outres, IPPROTO_UDP, 53, CG_DIR_OUT);
+	CHECK(dnsnote_is_query(&k), "udp/53 out is a query");
+	dnsnote_flow(n, c, &k, 3000, 3020, &note);
+	CHECK(note.nasked == 2 && note.asked_total == 2 && !strcmp(note.asked[0], "time.example") &&
+	      !strcmp(note.asked[1], "dev.ezviz7.com"), "asked: %zu %s", note.nasked,
+	      note.nasked ? note.asked[0] : "-");
+	CHECK(note.cloud && strstr(note.cloud, "EZVIZ"), "asked label: %s", note.cloud ? note.cloud : "-");
+	k.proto = IPPROTO_TCP;
+	dnsnote_flow(n, c, &k, 3000, 3020, &note);
+	CHECK(note.nasked == 2, "tcp/53: the same resolver's names");
+	k.dir = CG_DIR_IN;
+	CHECK(!dnsnote_is_query(&k), "inbound from port 53 is not a query");
+	k = flow(cam, 4, outres, IPPROTO_UDP, 5353, CG_DIR_OUT);
+	CHECK(!dnsnote_is_query(&k), "another port");
+	/* Many names to one resolver: CG_NOTE_ASKED listed, all counted. */
+	for (int i = 0; i < 20; i++) {
+		char nm[32];
+		snprintf(nm, sizeof(nm), "n%02d.example", i);
+		names_add(n, cam, CG_NAMES_QUERY, nm, 4, outres, 0, 4000 + i);
+	}
+	k = flow(cam, 4, outres, IPPROTO_UDP, 53, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 4000, 4019, &note);
+	CHECK(note.nasked == CG_NOTE_ASKED && note.asked_total == 20 && !strcmp(note.asked[0], "n19.example"),
+	      "many: %zu of %zu, %s", note.nasked, note.asked_total, note.nasked ? note.asked[0] : "-");
+	/* No store, no table: nothing, no crash. */
+	dnsnote_flow(NULL, NULL, &k, 4000, 4019, &note);
+	CHECK(!note.name && !note.nasked && !note.cloud, "no store");
+	dnsnote_flow(n, NULL, &k, 4000, 4019, &note);
+	CHECK(note.nasked && !note.cloud, "no table: names without labels");
+
+	/* Through names_add_msg as the daemon feeds it: a query message
+	 * records the resolver, its answer the addresses. */
+	struct msg *m = calloc(1, sizeof(*m));
+	struct cg_dns_msg *o = calloc(1, sizeof(*o));
+	int kind;
+	build_answer(m);
+	CHECK(dns_parse(m->b, m->len, o, &kind) == 0, "answer");
+	CHECK(names_add_msg(n, other, o, 4, inres, 5000) == 2, "answer: query + address");
+	k = flow(other, 4, cloud4, IPPROTO_TCP, 8000, CG_DIR_OUT);
+	dnsnote_flow(n, c, &k, 5001, 5001, &note);
+	CHECK(note.name && !strcmp(note.cloud, "Hikvision cloud"), "fed from a message");
+	free(m);
+	free(o);
+	names_free(n);
+	cloud_free(c);
+}
+
 /* ---- discovery's dispatcher hands port 53 over ------------------------------ */
 
 struct seen {
@@ -803,6 +931,7 @@ int main(int argc, char **argv)
 	test_random();
 	test_names();
 	test_cloud(srcdir);
+	test_note(srcdir);
 	test_discovery_hook();
 
 	char cmd[300];

@@ -271,6 +271,18 @@ static void test_render_narrow(void)
 	topts = (struct cg_render_opts){ 0 };
 }
 
+/* render_blocked_csv's output (the caller frees it). */
+static char *blocked_csv(json_object *res, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	*rc = render_blocked_csv(res, mem);
+	fclose(mem);
+	return buf;
+}
+
 static void test_render(void)
 {
 	json_object *stats = json_tokener_parse(stats_json);
@@ -324,16 +336,40 @@ static void test_render(void)
 			"{\"flows\":[{\"mac\":\"44:19:b6:00:00:01\",\"vendor\":\"Hik, \\\"vision\\\"\",\"policy\":\"hikvision\","
 			"\"direction\":\"out\",\"address\":\"203.0.113.5\",\"proto\":\"tcp\",\"port\":443,\"packets\":1500,"
 			"\"bytes\":90000,\"first\":\"f\",\"last\":\"t\",\"reason\":\"egress\",\"would\":true}]}");
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		rc = render_blocked_csv(res, mem);
-		fclose(mem);
+		char *buf = blocked_csv(res, &rc);
 		CHECK(rc == 0 && !strcmp(buf, "mac,vendor,policy,direction,address,proto,port,packets,bytes,"
-					 "first_seen,last_seen,reason,would\r\n"
+					 "first_seen,last_seen,reason,would,name,cloud,asked\r\n"
 					 "44:19:b6:00:00:01,\"Hik, \"\"vision\"\"\",hikvision,out,203.0.113.5,tcp,443,"
-					 "1500,90000,f,t,egress,yes\r\n"), "blocked csv:\n%s", buf);
+					 "1500,90000,f,t,egress,yes,,,\r\n"), "blocked csv:\n%s", buf);
 		free(buf);
+		json_object_put(res);
+	}
+	{
+		/* names (issue 15): the name and label, a blocked query's names */
+		json_object *res = json_tokener_parse(
+			"{\"flows\":[{\"mac\":\"44:19:b6:00:00:01\",\"direction\":\"out\",\"address\":\"203.0.113.10\","
+			"\"proto\":\"tcp\",\"port\":443,\"packets\":2,\"bytes\":120,\"first\":\"f\",\"last\":\"t\","
+			"\"reason\":\"egress\",\"would\":false,\"name\":\"litedev.hik-connect.com\",\"cloud\":\"Hikvision cloud\","
+			"\"asked\":[],\"asked_total\":0},"
+			"{\"mac\":\"44:19:b6:00:00:03\",\"direction\":\"out\",\"address\":\"198.51.100.2\","
+			"\"proto\":\"udp\",\"port\":53,\"packets\":3,\"bytes\":200,\"first\":\"f\",\"last\":\"t\","
+			"\"reason\":\"egress\",\"would\":false,\"name\":\"\",\"cloud\":\"\","
+			"\"asked\":[\"ntp.example\",\"dev.ezviz7.com\"],\"asked_total\":5}]}");
+		char *buf = blocked_csv(res, &rc);
+		CHECK(rc == 0 && strstr(buf, ",egress,no,litedev.hik-connect.com,Hikvision cloud,\r\n") &&
+		      strstr(buf, ",egress,no,,,ntp.example dev.ezviz7.com\r\n"), "blocked csv names:\n%s", buf);
+		free(buf);
+		s = table(CG_CMD_BLOCKED, json_object_to_json_string(res), &rc);
+		CHECK(rc == 0 && strstr(s, "NAME\n") && strstr(s, "litedev.hik-connect.com (Hikvision cloud)\n") &&
+		      strstr(s, "asked for ntp.example, dev.ezviz7.com +3 more\n"), "blocked names --wide:\n%s", s);
+		free(s);
+		struct cg_render_opts keep = topts;
+		topts = (struct cg_render_opts){ .width = 80 };
+		s = table(CG_CMD_BLOCKED, json_object_to_json_string(res), &rc);
+		CHECK(rc == 0 && fits(s, 80) && strstr(s, "NAME") && strstr(s, "203.0.113.10:443") &&
+		      strstr(s, "litedev.hik-connec") && !strstr(s, "BYTES"), "blocked names at 80:\n%s", s);
+		free(s);
+		topts = keep;
 		json_object_put(res);
 	}
 
