@@ -3,11 +3,13 @@
  * cmd-cameras.c — `cameras`: the inventory with each device's advisories,
  * filtered; `cameras --summary`: how many of each model.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "advisory.h"
+#include "array.h"
 #include "cmd.h"
 #include "exposure.h"
 #include "inventory.h"
@@ -118,6 +120,54 @@ static void add_advisories(const struct cg_view *d, json_object *o, const struct
 	json_object_object_add(o, "vulnerable", json_object_new_boolean(exposure_worst(v) >= CG_ADV_LIKELY));
 }
 
+/* A device's denied packets: drop (isolate dropped them) and would_drop
+ * (monitor passed them; isolate would have dropped them), summed over
+ * directions, from one walk of the device counters per request. */
+struct cam_denied {
+	uint8_t mac[6];
+	struct cg_counter drop, would;
+};
+
+struct cam_denied_list {
+	struct cam_denied *v;
+	size_t n, cap;
+};
+
+static int denied_add(const uint8_t mac[6], const struct cg_dev_stats *sum, void *arg)
+{
+	struct cam_denied_list *l = arg;
+	struct cam_denied *e;
+
+	if (!CG_GROW(l->v, l->cap, l->n + 1))
+		return -ENOMEM;
+	e = &l->v[l->n++];
+	*e = (struct cam_denied){ 0 };
+	memcpy(e->mac, mac, 6);
+	for (int dir = 0; dir < CG_DIR_MAX; dir++) {
+		e->drop.packets += sum->c[dir][CG_VERDICT_DROP].packets;
+		e->drop.bytes += sum->c[dir][CG_VERDICT_DROP].bytes;
+		e->would.packets += sum->ev.would[dir].packets;
+		e->would.bytes += sum->ev.would[dir].bytes;
+	}
+	return 0;
+}
+
+static int denied_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);   /* mac is the first member */
+}
+
+/* "drop" and "would_drop" {packets, bytes}: zeros for a device the counters
+ * no longer hold (evicted, reset) or when they cannot be read. */
+static void add_denied(json_object *o, const struct cam_denied_list *l, const uint8_t mac[6])
+{
+	const struct cam_denied *e = l->n ? bsearch(mac, l->v, l->n, sizeof(*l->v), denied_cmp) : NULL;
+
+	json_object_object_add(o, "drop", cmd_counter_json(e ? e->drop.packets : 0, e ? e->drop.bytes : 0));
+	json_object_object_add(o, "would_drop",
+			       cmd_counter_json(e ? e->would.packets : 0, e ? e->would.bytes : 0));
+}
+
 /* cameras filters: every one given must hold. The vendor matches any part
  * of the MAC's vendor or of the announced manufacturer, in any case. */
 static bool camera_selected(const struct cg_inv_device *v, const struct cg_request *req,
@@ -148,6 +198,11 @@ int cmd_cameras(const struct cg_view *d, const struct cg_request *req, json_obje
 		return cameras_summary(d, ret, err);
 	if (req->policy[0] && model_find_policy(d->model, req->policy) < 0)
 		return protocol_error(err, "ENOENT", "no policy \"%s\"", req->policy);
+	struct cam_denied_list denied = { 0 };
+	if (d->ops && d->ops->foreach_device && d->ops->foreach_device(d->ctx, denied_add, &denied) < 0)
+		denied.n = 0;   /* the inventory still answers, with zero counts */
+	if (denied.n)
+		qsort(denied.v, denied.n, sizeof(*denied.v), denied_cmp);
 	res = json_object_new_object();
 	arr = json_object_new_array();
 	if (d->inv)
@@ -159,8 +214,10 @@ int cmd_cameras(const struct cg_view *d, const struct cg_request *req, json_obje
 				continue;
 			json_object *o = inventory_device_to_json(v);
 			add_advisories(d, o, v);
+			add_denied(o, &denied, v->mac);
 			json_object_array_add(arr, o);
 		}
+	free(denied.v);
 	json_object_array_sort(arr, cmd_by_mac);
 	json_object_object_add(res, "cameras", arr);
 	cmd_add_u64(res, "count", d->inv ? inventory_count(d->inv) : 0);

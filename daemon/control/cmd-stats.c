@@ -112,6 +112,7 @@ struct dev_row {
 	const char *model;
 	const char *firmware;
 	struct cg_counter c[CG_DIR_MAX][CG_VERDICT_MAX];
+	struct cg_counter would[CG_DIR_MAX];   /* monitor passed, isolate would drop */
 };
 
 struct dev_rows {
@@ -222,6 +223,15 @@ static int rows_serialize(json_object *o, struct printbuf *pb, int level, int fl
 				printbuf_memappend(pb, ",", 1);
 				pb_counter(pb, cg_verdict_to_string(v), t[v][0], t[v][1]);
 			}
+			/* would_drop: beside drop, in the totals and per direction
+			 * (the packets are also in pass: monitor let them through) */
+			uint64_t w[2] = {};
+			for (int dir = 0; dir < CG_DIR_MAX; dir++) {
+				w[0] += d->would[dir].packets;
+				w[1] += d->would[dir].bytes;
+			}
+			printbuf_memappend(pb, ",", 1);
+			pb_counter(pb, "would_drop", w[0], w[1]);
 			for (int dir = 0; dir < CG_DIR_MAX; dir++) {
 				pb_str(pb, ",\"");
 				pb_str(pb, cg_dir_to_string(dir));
@@ -232,6 +242,8 @@ static int rows_serialize(json_object *o, struct printbuf *pb, int level, int fl
 					pb_counter(pb, cg_verdict_to_string(v), d->c[dir][v].packets,
 						   d->c[dir][v].bytes);
 				}
+				printbuf_memappend(pb, ",", 1);
+				pb_counter(pb, "would_drop", d->would[dir].packets, d->would[dir].bytes);
 				printbuf_memappend(pb, "}", 1);
 			}
 		}
@@ -289,6 +301,7 @@ static void row_fill(struct dev_row *row, const uint8_t mac[6], const char *vend
 	row->vendor = vendor ? vendor : "";
 	row->policy = policy ? policy : "";
 	memcpy(row->c, s->c, sizeof(row->c));
+	memcpy(row->would, s->ev.would, sizeof(row->would));
 }
 
 static int device_cb(const uint8_t mac[6], const struct cg_dev_stats *sum, void *ctx)

@@ -11,6 +11,7 @@
 
 #include "advisory.h"
 #include "cmd.h"
+#include "daemon/inventory/evidence.h"
 #include "exposure.h"
 #include "inventory.h"
 #include "metrics.h"
@@ -161,6 +162,34 @@ static json_object *status_advisories(const struct cg_view *d)
 	return o;
 }
 
+/* "evidence": the denied-flow table and the data plane's counters around it
+ * (issue 15): rows of the table (every map instance's) against
+ * evidence.max_flows (the bound of one instance), the packets that found no
+ * row (per device, and of no device at all), address events reported and
+ * put off (retried by a later frame). */
+static json_object *status_evidence(const struct cg_view *d, const uint64_t *misc)
+{
+	const struct cg_evidence *ev = d->ops && d->ops->evidence ? d->ops->evidence(d->ctx) : NULL;
+	json_object *o = json_object_new_object();
+	uint64_t over[2] = {};
+	size_t nover = 0;
+	const struct cg_evidence_over *ov = ev ? evidence_overflows(ev, &nover) : NULL;
+
+	for (size_t i = 0; ov && i < nover; i++) {
+		over[0] += ov[i].packets[0];
+		over[1] += ov[i].packets[1];
+	}
+	cmd_add_u64(o, "rows", ev ? evidence_rows(ev) : 0);
+	cmd_add_u64(o, "max_flows", d->model->config.evidence_max_flows);
+	cmd_add_u64(o, "overflow_packets", over[0]);
+	cmd_add_u64(o, "overflow_would_packets", over[1]);
+	cmd_add_u64(o, "overflow_devices", nover);
+	cmd_add_u64(o, "flow_over_nodev", misc[CG_MISC_FLOW_OVER_NODEV]);
+	cmd_add_u64(o, "addr_events", misc[CG_MISC_ADDR_EVENTS]);
+	cmd_add_u64(o, "addr_deferred", misc[CG_MISC_ADDR_DEFERRED]);
+	return o;
+}
+
 /* {"version","pid","started","uptime","generation","config","policies",
  *  "files":[{"path","sha256"}],"files_hash","policy_set_hash",
  *  "metrics":{"textfile","interval","max_devices","written","failed","skipped"},
@@ -177,7 +206,9 @@ static json_object *status_advisories(const struct cg_view *d)
  *  "events":{"seen","drop_samples","lost","device_insert_failed"},
  *  "dns":{"parsed","ignored","wrong_way","rejected","rejected_by":{KIND:n},
  *         "names":{"entries","devices","answers","queries","expired","evicted"},
- *         "cloud":{"domains","files","failed","error"}}} */
+ *         "cloud":{"domains","files","failed","error"}},
+ *  "evidence":{"rows","max_flows","overflow_packets","overflow_would_packets",
+ *              "overflow_devices","flow_over_nodev","addr_events","addr_deferred"}} */
 int cmd_status(const struct cg_view *d, const struct cg_request *req, json_object **ret,
 	       struct cg_proto_error *err)
 {
@@ -209,6 +240,7 @@ int cmd_status(const struct cg_view *d, const struct cg_request *req, json_objec
 	cmd_add_u64(o, "lost", misc[CG_MISC_EVENTS_LOST]);
 	cmd_add_u64(o, "device_insert_failed", misc[CG_MISC_DEV_INSERT_FAIL]);
 	json_object_object_add(res, "events", o);
+	json_object_object_add(res, "evidence", status_evidence(d, misc));
 	*ret = res;
 	return 0;
 }

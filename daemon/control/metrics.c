@@ -406,6 +406,28 @@ static void daemon_families(const struct cg_view *d, struct printbuf *pb)
 	series(pb, "camguard_generation", NULL, d->ops ? d->ops->generation(d->ctx) : 0);
 }
 
+/* The data plane's evidence counters (issue 15), from cg_misc: packets
+ * that found neither a flow row nor a device entry, and address events
+ * reported or put off (retried by a later frame). Omitted when the view
+ * cannot read them. */
+static void evidence_families(const struct cg_view *d, struct printbuf *pb)
+{
+	uint64_t misc[CG_MISC_MAX] = {};
+
+	if (!d->ops || !d->ops->read_misc || d->ops->read_misc(d->ctx, misc))
+		return;
+	family(pb, "camguard_flow_overflow_nodev_packets_total", "counter",
+	       "Denied packets counted in no flow row and of no device entry (device table full).");
+	series(pb, "camguard_flow_overflow_nodev_packets_total", NULL, misc[CG_MISC_FLOW_OVER_NODEV]);
+	family(pb, "camguard_address_events_total", "counter",
+	       "New device addresses sent to the daemon (reported) or put off by their budget or a "
+	       "full ring and retried (deferred).");
+	series(pb, "camguard_address_events_total", (const char *[]){ "result", "reported", NULL },
+	       misc[CG_MISC_ADDR_EVENTS]);
+	series(pb, "camguard_address_events_total", (const char *[]){ "result", "deferred", NULL },
+	       misc[CG_MISC_ADDR_DEFERRED]);
+}
+
 int metrics_render(const struct cg_view *d, const struct cg_metrics_counts *c, struct printbuf *pb)
 {
 	const struct cg_model *m = d->model;
@@ -465,6 +487,7 @@ int metrics_render(const struct cg_view *d, const struct cg_metrics_counts *c, s
 	}
 
 	daemon_families(d, pb);
+	evidence_families(d, pb);
 	return pb->bpos >= 0 ? 0 : -ENOMEM;
 }
 

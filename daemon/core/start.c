@@ -11,6 +11,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
+#include "array.h"
 #include "bpffs.h"
 #include "dnsfeed.h"
 #include "evidence.h"
@@ -142,6 +145,44 @@ static int start_dirs(const struct cg_config *c)
 	return rc;
 }
 
+/*
+ * The data plane reports a (device, address) pair once: cg_addr_seen marks
+ * it after the event was queued. When the inventory that learned those
+ * addresses is gone (inventory.json deleted or unreadable) while the pins
+ * survived, the marks would keep every known address from ever being sent
+ * again: forget them all. The new generation written next empties every
+ * device's address cache, so the next frame from each address reports it.
+ */
+static int start_forget_addresses(struct cg_dataplane *dp)
+{
+	int fd = dataplane_map_fd(dp, "cg_addr_seen");
+	struct cg_addr_key *keys = NULL, k;
+	size_t n = 0, cap = 0, deleted = 0;
+	const void *prev = NULL;
+	int rc = 0;
+
+	if (fd < 0)
+		return fd;
+	/* Keys first, then the deletes: deleting under a get_next_key walk
+	 * would restart it from the first bucket every time. */
+	/* bounded: an eviction under the walk restarts it (the LRU is written
+	 * by the data plane meanwhile) */
+	while (n < 2 * (size_t)CG_ADDR_SEEN_ENTRIES && bpf_map_get_next_key(fd, prev, &k) == 0) {
+		if (!CG_GROW(keys, cap, n + 1)) {
+			rc = -ENOMEM;
+			break;
+		}
+		keys[n++] = k;
+		prev = &keys[n - 1];
+	}
+	for (size_t i = 0; i < n; i++)
+		deleted += bpf_map_delete_elem(fd, &keys[i]) == 0;
+	free(keys);
+	if (!rc && deleted)
+		log_info("Inventory empty: %zu reported device addresses will be reported again", deleted);
+	return rc;
+}
+
 /* Loads or adopts the BPF object and makes comp live. */
 static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
 {
@@ -159,6 +200,9 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 	}
 	if (d->dp->adopted)
 		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
+	if (d->dp->adopted && (!d->inv || inventory_count(d->inv) == 0) &&
+	    (rc = start_forget_addresses(d->dp)))
+		log_warning("Failed to forget the reported addresses: %s", strerror(-rc));
 	if (prev)
 		reload_reset_reassigned(d->dp, prev, &d->model);
 	else if (!d->dp->adopted)

@@ -142,6 +142,26 @@ static void source_cell(json_object *c, char *buf, size_t len)
 			 *sm && *sf && strcmp(sm, sf) ? sf : "");
 }
 
+/* The DROPS cell: packets dropped and, beside them, what monitor passed
+ * that isolate would have dropped: "17", "5 (would)", "17, 5 (would)";
+ * "-" for none, or a reply without counters (a daemon before issue 15). */
+static void drops_cell(json_object *c, char *buf, size_t len)
+{
+	uint64_t d = get_u64(get(c, "drop"), "packets"), w = get_u64(get(c, "would_drop"), "packets");
+	char dn[24], wn[24];
+
+	num(d, dn, sizeof(dn));
+	num(w, wn, sizeof(wn));
+	if (!d && !w)
+		snprintf(buf, len, "-");
+	else if (!w)
+		snprintf(buf, len, "%s", dn);
+	else if (!d)
+		snprintf(buf, len, "%s (would)", wn);
+	else
+		snprintf(buf, len, "%s, %s (would)", dn, wn);
+}
+
 int render_cameras(json_object *res, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *cams = get_array(res, "cameras");
@@ -156,14 +176,25 @@ int render_cameras(json_object *res, const struct cg_render_opts *o, FILE *out)
 	if (get_bool(res, "only_vulnerable"))
 		return render_vulnerable(res, o, out);
 	/* narrow: times are ages, "SEEN 5m ago" */
-	table_init(&t, "llllllrllll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "SOURCE",
-		   "VLAN", "INTERFACE", "ADDRESSES", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
+	table_init(&t, "llllllrllrll", "DEVICE", "VENDOR", "POLICY", "MODEL", "FIRMWARE", "SOURCE",
+		   "VLAN", "INTERFACE", "ADDRESSES", "DROPS", "FIRST SEEN", o->wide ? "LAST SEEN" : "SEEN");
 	/* at 80 columns: MAC, vendor, policy, address, last seen; the model
 	 * from about 100. SOURCE (which protocol said the model and the
 	 * firmware) only with --wide: it never fits beside the others, and a
 	 * column that comes and goes with the terminal's width would
 	 * push out the ones people look for. */
-	table_layout(&t, o, o->wide ? "99999999999" : "99964-23817");
+	/* DROPS before MODEL at 80 columns (evidence first), and only when a
+	 * listed device has any: a host without drops keeps its table */
+	char layout[16];
+	snprintf(layout, sizeof(layout), "%s", o->wide ? "999999999999" : "99964-238718");
+	bool any_denied = false;
+	for (size_t i = 0; i < array_len(cams) && !any_denied; i++) {
+		json_object *c = json_object_array_get_idx(cams, i);
+		any_denied = get_u64(get(c, "drop"), "packets") || get_u64(get(c, "would_drop"), "packets");
+	}
+	if (!any_denied)
+		layout[9] = '-';
+	table_layout(&t, o, layout);
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
 		char vlan[8] = "-", addrs[512], vendor[256], first[32], last[32], mac[32];
@@ -182,13 +213,14 @@ int render_cameras(json_object *res, const struct cg_render_opts *o, FILE *out)
 		 * affects the device (issue 18) */
 		vulnerable += get_bool(c, "vulnerable");
 		snprintf(mac, sizeof(mac), "%s%s", get_str(c, "mac"), get_bool(c, "vulnerable") ? " *" : "");
-		char src[32];
+		char src[32], drops[64];
 		source_cell(c, src, sizeof(src));
+		drops_cell(c, drops, sizeof(drops));
 		table_add(&t, mac, vendor, get_str(c, "policy"),
 			  *get_str(c, "model") ? get_str(c, "model") : "-",
 			  *get_str(c, "firmware") ? get_str(c, "firmware") : "-", src, vlan,
 			  *get_str(c, "interface") ? get_str(c, "interface") : "-",
-			  addrs[0] ? addrs : "-", render_age(get_str(c, "first_seen"), o, first, sizeof(first)),
+			  addrs[0] ? addrs : "-", drops, render_age(get_str(c, "first_seen"), o, first, sizeof(first)),
 			  render_age(get_str(c, "last_seen"), o, last, sizeof(last)));
 	}
 	if ((rc = table_done(&t, out)))
@@ -275,7 +307,7 @@ void render_csv_field(FILE *out, const char *s, bool last)
 int render_cameras_csv(json_object *cameras, json_object *stats, const char *host, FILE *out)
 {
 	static const char *const header[] = { "host", "mac", "vendor", "model", "firmware", "policy",
-					      "addresses", "first_seen", "last_seen", "drops" };
+					      "addresses", "first_seen", "last_seen", "drops", "would_drops" };
 	json_object *cams = get_array(cameras, "cameras"), *devs = get_array(stats, "devices");
 	const size_t ncols = sizeof(header) / sizeof(header[0]);
 
@@ -286,9 +318,9 @@ int render_cameras_csv(json_object *cameras, json_object *stats, const char *hos
 	for (size_t i = 0; i < array_len(cams); i++) {
 		json_object *c = json_object_array_get_idx(cams, i);
 		const char *mac = get_str(c, "mac");
-		char addrs[1024] = "", drops[24];
+		char addrs[1024] = "", drops[24], would[24];
 		size_t off = 0;
-		uint64_t n = 0;
+		uint64_t n = 0, w = 0;
 
 		render_join(get_array(c, "ipv4"), addrs, sizeof(addrs), &off);
 		render_join(get_array(c, "ipv6"), addrs, sizeof(addrs), &off);
@@ -296,13 +328,15 @@ int render_cameras_csv(json_object *cameras, json_object *stats, const char *hos
 			json_object *dv = json_object_array_get_idx(devs, k);
 			if (!strcasecmp(get_str(dv, "mac"), mac)) {
 				n = get_u64(get(dv, "drop"), "packets");
+				w = get_u64(get(dv, "would_drop"), "packets");
 				break;
 			}
 		}
 		snprintf(drops, sizeof(drops), "%llu", (unsigned long long)n);
+		snprintf(would, sizeof(would), "%llu", (unsigned long long)w);
 		const char *row[] = { host, mac, get_str(c, "vendor"), get_str(c, "model"),
 				      get_str(c, "firmware"), get_str(c, "policy"), addrs,
-				      get_str(c, "first_seen"), get_str(c, "last_seen"), drops };
+				      get_str(c, "first_seen"), get_str(c, "last_seen"), drops, would };
 		for (size_t k = 0; k < ncols; k++)
 			render_csv_field(out, row[k], k + 1 == ncols);
 	}

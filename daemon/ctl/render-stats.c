@@ -161,18 +161,19 @@ static int stats_policies(json_object *pols, const struct cg_render_opts *o, FIL
 	return table_done(&t, out);
 }
 
-/* stats --devices: a row per device. */
+/* stats --devices: a row per device. WOULD PKTS: what monitor passed that
+ * isolate would have dropped (also counted in PASS PKTS), beside DROP PKTS. */
 static int stats_devices(json_object *devs, const struct cg_render_opts *o, FILE *out)
 {
 	json_object *prev_devs = get_array(o->prev, "devices");
 	struct table t;
 	struct numstr n;
-	char pr[24], dr[24];
+	char pr[24], dr[24], wp[24];
 
-	table_init(&t, "lllrrrrrr", "DEVICE", "VENDOR", "POLICY", "PASS PKTS", "PASS/S",
-		   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES");
-	table_layout(&t, o, o->wide ? (o->prev ? "999999999" : "9999-99-9")
-				     : (o->prev ? "97999-99-" : "9799--9--"));
+	table_init(&t, "lllrrrrrrr", "DEVICE", "VENDOR", "POLICY", "PASS PKTS", "PASS/S",
+		   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES", "WOULD PKTS");
+	table_layout(&t, o, o->wide ? (o->prev ? "9999999999" : "9999-99-99")
+				     : (o->prev ? "97999-99-8" : "9799--9--8"));
 	for (size_t i = 0; i < array_len(devs); i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 		json_object *pd = find_by(prev_devs, "mac", get_str(d, "mac"));
@@ -182,7 +183,8 @@ static int stats_devices(json_object *devs, const struct cg_render_opts *o, FILE
 			  o->wide ? get_str(d, "vendor")
 				  : render_short_vendor(get_str(d, "vendor"), vendor, sizeof(vendor)),
 			  get_str(d, "policy"), n.pp, rate(d, pd, "pass", o->interval, pr, sizeof(pr)),
-			  n.pb, n.dp, rate(d, pd, "drop", o->interval, dr, sizeof(dr)), n.db);
+			  n.pb, n.dp, rate(d, pd, "drop", o->interval, dr, sizeof(dr)), n.db,
+			  num(get_u64(get(d, "would_drop"), "packets"), wp, sizeof(wp)));
 	}
 	return table_done(&t, out);
 }

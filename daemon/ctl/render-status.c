@@ -89,6 +89,22 @@ static void status_lines(json_object *res, FILE *out)
 			(unsigned long long)get_u64(adv, "entries"),
 			(unsigned long long)get_u64(adv, "affected_devices"),
 			(unsigned long long)get_u64(adv, "moved_devices"));
+	json_object *ev = get(res, "evidence");
+	if (ev) {
+		/* the flow table's fill, what found no row, address learning */
+		fprintf(out, "evidence:    %llu flow rows (max_flows %llu), %llu packets beyond it",
+			(unsigned long long)get_u64(ev, "rows"),
+			(unsigned long long)get_u64(ev, "max_flows"),
+			(unsigned long long)(get_u64(ev, "overflow_packets") +
+					     get_u64(ev, "overflow_would_packets")));
+		if (get_u64(ev, "flow_over_nodev"))
+			fprintf(out, " (+%llu of no device)",
+				(unsigned long long)get_u64(ev, "flow_over_nodev"));
+		fputc('\n', out);
+		fprintf(out, "addresses:   %llu reported, %llu put off and retried\n",
+			(unsigned long long)get_u64(ev, "addr_events"),
+			(unsigned long long)get_u64(ev, "addr_deferred"));
+	}
 	json_object *ann = get(inv, "announcements");
 	if (ann)
 		fprintf(out, "announced:   %llu frames copied (%llu rate-limited), %llu read, "

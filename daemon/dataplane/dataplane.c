@@ -427,6 +427,14 @@ static bool sum_device(const struct cg_dev_stats *per, int n, struct cg_dev_stat
 				sum.c[d][v].bytes += s->c[d][v].bytes;
 				pkts += s->c[d][v].packets;
 			}
+		/* would-drops and flow overflow (issue 15): stats --devices and
+		 * cameras show them beside the drops */
+		for (int d = 0; d < CG_DIR_MAX; d++) {
+			sum.ev.would[d].packets += s->ev.would[d].packets;
+			sum.ev.would[d].bytes += s->ev.would[d].bytes;
+		}
+		sum.ev.flow_over[0] += s->ev.flow_over[0];
+		sum.ev.flow_over[1] += s->ev.flow_over[1];
 		if (!pkts && !s->first_ns)
 			continue;   /* this CPU never saw the device */
 		if (s->first_ns && (!sum.first_ns || s->first_ns < sum.first_ns))

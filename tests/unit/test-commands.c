@@ -89,6 +89,7 @@ static int fake_foreach_device(void *ctx, cg_view_device_fn fn, void *arg)
 
 	s.c[CG_DIR_OUT][CG_VERDICT_PASS] = (struct cg_counter){ 7, 700 };
 	s.c[CG_DIR_IN][CG_VERDICT_DROP] = (struct cg_counter){ 2, 200 };
+	s.ev.would[CG_DIR_OUT] = (struct cg_counter){ 5, 500 };
 	s.policy = 0;
 	if ((rc = fn(mac_a, &s, arg)))
 		return rc;
@@ -427,7 +428,10 @@ static void test_stats(struct fake *f)
 	      !strcmp(str_at(r.res, "devices.0.vendor"), ""), "uncatalogued row: %s",
 	      json_object_to_json_string(at(r.res, "devices.0")));
 	CHECK(!strcmp(str_at(r.res, "devices.1.vendor"), "Hangzhou Hikvision") &&
-	      int_at(r.res, "devices.1.pass.packets") == 7 && int_at(r.res, "devices.1.in.drop.bytes") == 200,
+	      int_at(r.res, "devices.1.pass.packets") == 7 && int_at(r.res, "devices.1.in.drop.bytes") == 200 &&
+	      int_at(r.res, "devices.1.would_drop.packets") == 5 &&
+	      int_at(r.res, "devices.1.out.would_drop.bytes") == 500 &&
+	      int_at(r.res, "devices.1.in.would_drop.packets") == 0,
 	      "inventory row: %s", json_object_to_json_string(at(r.res, "devices.1")));
 	CHECK(len_at(r.res, "device_info") == 2 && len_at(r.res, "device_vulnerable") == 0, "info rows");
 	json_object_put(r.res);
@@ -459,6 +463,11 @@ static void test_cameras(struct fake *f)
 	      !strcmp(str_at(r.res, "cameras.1.policy"), "hikvision"), "by MAC");
 	CHECK(len_at(r.res, "cameras.0.advisories") == 0 &&
 	      json_object_get_boolean(at(r.res, "cameras.0.vulnerable")) == 0, "no advisories");
+	/* drops and would-drops beside them; zeros for a device never counted */
+	CHECK(int_at(r.res, "cameras.1.drop.packets") == 2 && int_at(r.res, "cameras.1.drop.bytes") == 200 &&
+	      int_at(r.res, "cameras.1.would_drop.packets") == 5 &&
+	      int_at(r.res, "cameras.0.drop.packets") == 0 && int_at(r.res, "cameras.0.would_drop.packets") == 0,
+	      "denied counts: %s", json_object_to_json_string(r.res));
 	json_object_put(r.res);
 	r = run(f, "{\"command\":\"cameras\",\"arguments\":{\"vendor\":\"hikvision\"}}");
 	CHECK(r.rc == 0 && len_at(r.res, "cameras") == 1, "vendor filter, any case");
@@ -544,6 +553,15 @@ static void test_status(struct fake *f)
 	      int_at(r.res, "inventory.announcements.copies") == CG_MISC_DISC_COPIES + 1 &&
 	      int_at(r.res, "events.seen") == 99 && int_at(r.res, "metrics.written") == 8,
 	      "inventory, misc counters, metrics: %s", json_object_to_json_string(r.res));
+	/* the evidence counters: the table's rows, its bound, the overflow
+	 * (the fake table: 5 dropped of mac_a, 7 would of mac_b), cg_misc */
+	CHECK(int_at(r.res, "evidence.rows") == 4 && int_at(r.res, "evidence.overflow_packets") == 5 &&
+	      int_at(r.res, "evidence.overflow_would_packets") == 7 &&
+	      int_at(r.res, "evidence.overflow_devices") == 2 &&
+	      int_at(r.res, "evidence.flow_over_nodev") == CG_MISC_FLOW_OVER_NODEV + 1 &&
+	      int_at(r.res, "evidence.addr_events") == CG_MISC_ADDR_EVENTS + 1 &&
+	      int_at(r.res, "evidence.addr_deferred") == CG_MISC_ADDR_DEFERRED + 1 &&
+	      at(r.res, "evidence.max_flows"), "evidence: %s", json_object_to_json_string(at(r.res, "evidence")));
 	json_object_put(r.res);
 }
 

@@ -179,6 +179,25 @@ static void test_render_narrow(void)
 	CHECK(strstr(s, "4 devices of 9 (filtered)") &&
 	      strstr(s, "!X: 1 device announces manufacturer X, not the vendor of its MAC"), "%s", s);
 	free(s);
+	/* drops and, marked, would-drops beside them: a DROPS column at 80 */
+	s = table(CG_CMD_CAMERAS,
+		  "{\"cameras\":["
+		  "{\"mac\":\"44:19:b6:12:34:56\",\"vendor\":\"Hikvision\",\"policy\":\"hikvision\",\"ipv4\":[\"192.0.2.21\"],\"ipv6\":[],"
+		  "\"last_seen\":\"2026-03-02T11:58:00Z\",\"drop\":{\"packets\":1234,\"bytes\":1},\"would_drop\":{\"packets\":0,\"bytes\":0}},"
+		  "{\"mac\":\"00:40:8c:00:00:03\",\"vendor\":\"Axis\",\"policy\":\"axis\",\"ipv4\":[\"192.0.2.13\"],\"ipv6\":[],"
+		  "\"last_seen\":\"2026-03-02T11:58:00Z\",\"drop\":{\"packets\":0,\"bytes\":0},\"would_drop\":{\"packets\":17,\"bytes\":1}},"
+		  "{\"mac\":\"08:ed:ed:00:00:02\",\"vendor\":\"Dahua\",\"policy\":\"dahua\",\"ipv4\":[\"192.0.2.12\"],\"ipv6\":[],"
+		  "\"last_seen\":\"2026-03-02T11:58:00Z\",\"drop\":{\"packets\":3,\"bytes\":1},\"would_drop\":{\"packets\":5,\"bytes\":1}},"
+		  "{\"mac\":\"02:00:5e:00:00:09\",\"vendor\":\"\",\"policy\":\"unknown\",\"ipv4\":[],\"ipv6\":[],"
+		  "\"last_seen\":\"2026-03-02T11:58:00Z\"}],\"count\":4,\"evicted\":0}", &rc);
+	CHECK(rc == 0 && fits(s, 80) &&
+	      strstr(s, "DEVICE             VENDOR     POLICY     MODEL  ADDRESSES          DROPS  SEEN\n"
+			"44:19:b6:12:34:56  Hikvision  hikvision  -      192.0.2.21          1234  2m ago\n"
+			"00:40:8c:00:00:03  Axis       axis       -      192.0.2.13    17 (would)  2m ago\n"
+			"08:ed:ed:00:00:02  Dahua      dahua      -      192.0.2.12  3, 5 (would)  2m ago\n"
+			"02:00:5e:00:00:09  -          unknown    -      -                      -  2m ago\n"),
+	      "cameras with drops at 80:\n%s", s);
+	free(s);
 	/* a wider terminal shows more columns; --wide all of them */
 	topts.width = 132;
 	s = table(CG_CMD_CAMERAS, cameras_field, &rc);
@@ -207,7 +226,7 @@ static void test_render_narrow(void)
 			"hikvision   isolate        2       1234         17  egress 12, port 5\n"
 			"we\"ird\\pol  monitor        0          0          0  -\n"
 			"(total)                    2       1234         17\n") &&
-	      strstr(s, "DEVICE             VENDOR  POLICY     PASS PKTS  DROP PKTS\n"), "stats at 80:\n%s", s);
+	      strstr(s, "DEVICE             VENDOR  POLICY     PASS PKTS  DROP PKTS  WOULD PKTS\n"), "stats at 80:\n%s", s);
 	free(s);
 	/* no device rows in the reply: the table says how to get them */
 	/* monitor: the would-drops beside the (zero) drops, at 80 columns */
@@ -301,7 +320,7 @@ static void test_render(void)
 			"we\"ird\\pol  monitor        0          0           0          0           0  -\n"
 			"(total)                    2       1234     3400000         17        1100\n"),
 	      "stats table:\n%s", s);
-	CHECK(strstr(s, "DEVICE             VENDOR                 POLICY     PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES\n"),
+	CHECK(strstr(s, "DEVICE             VENDOR                 POLICY     PASS PKTS  PASS BYTES  DROP PKTS  DROP BYTES  WOULD PKTS\n"),
 	      "device header:\n%s", s);
 	CHECK(strstr(s, "44:19:b6:00:00:01  Hangzhou \"Hik\"?Vision  hikvision       1234     3400000"),
 	      "control characters not replaced:\n%s", s);
@@ -381,13 +400,17 @@ static void test_render(void)
 		  "\"interfaces\":[{\"name\":\"cam0\",\"mode\":\"tc\",\"ifindex\":4,\"hooks\":{\"tc-ingress\":true,\"tc-egress\":true,\"xdp\":false},"
 		  "\"expected\":[\"tc-ingress\",\"tc-egress\"],\"attaches\":1,\"error\":\"\"}],"
 		  "\"nftables\":null,\"reloads\":{\"ok\":2,\"failed\":1,\"last\":{\"ok\":false,\"time\":\"T\",\"message\":\"bad prefix\",\"generation\":3}},"
-		  "\"tamper\":{\"events\":1,\"last\":\"filter removed from cam0\"},\"inventory\":{\"devices\":12,\"evicted\":0}}", &rc);
+		  "\"tamper\":{\"events\":1,\"last\":\"filter removed from cam0\"},\"inventory\":{\"devices\":12,\"evicted\":0},"
+		  "\"evidence\":{\"rows\":300,\"max_flows\":65536,\"overflow_packets\":40,\"overflow_would_packets\":2,"
+		  "\"overflow_devices\":3,\"flow_over_nodev\":7,\"addr_events\":12,\"addr_deferred\":4}}", &rc);
 	CHECK(rc == 0 && strstr(s, "uptime:      1d 1h (since 2026-01-01T00:00:00Z)\n") &&
 	      strstr(s, "policies:    9 from /etc/camguard/camguard.conf, files sha256 0123456789abcdef\n") &&
 	      strstr(s, "registry:    /usr/share/ieee-data (2025-06-01)\n") &&
 	      strstr(s, "nftables:    disabled\n") &&
 	      strstr(s, "last reload: FAILED at T, generation 3: bad prefix\n") &&
 	      strstr(s, "tamper:      1 events, last: filter removed from cam0\n") &&
+	      strstr(s, "evidence:    300 flow rows (max_flows 65536), 42 packets beyond it (+7 of no device)\n") &&
+	      strstr(s, "addresses:   12 reported, 4 put off and retried\n") &&
 	      strstr(s, "cam0       tc          4  tc-ingress,tc-egress  tc-ingress,tc-egress         1  -\n") &&
 	      strstr(s, "/etc/camguard/camguard.conf  ab12\n"), "status:\n%s", s);
 	free(s);

@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# Integration (issue 15): the evidence of denied flows through the real
+# camguardd. Every check compares exact counts:
+#
+#   accounting  N flows x M packets from two isolated cameras and a monitored
+#               one: each flow is one row of exactly M packets, and for every
+#               camera `blocked` rows + overflow equal the drop (would-drop)
+#               counter of `stats --devices`; `cameras` shows the same.
+#   restart     a normal stop and a kill -9 (packets sent while no daemon
+#               runs): the rows keep their totals and new packets add on top.
+#   inventory   inventory.json removed between runs (pins kept): the
+#               addresses the data plane had reported come back.
+#   ipv6        a camera with a link-local and two global addresses under a
+#               drop flood that spends its drop-sample budget: all three are
+#               in `cameras` within a few seconds.
+#   overflow    evidence.max_flows = 16 and more flows than that: rows +
+#               overflow still equal the counters.
+#
+# Usage: test-evidence.sh BUILD_DIR
+set -uo pipefail
+
+BUILD="${1:?usage: test-evidence.sh BUILD_DIR}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../lib/integration.sh
+. "$HERE/../lib/integration.sh"
+
+cg_integration_begin ev "network namespaces, BPF"
+
+HIK=44:19:b6:00:00:01       # Hikvision MA-L 44:19:B6: isolate
+DAHUA=08:ed:ed:00:00:02     # Dahua MA-L 08:ED:ED: isolate
+AXIS=00:40:8c:00:00:03      # Axis MA-L 00:40:8C: monitor
+V6CAM=44:19:b6:00:00:05     # Hikvision, three IPv6 addresses
+FLOWS=12                    # flows per camera (remote ports)
+PKTS=25                     # packets per flow
+
+write_policies() {
+	mkdir -p "$WORK/policies"
+	cat > "$WORK/policies/hikvision.conf" <<'EOF'
+name = "hikvision";
+action = "isolate";
+match = { oui = [ "44:19:B6" ]; };
+allow = ( { to = "enclave"; } );
+EOF
+	cat > "$WORK/policies/dahua.conf" <<'EOF'
+name = "dahua";
+action = "isolate";
+match = { oui = [ "08:ED:ED" ]; };
+allow = ( { to = "enclave"; } );
+EOF
+	cat > "$WORK/policies/axis.conf" <<'EOF'
+name = "axis";
+action = "monitor";
+match = { oui = [ "00:40:8C" ]; };
+allow = ( { to = "enclave"; } );
+EOF
+	cat > "$WORK/policies/unknown.conf" <<'EOF'
+name = "unknown";
+action = "isolate";
+allow = ( { to = "enclave"; } );
+EOF
+}
+
+# flows NS BASE_PORT COUNT PKTS [SRC]: COUNT flows (ports BASE..) of PKTS
+# datagrams each to 203.0.113.10 (IPv4) or, with SRC, from that IPv6 address
+# to 2001:db8:f::2. One process: a flow is a port, sent in one burst.
+flows() {
+	cg_exec "$1" python3 - "$2" "$3" "$4" "${5:-}" <<'PY'
+import socket, sys, time
+base, count, pkts, src = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+if src:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    dst = '2001:db8:f::2'
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dst = '203.0.113.10'
+for p in range(base, base + count):
+    for i in range(pkts):
+        while True:
+            try:
+                s.sendto(b'camguard-evidence %d' % i, (dst, p))
+                break
+            except BlockingIOError:
+                time.sleep(0.001)
+            except OSError:
+                break   # a drop at our own egress is not the sender's error
+PY
+}
+
+# snapshot: `stats --devices`, `blocked`, `cameras` and `stats --devices`
+# again, until the two stats agree (no packet counted in between: background
+# ND/MLD of the cameras must not make a check flaky). Files in $WORK/s.*.
+snapshot() {
+	local _
+	for _ in 1 2 3 4 5; do
+		ctl --json stats --devices > "$WORK/s.stats1"
+		ctl --json blocked > "$WORK/s.blocked"
+		ctl --json cameras > "$WORK/s.cameras"
+		ctl --json stats --devices > "$WORK/s.stats2"
+		if [ "$(json_get "$WORK/s.stats1" '[(x["mac"],x["drop"],x["would_drop"]) for x in d["devices"]]')" = \
+		     "$(json_get "$WORK/s.stats2" '[(x["mac"],x["drop"],x["would_drop"]) for x in d["devices"]]')" ]; then
+			return 0
+		fi
+		sleep 0.3
+	done
+	echo "# counters kept moving over 5 snapshots"
+	return 0
+}
+
+# The device's counter: drop (WOULD=False) or would_drop (True) packets.
+counter() {
+	json_get "$WORK/s.stats2" "[x['$2']['packets'] for x in d['devices'] if x['mac']=='$1'][0]"
+}
+# rows + overflow of a device in `blocked` (WOULD: False/True).
+evidence_total() {
+	json_get "$WORK/s.blocked" "sum(f['packets'] for f in d['flows'] if f['mac']=='$1' and f['would']==$2) + sum(o['would_packets' if $2 else 'packets'] for o in d['overflow']['per_device'] if o['mac']=='$1')"
+}
+# Rows of the flows BASE..BASE+FLOWS-1 of a device: "rows:min:max:sum".
+flow_rows() {
+	json_get "$WORK/s.blocked" "(lambda r: '%d:%d:%d:%d' % (len(r), min(r or [0]), max(r or [0]), sum(r)))([f['packets'] for f in d['flows'] if f['mac']=='$1' and f['would']==$3 and $2 <= f['port'] < $2 + $FLOWS and f['address']=='203.0.113.10'])"
+}
+
+# check_invariant TAG: for every camera, rows + overflow == its counters.
+check_invariant() {
+	local mac
+	for mac in "$HIK" "$DAHUA" "$AXIS"; do
+		check_eq "$1: $mac drop rows + overflow == stats --devices drop" \
+			"$(counter "$mac" drop)" "$(evidence_total "$mac" False)"
+		check_eq "$1: $mac would-drop rows + overflow == stats --devices would_drop" \
+			"$(counter "$mac" would_drop)" "$(evidence_total "$mac" True)"
+	done
+}
+
+# check_flows TAG BASE PKTS_EACH: each camera's FLOWS flows, one row each.
+check_flows() {
+	local n=$3
+	check_eq "$1: $HIK $FLOWS isolate flows, $n packets each" "$FLOWS:$n:$n:$((FLOWS * n))" \
+		"$(flow_rows "$HIK" "$2" False)"
+	check_eq "$1: $DAHUA $FLOWS isolate flows, $n packets each" "$FLOWS:$n:$n:$((FLOWS * n))" \
+		"$(flow_rows "$DAHUA" "$2" False)"
+	check_eq "$1: $AXIS $FLOWS monitor flows, $n would-drops each" "$FLOWS:$n:$n:$((FLOWS * n))" \
+		"$(flow_rows "$AXIS" "$2" True)"
+	check_eq "$1: no would-drop rows for the isolated camera" "0:0:0:0" \
+		"$(flow_rows "$HIK" "$2" True)"
+}
+
+send_all() {   # BASE PKTS
+	flows hik "$1" "$FLOWS" "$2"
+	flows dahua "$1" "$FLOWS" "$2"
+	flows axis "$1" "$FLOWS" "$2"
+}
+
+stop_daemon() {
+	kill -TERM "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=""
+}
+
+has_addr() {   # MAC ADDR: the inventory lists it (ipv4 or ipv6)
+	ctl --json cameras > "$WORK/c.json" &&
+		[ "$(json_get "$WORK/c.json" "'$2' in dev(d,'$1')['ipv4'] + dev(d,'$1')['ipv6']")" = True ]
+}
+
+# ---------------------------------------------------------------------------
+cg_topology_create
+cg_camera_add hik "$HIK" 1
+cg_camera_add dahua "$DAHUA" 2
+cg_camera_add axis "$AXIS" 3
+cg_bpffs_mount "$WORK/bpffs"
+write_policies
+cg_write_config "$WORK" "$WORK/policies"
+start_daemon || { cat "$WORK/daemon.log"; fail "daemon did not start"; exit 1; }
+for c in hik dahua axis; do cg_exec "$c" ping -c1 -W1 192.0.2.1 >/dev/null 2>&1; done
+
+# Control: the monitored camera's flows really pass, the isolated one's do not.
+check_eq "control: monitor camera -> 203.0.113.10:9000 arrives" 50 "$(cg_flow out axis 203.0.113.10 9000 50)"
+check_eq "control: isolated camera -> 203.0.113.10:9000 dropped" 0 "$(cg_flow out hik 203.0.113.10 9000 50)"
+
+# --- (a) exact accounting --------------------------------------------------
+t0=$(date +%s%N)
+send_all 20000 "$PKTS"
+snapshot
+check_flows "accounting" 20000 "$PKTS"
+check_invariant "accounting"
+check_eq "accounting: cameras --json drop == stats --devices drop ($HIK)" "$(counter "$HIK" drop)" \
+	"$(json_get "$WORK/s.cameras" "dev(d,'$HIK')['drop']['packets']")"
+check_eq "accounting: cameras --json would_drop == stats --devices would_drop ($AXIS)" \
+	"$(counter "$AXIS" would_drop)" "$(json_get "$WORK/s.cameras" "dev(d,'$AXIS')['would_drop']['packets']")"
+check_ge "accounting: the monitored camera's would-drops include every flow packet" \
+	$((FLOWS * PKTS + 50)) "$(counter "$AXIS" would_drop)"
+ctl cameras > "$WORK/cameras.txt"
+check_grep "cameras table: the monitored camera's would-drops in DROPS" \
+	"$(counter "$AXIS" would_drop) (would)" "$WORK/cameras.txt"
+ctl stats --devices > "$WORK/stats.txt"
+check_grep "stats --devices table: WOULD PKTS column" "WOULD PKTS" "$WORK/stats.txt"
+ctl --json status > "$WORK/status.json"
+check_ge "status: evidence rows cover the flows" $((3 * FLOWS + 2)) \
+	"$(json_get "$WORK/status.json" 'd["evidence"]["rows"]')"
+check_eq "status: max_flows is the default" 65536 "$(json_get "$WORK/status.json" 'd["evidence"]["max_flows"]')"
+check_ge "status: address events counted" 3 "$(json_get "$WORK/status.json" 'd["evidence"]["addr_events"]')"
+echo "# accounting phase: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+
+# --- (b) restart: a normal stop, then kill -9 -------------------------------
+stop_daemon
+flows hik 20000 "$FLOWS" 1          # while no daemon runs: the pinned maps count
+start_daemon || { tail -20 "$WORK/daemon.log"; fail "restart failed"; exit 1; }
+snapshot
+check_eq "restart: $HIK rows kept, +1 packet each sent while stopped" \
+	"$FLOWS:$((PKTS + 1)):$((PKTS + 1)):$((FLOWS * (PKTS + 1)))" "$(flow_rows "$HIK" 20000 False)"
+check_eq "restart: $AXIS would-drop rows kept" "$FLOWS:$PKTS:$PKTS:$((FLOWS * PKTS))" \
+	"$(flow_rows "$AXIS" 20000 True)"
+check_invariant "restart"
+send_all 20000 "$PKTS"
+snapshot
+check_eq "restart: new packets on top ($HIK)" \
+	"$FLOWS:$((2 * PKTS + 1)):$((2 * PKTS + 1)):$((FLOWS * (2 * PKTS + 1)))" "$(flow_rows "$HIK" 20000 False)"
+check_eq "restart: new packets on top ($AXIS, would)" \
+	"$FLOWS:$((2 * PKTS)):$((2 * PKTS)):$((FLOWS * 2 * PKTS))" "$(flow_rows "$AXIS" 20000 True)"
+
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null; DPID=""
+send_all 20000 "$PKTS"              # counted by the data plane alone
+start_daemon || { tail -20 "$WORK/daemon.log"; fail "start after kill -9 failed"; exit 1; }
+snapshot
+check_flows "kill -9" 20000 $((3 * PKTS))
+check_eq "kill -9: $HIK rows kept exactly" \
+	"$FLOWS:$((3 * PKTS + 1)):$((3 * PKTS + 1)):$((FLOWS * (3 * PKTS + 1)))" "$(flow_rows "$HIK" 20000 False)" 2>/dev/null
+check_invariant "kill -9"
+send_all 20000 "$PKTS"
+snapshot
+check_eq "kill -9: new packets on top ($DAHUA)" "$FLOWS:$((4 * PKTS)):$((4 * PKTS)):$((FLOWS * 4 * PKTS))" \
+	"$(flow_rows "$DAHUA" 20000 False)"
+check_invariant "after kill -9"
+
+# --- inventory.json lost, pins kept: the addresses come back -----------------
+check_eq "inventory has $HIK's address before" 0 "$(has_addr "$HIK" 192.0.2.11; echo $?)"
+stop_daemon
+rm -f "$WORK/state/inventory.json"
+start_daemon || { tail -20 "$WORK/daemon.log"; fail "start without inventory failed"; exit 1; }
+# Traffic that passes (to the recorder): no drop sample, only the data
+# plane's address report can name the address again.
+for c in hik dahua axis; do cg_exec "$c" ping -c2 -i0.2 -W1 192.0.2.1 >/dev/null 2>&1; done
+for c in hik dahua; do cg_exec "$c" ping -6 -c2 -i0.2 -W1 2001:db8:c::1 >/dev/null 2>&1; done
+cg_wait_for has_addr "$HIK" 192.0.2.11
+check_eq "inventory lost: $HIK's IPv4 address reported again" 0 $?
+cg_wait_for has_addr "$DAHUA" 2001:db8:c::12
+check_eq "inventory lost: $DAHUA's IPv6 address reported again" 0 $?
+cg_wait_for has_addr "$AXIS" 192.0.2.13
+check_eq "inventory lost: $AXIS's IPv4 address reported again" 0 $?
+check_grep "the daemon says why" "reported device addresses will be reported again" "$WORK/daemon.log"
+
+# --- (d) IPv6: link-local plus two global addresses under a drop flood -------
+cg_camera_add v6 "$V6CAM" 5
+V6A=2001:db8:c::15
+V6B=2001:db8:c::1:15
+cg_exec v6 ip addr add "$V6B/64" dev eth0 nodad
+# the camera's link-local address as the kernel made it (EUI-64 of its MAC)
+cg_wait_for sh -c "ip netns exec $(cg_ns v6) ip -6 addr show dev eth0 scope link | grep -q 'fe80::'"
+V6LL=$(cg_exec v6 ip -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1 | head -1)
+echo "# IPv6 camera $V6CAM: $V6LL, $V6A, $V6B"
+cg_exec v6 sysctl -qw net.ipv6.conf.eth0.accept_dad=0
+t0=$(date +%s%N)
+flows v6 30000 1 400 "$V6A"                     # 400 drops: the sample budget is spent
+ctl --json status > "$WORK/status.json"
+flows v6 30001 1 200 "$V6B" &                    # the second address, still flooding
+FPID=$!
+flows v6 30002 1 200 "$V6A" &
+FPID2=$!
+cg_exec v6 ping -6 -c3 -i0.2 -W1 "fe80::ff:fe00:1%eth0" >/dev/null 2>&1   # link-local (ND)
+wait "$FPID" "$FPID2"
+for a in "$V6A" "$V6B" "$V6LL"; do
+	cg_wait_for has_addr "$V6CAM" "$a"
+	check_eq "IPv6 under a drop flood: $a listed in cameras" 0 $?
+done
+echo "# IPv6 addresses listed after $(( ($(date +%s%N) - t0) / 1000000 )) ms (incl. 800-packet flood)"
+snapshot
+check_eq "IPv6: the flood counted exactly (rows of $V6CAM to 2001:db8:f::2)" 800 \
+	"$(json_get "$WORK/s.blocked" "sum(f['packets'] for f in d['flows'] if f['mac']=='$V6CAM' and f['address']=='2001:db8:f::2' and 30000 <= f['port'] <= 30002)")"
+check_eq "IPv6: $V6CAM rows + overflow == drop counter" "$(counter "$V6CAM" drop)" \
+	"$(evidence_total "$V6CAM" False)"
+
+# --- (c) overflow: evidence.max_flows = 16, more flows than that -------------
+stop_daemon
+ip netns exec "$(cg_ns rec)" "$CAMGUARDD" --unload -c "$WORK/camguard.conf" >>"$WORK/daemon.log" 2>&1
+check_eq "camguardd --unload (a new max_flows needs new maps)" 0 $?
+rm -rf "$WORK/state"
+cg_write_config "$WORK" "$WORK/policies" 'evidence = { max_flows = 16; };'
+start_daemon || { tail -20 "$WORK/daemon.log"; fail "start with max_flows = 16 failed"; exit 1; }
+for c in hik dahua axis; do cg_exec "$c" ping -c1 -W1 192.0.2.1 >/dev/null 2>&1; done
+send_all 40000 "$PKTS"                 # 3 x 12 flows > 16 rows
+flows hik 41000 20 3                   # and 20 more flows of one camera
+snapshot
+rows=$(json_get "$WORK/s.blocked" 'len(d["flows"])')
+check_le "overflow: at most 16 rows" 16 "$rows"
+check_ge "overflow: some packets found no row" 1 \
+	"$(json_get "$WORK/s.blocked" 'd["overflow"]["packets"] + d["overflow"]["would_packets"]')"
+check_eq "overflow: the bound is reported" 16 "$(json_get "$WORK/s.blocked" 'd["overflow"]["max_flows"]')"
+check_invariant "overflow"
+check_eq "overflow: all sent packets in rows + overflow (3 cameras)" \
+	$((3 * FLOWS * PKTS + 20 * 3)) \
+	"$(json_get "$WORK/s.blocked" "sum(f['packets'] for f in d['flows'] if f['address']=='203.0.113.10' and f['port'] >= 40000) + d['overflow']['packets'] + d['overflow']['would_packets']")"
+ctl --json status > "$WORK/status.json"
+check_eq "status: max_flows 16" 16 "$(json_get "$WORK/status.json" 'd["evidence"]["max_flows"]')"
+check_ge "status: overflow packets" 1 \
+	"$(json_get "$WORK/status.json" 'd["evidence"]["overflow_packets"] + d["evidence"]["overflow_would_packets"]')"
+ctl status > "$WORK/status.txt"
+check_grep "status text: the evidence line" "beyond it" "$WORK/status.txt"
+
+finish
