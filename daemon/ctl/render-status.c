@@ -45,6 +45,9 @@ static void status_lines(json_object *res, FILE *out)
 	fprintf(out, "policies:    %llu from %s, files sha256 %.16s\n",
 		(unsigned long long)get_u64(res, "policies"), get_str(res, "config"),
 		get_str(res, "files_hash"));
+	if (*get_str(res, "enforce"))
+		fprintf(out, "enforce:     %s\n", strcmp(get_str(res, "enforce"), "monitor") ? get_str(res, "enforce")
+			: "monitor (isolate policies only count what they would drop)");
 	if (reg)
 		fprintf(out, "registry:    %s%s%s%s\n",
 			get_bool(reg, "read") ? get_str(reg, "path") : "not read (no policy names vendors)",
