@@ -211,6 +211,10 @@ int render_reload(json_object *res, const struct cg_render_opts *o, FILE *out)
 		fprintf(out, "reloaded: generation %llu; %zu device%s changed policy\n",
 			(unsigned long long)get_u64(res, "generation"), array_len(changes),
 			array_len(changes) == 1 ? "" : "s");
+	/* camguard.conf's enforce switching: the daemon's message ends with it */
+	const char *enforce = strstr(get_str(res, "message"), "; enforce ");
+	if (enforce)
+		fprintf(out, "%s\n", enforce + 2);
 	if (!array_len(changes))
 		return dry ? render_reload_flows(get(res, "flows"), o, out) : 0;
 	fputc('\n', out);
