@@ -42,6 +42,11 @@ static const char *const verdict_names[CG_VERDICT_MAX] = {
 	[CG_VERDICT_DROP] = "drop",
 };
 
+static const char *const enforce_names[CG_ENFORCE_MAX] = {
+	[CG_ENFORCE_POLICY]  = "policy",
+	[CG_ENFORCE_MONITOR] = "monitor",
+};
+
 static const char *name_of(const char *const *table, int n, int v)
 {
 	return v >= 0 && v < n && table[v] ? table[v] : "unknown";
@@ -69,3 +74,4 @@ NAME_PAIR(reason, reason_names)
 NAME_PAIR(action, action_names)
 NAME_PAIR(dir, dir_names)
 NAME_PAIR(verdict, verdict_names)
+NAME_PAIR(enforce, enforce_names)

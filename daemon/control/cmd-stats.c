@@ -47,8 +47,11 @@ static void policy_would(json_object *o, const struct cg_policy_spec *p, const s
 	json_object_object_add(o, "would_drop_reasons", wr);
 }
 
-static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg_counter *pc,
-				 const struct cg_counter *pw, uint64_t ndevices)
+/* "action" is the one the data plane applies (enforce = "monitor" makes an
+ * isolate policy monitor), "policy_action" the one its file states. */
+static json_object *policy_stats(const struct cg_config *cf, const struct cg_policy_spec *p,
+				 const struct cg_counter *pc, const struct cg_counter *pw,
+				 uint64_t ndevices)
 {
 	json_object *o = json_object_new_object(), *dirs = json_object_new_object();
 	json_object *dr = json_object_new_object(), *pr = json_object_new_object();
@@ -86,7 +89,8 @@ static json_object *policy_stats(const struct cg_policy_spec *p, const struct cg
 
 	cmd_add_str(o, "name", p->name);
 	cmd_add_u64(o, "id", p->id);
-	cmd_add_str(o, "action", cg_action_to_string(p->action));
+	cmd_add_str(o, "action", cg_action_to_string(model_policy_action(cf, p->action)));
+	cmd_add_str(o, "policy_action", cg_action_to_string(p->action));
 	cmd_add_u64(o, "devices", ndevices);
 	json_object_object_add(o, "pass", cmd_counter_json(tot[CG_VERDICT_PASS][0], tot[CG_VERDICT_PASS][1]));
 	json_object_object_add(o, "drop", cmd_counter_json(tot[CG_VERDICT_DROP][0], tot[CG_VERDICT_DROP][1]));
@@ -519,8 +523,9 @@ int cmd_stats(const struct cg_view *d, const struct cg_request *req, json_object
 	for (size_t i = 0; i < m->npolicies; i++) {
 		if (req->policy[0] && strcmp(req->policy, m->policies[i].name))
 			continue;
-		json_object_array_add(pols, policy_stats(&m->policies[i], pc, pw, ndev[i]));
+		json_object_array_add(pols, policy_stats(&m->config, &m->policies[i], pc, pw, ndev[i]));
 	}
+	cmd_add_str(res, "enforce", cg_enforce_to_string(m->config.enforce));
 	json_object_object_add(res, "policies", pols);
 
 	/* Device rows only when asked: the default reply stays a few kB at

@@ -190,7 +190,7 @@ static json_object *status_evidence(const struct cg_view *d, const uint64_t *mis
 	return o;
 }
 
-/* {"version","pid","started","uptime","generation","config","policies",
+/* {"version","pid","started","uptime","generation","config","policies","enforce",
  *  "files":[{"path","sha256"}],"files_hash","policy_set_hash",
  *  "metrics":{"textfile","interval","max_devices","written","failed","skipped"},
  *  "registry":{"path","date","read","entries"},
@@ -224,6 +224,7 @@ int cmd_status(const struct cg_view *d, const struct cg_request *req, json_objec
 	cmd_add_u64(res, "generation", cmd_generation(d));
 	cmd_add_str(res, "config", d->conf_path);
 	cmd_add_u64(res, "policies", d->model->npolicies);
+	cmd_add_str(res, "enforce", cg_enforce_to_string(d->model->config.enforce));
 	status_files(d, res);
 	json_object_object_add(res, "interfaces", status_interfaces(d));
 	json_object_object_add(res, "nftables", cmd_nft_status(d));

@@ -393,10 +393,11 @@ static void daemon_families(const struct cg_view *d, struct printbuf *pb)
 	       "camguard.conf): equal on hosts that run the same policies. Always 1.");
 	series(pb, "camguard_config_info", (const char *[]){ "sha256", d->hashes->policy_set, NULL }, 1);
 	family(pb, "camguard_enforce_mode", "gauge",
-	       "1 for the enforcement mode in effect (policy: each policy's action; monitor: nothing dropped).");
-	/* No enforce key yet in camguard.conf: policies always act as written. */
-	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "policy", NULL }, 1);
-	series(pb, "camguard_enforce_mode", (const char *[]){ "mode", "monitor", NULL }, 0);
+	       "1 for camguard.conf's enforce mode in effect, 0 for the other (policy: each policy's action; "
+	       "monitor: isolate policies pass and count what they would drop, deny lists still drop).");
+	for (int e = 0; e < CG_ENFORCE_MAX; e++)
+		series(pb, "camguard_enforce_mode", (const char *[]){ "mode", cg_enforce_to_string(e), NULL },
+		       d->model->config.enforce == e);
 	if (d->model->config.nftables) {
 		family(pb, "camguard_nftables_layer_up", "gauge",
 		       "1 if table inet camguard is in place as last applied (checked every 2 s), else 0.");

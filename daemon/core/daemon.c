@@ -161,6 +161,7 @@ static int daemon_reload(struct cg_daemon *d, bool dry_run, struct cg_reload_rep
 			log_err("Reload failed: %s", rep->message);
 		goto fail;
 	}
+	uint8_t enforce_was = d->model.config.enforce;
 	reload_commit(d, &txn, rep);
 	reload_txn_free(&txn);
 	d->counters.reloads_ok++;
@@ -171,6 +172,8 @@ static int daemon_reload(struct cg_daemon *d, bool dry_run, struct cg_reload_rep
 	d->counters.last_reload_ok = last->when;
 	snprintf(last->message, sizeof(last->message), "%zu policies, generation %u",
 		 d->model.npolicies, d->dp->gen);
+	reload_enforce_note(enforce_was, d->model.config.enforce, "changed", last->message,
+			    sizeof(last->message));
 	snprintf(rep->message, sizeof(rep->message), "%s", last->message);
 	log_info("Reloaded: %s", last->message);
 	state_notify(d);
@@ -542,8 +545,10 @@ int daemon_main(const char *conf_path)
 		 d->model.npolicies);
 	d->counters.last_reload_ok = last->when;
 	d->counters.nft_up = d->nft != NULL;
-	log_info("camguardd %s enforcing %zu policies on %zu interfaces (generation %u)",
-		 CAMGUARD_VERSION, d->model.npolicies, d->nifaces, d->dp->gen);
+	log_info("camguardd %s enforcing %zu policies on %zu interfaces (generation %u)%s",
+		 CAMGUARD_VERSION, d->model.npolicies, d->nifaces, d->dp->gen,
+		 d->model.config.enforce == CG_ENFORCE_MONITOR
+			 ? ", enforce = monitor: isolate policies only count what they would drop" : "");
 	sd_notifyf("READY=1\nSTATUS=Enforcing %zu policies (generation %u)\nMAINPID=%d\n",
 		   d->model.npolicies, d->dp->gen, getpid());
 

@@ -182,6 +182,17 @@ void reload_preview(const struct cg_reload_target *t, const struct cg_reload_txn
 	if (moves_compute(t->inv, &txn->compiled, &txn->model, &rep->changes) == 0)
 		reload_reasons(&txn->model, rep);
 	snprintf(rep->message, sizeof(rep->message), "valid: %zu policies", txn->model.npolicies);
+	reload_enforce_note(t->live ? t->live->config.enforce : CG_ENFORCE_POLICY,
+			    txn->model.config.enforce, "would change", rep->message, sizeof(rep->message));
+}
+
+void reload_enforce_note(uint8_t from, uint8_t to, const char *verb, char *msg, size_t len)
+{
+	size_t n = strlen(msg);
+
+	if (from != to && n < len)
+		snprintf(msg + n, len - n, "; enforce %s from %s to %s", verb, cg_enforce_to_string(from),
+			 cg_enforce_to_string(to));
 }
 
 void reload_txn_free(struct cg_reload_txn *txn)

@@ -57,6 +57,10 @@ int reload_prepare(const struct cg_reload_target *t, struct cg_reload_txn *ret,
 void reload_preview(const struct cg_reload_target *t, const struct cg_reload_txn *txn,
 		    struct cg_reload_report *rep);
 void reload_txn_free(struct cg_reload_txn *txn);
+/* Appends "; enforce VERB from policy to monitor" to msg when camguard.conf's
+ * enforce differs (from: the live set's, to: the candidate's): the roll-out
+ * switch is the one change of a reload that is in no policy file. */
+void reload_enforce_note(uint8_t from, uint8_t to, const char *verb, char *msg, size_t len);
 
 /* compile_model(), the one call of it. */
 int reload_compile(const struct cg_model *m, struct cg_compiled *ret, char *err, size_t errlen);

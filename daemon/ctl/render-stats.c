@@ -120,6 +120,16 @@ static void stats_total_row(struct table *t, const uint64_t tot[5], json_object 
 	json_object_put(psum);
 }
 
+/* The action in effect; "monitor*" when enforce = "monitor" overrides the
+ * file's isolate (the header line says so). */
+static const char *policy_action(json_object *p, char *buf, size_t len)
+{
+	const char *file = get_str(p, "policy_action"), *now = get_str(p, "action");
+
+	snprintf(buf, len, "%s%s", now, *file && strcmp(file, now) ? "*" : "");
+	return buf;
+}
+
 /* A row per policy, and the total line when there are several. */
 static int stats_policies(json_object *pols, const struct cg_render_opts *o, FILE *out)
 {
@@ -127,7 +137,7 @@ static int stats_policies(json_object *pols, const struct cg_render_opts *o, FIL
 	uint64_t tot[5] = {};
 	struct table t;
 	struct numstr n;
-	char ndev[24], reasons[352], pr[24], dr[24];
+	char ndev[24], reasons[352], pr[24], dr[24], action[24];
 
 	table_init(&t, "llrrrrrrrl", "POLICY", "ACTION", "DEVICES", "PASS PKTS", "PASS/S",
 		   "PASS BYTES", "DROP PKTS", "DROP/S", "DROP BYTES", "DROPPED FOR");
@@ -146,7 +156,7 @@ static int stats_policies(json_object *pols, const struct cg_render_opts *o, FIL
 			top_reasons(get(p, "would_drop_reasons"), would, sizeof(would));
 			snprintf(reasons + off, sizeof(reasons) - off, "%swould: %s", off ? "; " : "", would);
 		}
-		table_add(&t, get_str(p, "name"), get_str(p, "action"),
+		table_add(&t, get_str(p, "name"), policy_action(p, action, sizeof(action)),
 			  num(get_u64(p, "devices"), ndev, sizeof(ndev)), n.pp,
 			  rate(p, pp, "pass", o->interval, pr, sizeof(pr)), n.pb, n.dp,
 			  rate(p, pp, "drop", o->interval, dr, sizeof(dr)), n.db, reasons);
@@ -196,6 +206,8 @@ int render_stats(json_object *res, const struct cg_render_opts *o, FILE *out)
 
 	if (!pols)
 		return -EINVAL;
+	if (!strcmp(get_str(res, "enforce"), "monitor"))
+		fprintf(out, "enforce = monitor: isolate policies (monitor*) pass what they would drop\n\n");
 	if ((rc = stats_policies(pols, o, out)))
 		return rc;
 	if (devs && array_len(devs)) {

@@ -45,6 +45,9 @@ static void status_lines(json_object *res, FILE *out)
 	fprintf(out, "policies:    %llu from %s, files sha256 %.16s\n",
 		(unsigned long long)get_u64(res, "policies"), get_str(res, "config"),
 		get_str(res, "files_hash"));
+	if (*get_str(res, "enforce"))
+		fprintf(out, "enforce:     %s\n", strcmp(get_str(res, "enforce"), "monitor") ? get_str(res, "enforce")
+			: "monitor (isolate policies only count what they would drop)");
 	if (reg)
 		fprintf(out, "registry:    %s%s%s%s\n",
 			get_bool(reg, "read") ? get_str(reg, "path") : "not read (no policy names vendors)",
@@ -224,6 +227,10 @@ int render_reload(json_object *res, const struct cg_render_opts *o, FILE *out)
 		fprintf(out, "reloaded: generation %llu; %zu device%s changed policy\n",
 			(unsigned long long)get_u64(res, "generation"), array_len(changes),
 			array_len(changes) == 1 ? "" : "s");
+	/* camguard.conf's enforce switching: the daemon's message ends with it */
+	const char *enforce = strstr(get_str(res, "message"), "; enforce ");
+	if (enforce)
+		fprintf(out, "%s\n", enforce + 2);
 	if (!array_len(changes))
 		return dry ? render_reload_flows(get(res, "flows"), o, out) : 0;
 	fputc('\n', out);

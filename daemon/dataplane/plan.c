@@ -57,10 +57,18 @@ static struct cg_plan_rule plan_rule(const struct cg_rule_spec *r, uint8_t famil
 	return v;
 }
 
-/* A policy's deny prefixes and allow rules, and its flags. */
-static int plan_policy(const struct cg_policy_spec *s, struct cg_plan_policy *p)
+/* A policy's deny prefixes and allow rules, and its flags. Its action is
+ * the one camguard.conf's enforce leaves it (model_policy_action): under
+ * enforce = "monitor" an isolate policy is planned as monitor, so the BPF
+ * maps (conf.action) and the nftables chains (counter, no drop) both pass
+ * and count what it would drop. Its deny lists stay drops, as under a
+ * monitor policy of its own: the site wrote them as "never", they are not
+ * what a roll-out has to find out. */
+static int plan_policy(const struct cg_config *c, const struct cg_policy_spec *s,
+		       struct cg_plan_policy *p)
 {
-	*p = (struct cg_plan_policy){ .name = s->name, .id = s->id, .action = s->action,
+	*p = (struct cg_plan_policy){ .name = s->name, .id = s->id,
+				      .action = model_policy_action(c, s->action),
 				      .nspecs = s->nrules };
 	p->deny = calloc(s->ndeny ? s->ndeny : 1, sizeof(*p->deny));
 	/* an enclave rule becomes one rule per family */
@@ -183,9 +191,9 @@ int plan_build(const struct cg_model *m, struct cg_plan *ret)
 	rc = p.policies ? 0 : -ENOMEM;
 	for (size_t i = 0; i < m->npolicies && !rc; i++) {
 		p.npolicies++;
-		rc = plan_policy(&m->policies[i], &p.policies[i]);
-		if (m->policies[i].action < p.strictest)
-			p.strictest = m->policies[i].action;
+		rc = plan_policy(&m->config, &m->policies[i], &p.policies[i]);
+		if (p.policies[i].action < p.strictest)
+			p.strictest = p.policies[i].action;
 	}
 	if (!rc)
 		rc = plan_devices(m, &p);

@@ -9,7 +9,9 @@
  * devices the advisories moved unless an admin listed them), the OUI
  * prefixes masked to their length, the protocol each rule means in each
  * family (ICMP is ICMPv6 under IPv6), whether a policy passes the whole
- * enclave, the recorder's protected addresses, the strictest action present.
+ * enclave, the recorder's protected addresses, the action each policy takes
+ * (camguard.conf's enforce = "monitor" turns isolate into monitor here, for
+ * both layers at once), the strictest action present.
  * The writers only translate. Entries keep a pointer to where they came from
  * (file:line) so that a writer's error can name the policy element.
  *
@@ -65,7 +67,7 @@ struct cg_plan_rule {
 struct cg_plan_policy {
 	const char *name;
 	uint16_t id;                     /* stable id: the BPF policy slot */
-	uint8_t action;                  /* enum cg_action */
+	uint8_t action;                  /* enum cg_action, after enforce */
 	bool enclave_pass;               /* a plain to = "enclave": the enclave passes */
 	size_t nspecs;                   /* allow entries in the file (strictness tie-break) */
 	struct cg_plan_prefix *deny;     /* both families */

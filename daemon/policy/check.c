@@ -37,6 +37,9 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 	fprintf(out, "\n");
 	fprintf(out, "nftables: %s, on_exit: %s, max_devices: %u\n", c->nftables ? "yes" : "no",
 		c->on_exit == CG_ON_EXIT_UNLOAD ? "unload" : "keep", c->max_devices);
+	if (c->enforce == CG_ENFORCE_MONITOR)
+		fprintf(out, "enforce: monitor (roll-out): isolate policies below act as monitor, "
+			"count what they would drop and drop none of it (deny lists still drop)\n");
 	if (m->registry_read)
 		fprintf(out, "registry: %s (%s), %zu assignments read\n", m->registry_used,
 			m->registry_date, m->registry_entries);
@@ -59,7 +62,7 @@ void check_print_summary(const struct cg_model *m, FILE *out)
 		for (size_t j = 0; j < p->nouis; j++)
 			nvend += p->ouis[j].vendor >= 0;
 		fprintf(out, "  %-16s id %-2u %-8s prefixes %zu (%zu listed, %zu from %zu vendor names), devices %zu, rules %zu, deny %zu prefixes from %zu lists%s  [%s]\n",
-			p->name, p->id, cg_action_to_string(p->action), p->nouis, p->nouis - nvend, nvend,
+			p->name, p->id, cg_action_to_string(model_policy_action(c, p->action)), p->nouis, p->nouis - nvend, nvend,
 			p->nvendors, p->ndevices, p->nrules, p->ndeny, p->ndeny_lists,
 			i == m->default_index ? " (default)" : "", p->origin.file);
 		if (p->vulnerable || p->nadvisories) {

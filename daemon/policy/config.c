@@ -11,12 +11,13 @@
 #include "cfgfile.h"
 #include "cleanup.h"
 #include "config.h"
+#include "names.h"
 #include "syntax.h"
 
 static const char *const top_keys[] = {
 	"interfaces", "enclave", "default_policy", "policy_dir", "nftables", "on_exit",
 	"control", "pin_dir", "state_dir", "oui_registry", "max_devices", "metrics", "advisories",
-	"discovery", "evidence", NULL
+	"discovery", "evidence", "enforce", NULL
 };
 static const char *const iface_keys[] = { "name", "mode", NULL };
 static const char *const control_keys[] = { "socket", "group", NULL };
@@ -54,6 +55,7 @@ void config_defaults(struct cg_config *c)
 	c->metrics_interval = CG_METRICS_INTERVAL_DEFAULT;
 	c->metrics_max_devices = CG_METRICS_MAX_DEVICES_DEFAULT;
 	c->evidence_max_flows = CG_FLOWS_DEFAULT;
+	c->enforce = CG_ENFORCE_POLICY;
 }
 
 int config_resolve_path(const char *base, const char *path, char *buf, size_t size)
@@ -376,6 +378,18 @@ int config_parse(const char *path, struct cg_model *m, struct cg_diag *d)
 			c->on_exit = CG_ON_EXIT_UNLOAD;
 		else
 			diag_error(d, file, line, "'on_exit': invalid value \"%s\" (expected \"keep\" or \"unload\")", buf);
+	}
+
+	/* enforce = "monitor": the roll-out switch (names.h, model_policy_action) */
+	r = cfg_get_string(root, "", "enforce", file, d, buf, sizeof(buf), &line);
+	if (r == 0) {
+		int e = cg_enforce_from_string(buf);
+
+		if (e < 0)
+			diag_error(d, file, line, "'enforce': invalid value \"%s\" (expected \"policy\" or \"monitor\")",
+				   buf);
+		else
+			c->enforce = (uint8_t)e;
 	}
 
 	parse_control(root, c, file, d);

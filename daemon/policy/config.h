@@ -4,7 +4,8 @@
  *
  * Keys (DESIGN.md §3): interfaces, enclave, default_policy, policy_dir,
  * nftables, on_exit, control { socket, group }, pin_dir, state_dir,
- * oui_registry, max_devices, advisories. Anything else is an error. Relative
+ * oui_registry, max_devices, advisories, metrics, discovery, evidence,
+ * enforce. Anything else is an error. Relative
  * policy_dir and oui_registry are taken relative to the directory of
  * camguard.conf; the run-time paths (control.socket, pin_dir, state_dir)
  * must be absolute.

@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "camguard.h"
+#include "names.h"
 #include "version.h"
 
 #define CG_NAME_MAX 64
@@ -154,7 +155,17 @@ struct cg_config {
 	bool advisories_set;              /* given in camguard.conf: a missing file is an error */
 	uint32_t probe_interval_s;        /* discovery.probe_interval; 0 = off */
 	uint32_t evidence_max_flows;      /* evidence.max_flows: cg_flows rows */
+	uint8_t enforce;                  /* enum cg_enforce (names.h) */
 };
+
+/* The action a policy written with `action` takes under c->enforce:
+ * "monitor" turns isolate into monitor, allow and monitor stay as they are.
+ * plan.c hands this to both layers; the printers show it. */
+static inline uint8_t model_policy_action(const struct cg_config *c, uint8_t action)
+{
+	return c->enforce == CG_ENFORCE_MONITOR && action == CG_ACTION_ISOLATE ? CG_ACTION_MONITOR
+									      : action;
+}
 
 /* A device the advisories move into a policy (match.advisory or
  * match.vulnerable): compiled as an exact-MAC entry of that policy. */

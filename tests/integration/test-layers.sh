@@ -3,7 +3,9 @@
 # gone (daemon killed, then `tc filter del`), an isolated camera still cannot
 # reach the outside host in either direction, and the nft counters equal the
 # packets sent; with the daemon running, a flushed or deleted table is
-# restored and counted as tampering, and an admin's own table is untouched.
+# restored and counted as tampering, and an admin's own table is untouched;
+# enforce = "monitor" passes an isolated camera's traffic through both layers
+# as would-drops until a reload sets enforce = "policy" again (issue 15).
 # Usage: test-layers.sh BUILD_DIR
 set -uo pipefail
 
@@ -106,6 +108,89 @@ cg_exec rec nft list table inet filter > "$WORK/admin.after"
 cmp -s "$WORK/admin.before" "$WORK/admin.after"
 check_eq "the admin's table is unchanged" 0 $?
 check_eq "isolation holds with the admin's table present" 0 "$(cg_flow out hik 203.0.113.10 9999 50)"
+
+# --- enforce = "monitor" (issue 15): one camguard.conf line turns the isolate
+# policy into monitor in both layers at once (a packet arrives only if the
+# BPF programs and the nftables forward chain both pass it), counted as a
+# would-drop; a bad value is refused and changes nothing; a reload back to
+# "policy" drops again. ---------------------------------------------------------
+stats() { ctl --json stats > "$WORK/stats.json"; }
+# cg_flow, but the sender waits until the receiver's socket is bound: on a
+# loaded host python3 may take longer than cg_flow's 0.3 s to start, and a
+# count of 0 would then say nothing about the layers.
+bound() { cg_exec "$1" ss -Huln "sport = :$2" | grep -q .; }
+flow() {   # RECV_NS SEND_NS DST PORT COUNT
+	local out rpid
+	out=$(mktemp)
+	cg_udp_recv "$1" "$3" "$4" 30 > "$out" &
+	rpid=$!
+	cg_wait_for bound "$1" "$4"
+	cg_udp_send "$2" "$3" "$4" "$5" 0
+	sleep 0.3
+	cg_udp_end "$3" "$4"
+	wait "$rpid"
+	cat "$out"
+	rm -f "$out"
+}
+hik() { json_get "$WORK/stats.json" "policy(d,\"hikvision\")$1"; }
+stats; w0=$(hik '["would_drop_reasons"]["egress"]'); e0=$(hik '["drop_reasons"]["egress"]')
+nm0=$(nft_counter "hikvision out monitor")
+CG_NFTABLES=true cg_write_config "$WORK" "$WORK/policies" 'enforce = "monitor";'
+ctl reload --dry-run > "$WORK/dry.out" 2>&1
+check_grep "dry run: the mode would change" "enforce would change from policy to monitor" "$WORK/dry.out"
+ctl reload > "$WORK/reload.out" 2>&1
+check_eq "reload into enforce = monitor" 0 $?
+check_grep "the reload says the mode changed" "enforce changed from policy to monitor" "$WORK/reload.out"
+cg_exec hik ping -c1 -W1 192.0.2.1 >/dev/null 2>&1
+check_eq "enforce monitor: camera -> internet passes both layers" $N "$(flow out hik 203.0.113.10 9996 $N)"
+check_eq "enforce monitor: internet -> camera passes both layers" $N "$(flow hik out 192.0.2.11 8081 $N)"
+stats
+check_eq "enforce monitor: counted as would-drop egress" $((w0 + N)) "$(hik '["would_drop_reasons"]["egress"]')"
+check_eq "enforce monitor: no egress drop" "$e0" "$(hik '["drop_reasons"]["egress"]')"
+check_eq "enforce monitor: nftables counted it as monitor" $((nm0 + N)) "$(nft_counter "hikvision out monitor")"
+check_eq "stats: enforce and the action in effect" "monitor monitor isolate" \
+	"$(json_get "$WORK/stats.json" 'd["enforce"]+" "+policy(d,"hikvision")["action"]+" "+policy(d,"hikvision")["policy_action"]')"
+ctl stats > "$WORK/stats.txt"
+check_grep "stats: the header line" "^enforce = monitor: isolate policies (monitor\*)" "$WORK/stats.txt"
+check_grep "stats: the policy reads monitor*" "^hikvision  *monitor\*" "$WORK/stats.txt"
+ctl --json status > "$WORK/status.json"
+check_eq "status: enforce" monitor "$(json_get "$WORK/status.json" 'd["enforce"]')"
+ctl --json blocked --would > "$WORK/blocked.json"
+check_eq "blocked --would: the flow, every packet" $N \
+	"$(json_get "$WORK/blocked.json" "sum(f['packets'] for f in d['flows'] if f['mac']=='$HIK' and f['port']==9996 and f['would'])")"
+ctl stats --prometheus > "$WORK/metrics.txt"
+echo "# the series of this run (for tests/monitoring):"
+grep -E '^camguard_enforce_mode|^camguard_packets_total\{policy="hikvision",direction="out",verdict="(would_)?drop",reason="(egress|non_ip|port)"' \
+	"$WORK/metrics.txt" | sed 's/^/#   /'
+check_grep "metrics: enforce mode monitor 1" '^camguard_enforce_mode{mode="monitor"} 1$' "$WORK/metrics.txt"
+check_grep "metrics: enforce mode policy 0" '^camguard_enforce_mode{mode="policy"} 0$' "$WORK/metrics.txt"
+check_grep "metrics: would_drop egress per policy" \
+	"^camguard_packets_total{policy=\"hikvision\",direction=\"out\",verdict=\"would_drop\",reason=\"egress\"} $((w0 + N))\$" \
+	"$WORK/metrics.txt"
+
+# a bad value: refused with file:line, still monitor
+CG_NFTABLES=true cg_write_config "$WORK" "$WORK/policies" 'enforce = "isolate";'
+line=$(grep -n '^enforce' "$WORK/camguard.conf" | cut -d: -f1)
+ctl reload > "$WORK/reload.out" 2>&1
+check_ne "enforce = \"isolate\" is refused" 0 $?
+check_grep "the error names file and line" "camguard.conf:$line: 'enforce': invalid value \"isolate\"" "$WORK/reload.out"
+stats; w2=$(hik '["would_drop_reasons"]["egress"]')
+check_eq "after the refused reload: still monitor" $N "$(flow out hik 203.0.113.10 9996 $N)"
+stats
+check_eq "after the refused reload: still counted as would-drops" $((w2 + N)) "$(hik '["would_drop_reasons"]["egress"]')"
+
+# back to "policy": dropped again by both layers, counted as drops
+CG_NFTABLES=true cg_write_config "$WORK" "$WORK/policies" 'enforce = "policy";'
+ctl reload > "$WORK/reload.out" 2>&1
+check_eq "reload back to enforce = policy" 0 $?
+stats; w1=$(hik '["would_drop_reasons"]["egress"]'); e1=$(hik '["drop_reasons"]["egress"]')
+check_eq "enforce policy: camera -> internet dropped again" 0 "$(flow out hik 203.0.113.10 9996 $N)"
+check_eq "enforce policy: internet -> camera dropped again" 0 "$(flow hik out 192.0.2.11 8081 $N)"
+stats
+check_eq "enforce policy: counted as egress drops" $((e1 + N)) "$(hik '["drop_reasons"]["egress"]')"
+check_eq "enforce policy: no new would-drops" "$w1" "$(hik '["would_drop_reasons"]["egress"]')"
+check_eq "stats: back to isolate" "policy isolate" \
+	"$(json_get "$WORK/stats.json" 'd["enforce"]+" "+policy(d,"hikvision")["action"]')"
 
 # --- --unload removes what camguard made, and nothing else -----------------
 kill "$DPID"; wait "$DPID" 2>/dev/null; DPID=""

@@ -391,6 +391,20 @@ static void test_stats(struct fake *f)
 	CHECK(!strcmp(str_at(r.res, "policies.0.name"), "hikvision") &&
 	      !strcmp(str_at(r.res, "policies.0.action"), "isolate") &&
 	      !strcmp(str_at(r.res, "policies.1.action"), "monitor"), "names and actions");
+	CHECK(!strcmp(str_at(r.res, "enforce"), "policy") &&
+	      !strcmp(str_at(r.res, "policies.0.policy_action"), "isolate"), "enforce policy");
+	/* enforce = "monitor": isolate reads monitor in effect, the file's action beside it */
+	f->model.config.enforce = CG_ENFORCE_MONITOR;
+	struct reply rm = run(f, "{\"command\":\"stats\"}");
+	CHECK(rm.rc == 0 && !strcmp(str_at(rm.res, "enforce"), "monitor") &&
+	      !strcmp(str_at(rm.res, "policies.0.action"), "monitor") &&
+	      !strcmp(str_at(rm.res, "policies.0.policy_action"), "isolate") &&
+	      !strcmp(str_at(rm.res, "policies.1.action"), "monitor"), "enforce monitor in stats");
+	json_object_put(rm.res);
+	struct reply rs = run(f, "{\"command\":\"status\"}");
+	CHECK(rs.rc == 0 && !strcmp(str_at(rs.res, "enforce"), "monitor"), "enforce monitor in status");
+	json_object_put(rs.res);
+	f->model.config.enforce = CG_ENFORCE_POLICY;
 	CHECK(int_at(r.res, "policies.0.devices") == 1 && int_at(r.res, "policies.1.devices") == 1,
 	      "devices per policy from the inventory");
 	/* policy 1, direction out, every pass reason: 100 + 0*10 + r */

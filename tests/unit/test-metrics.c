@@ -105,11 +105,14 @@ static int fixture_init(struct fixture *f, size_t n, uint32_t max_devices)
 	if (rc)
 		return rc;
 	f->counts.policy = calloc(CG_POLSTAT_ENTRIES, sizeof(*f->counts.policy));
+	f->counts.would = calloc(CG_POLSTAT_ENTRIES, sizeof(*f->counts.would));
 	f->counts.devs = calloc(n ? n : 1, sizeof(*f->counts.devs));
-	if (!f->counts.policy || !f->counts.devs)
+	if (!f->counts.policy || !f->counts.would || !f->counts.devs)
 		return -ENOMEM;
-	for (size_t i = 0; i < CG_POLSTAT_ENTRIES; i++)
+	for (size_t i = 0; i < CG_POLSTAT_ENTRIES; i++) {
 		f->counts.policy[i] = (struct cg_counter){ .packets = i * 3, .bytes = i * 300 };
+		f->counts.would[i] = (struct cg_counter){ .packets = i * 5, .bytes = i * 500 };
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t v = i % NVENDORS;
 		uint8_t mac[6] = { vendors[v].oui[0], vendors[v].oui[1], vendors[v].oui[2],
@@ -158,6 +161,7 @@ static void fixture_free(struct fixture *f)
 	free(f->model.policies);
 	inventory_free(f->inv);
 	free(f->counts.policy);
+	free(f->counts.would);
 	free(f->counts.devs);
 }
 
@@ -257,8 +261,34 @@ int main(void)
 	CHECK(strstr(s, "camguard_enforce_mode{mode=\"policy\"} 1\n") &&
 	      strstr(s, "camguard_nftables_layer_up 1\n") && strstr(s, "camguard_build_info{version=\""),
 	      "mode, nftables, build");
+	CHECK(strstr(s, "camguard_enforce_mode{mode=\"monitor\"} 0\n"), "enforce: monitor 0");
+	/* issue 15: monitor's would-drops per policy, direction and drop reason
+	 * (never a pass reason), the figures of cg_pol_would */
+	char want[256];
+	snprintf(want, sizeof(want), "camguard_packets_total{policy=\"%s\",direction=\"out\",verdict=\"would_drop\","
+		 "reason=\"egress\"} %zu\n", f.model.policies[1].name,
+		 (size_t)CG_POLSTAT_INDEX(1, CG_DIR_OUT, CG_REASON_EGRESS) * 5);
+	CHECK(strstr(s, want), "would_drop series: %s", want);
+	snprintf(want, sizeof(want), "camguard_bytes_total{policy=\"%s\",direction=\"in\",verdict=\"would_drop\","
+		 "reason=\"non_ip\"} %zu\n", f.model.policies[0].name,
+		 (size_t)CG_POLSTAT_INDEX(0, CG_DIR_IN, CG_REASON_NON_IP) * 500);
+	CHECK(strstr(s, want), "would_drop bytes: %s", want);
+	CHECK(count_lines(s, "camguard_packets_total{") ==
+		      (size_t)f.model.npolicies * CG_DIR_MAX * (CG_REASON_MAX + CG_REASON_MAX - CG_REASON_FIRST_DROP) &&
+	      !strstr(s, "verdict=\"would_drop\",reason=\"monitor\""),
+	      "every reason per policy and direction, would_drop for the drop reasons only");
 	CHECK(count_lines(s, "# HELP ") == count_lines(s, "# TYPE "), "HELP and TYPE pairs");
 	promtool_check(s);
+
+	/* enforce = "monitor": the other series is 1, still one per mode */
+	f.model.config.enforce = CG_ENFORCE_MONITOR;
+	size_t mlen;
+	char *sm = render(&f, &mlen);
+	CHECK(sm && strstr(sm, "camguard_enforce_mode{mode=\"policy\"} 0\n") &&
+	      strstr(sm, "camguard_enforce_mode{mode=\"monitor\"} 1\n") &&
+	      count_lines(sm, "camguard_enforce_mode{") == 2, "enforce monitor series");
+	free(sm);
+	f.model.config.enforce = CG_ENFORCE_POLICY;
 
 	/* the textfile: atomic, 0644 whatever the umask, no temporary left */
 	char dir[] = "/tmp/cg-test-metrics.XXXXXX", path[64], tmp[80];

@@ -42,6 +42,7 @@ struct nrule {
 	char chain[96], comment[128], target[96];
 	char sets[4][64];   /* sets the rule looks up */
 	int nsets;
+	bool drop;          /* ends in verdict drop */
 };
 
 struct readback {
@@ -101,6 +102,9 @@ static int expr_cb(struct nftnl_expr *e, void *data)
 
 	if (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
 		snprintf(r->target, sizeof(r->target), "%s", nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
+	if (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+	    (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == NF_DROP)
+		r->drop = true;
 	if (!strcmp(name, "lookup") && r->nsets < 4)
 		snprintf(r->sets[r->nsets++], sizeof(r->sets[0]), "%s", nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET));
 	return 0;
@@ -409,6 +413,45 @@ static void check_writers(const char *what, const struct cg_model *m)
 	plan_free(&p);
 }
 
+/* Under enforce = "monitor" the only nftables drops are the deny lists'
+ * (and BPF's actions are monitor or allow): nothing isolate would drop for
+ * another reason is dropped by either layer. */
+static void check_only_deny_drops(const char *what, const struct cg_model *m)
+{
+	struct cg_compiled c;
+	struct cg_plan p;
+	struct nlb b = { 0 };
+	struct readback rb = { 0 };
+	char err[256] = "";
+	size_t ndrop = 0, ndeny = 0;
+
+	CHECK(plan_build(m, &p) == 0, "%s: plan_build", what);
+	CHECK(compile_plan(&p, &c, err, sizeof(err)) == 0, "%s: compile_plan: %s", what, err);
+	CHECK(table_build(&b, &p) == 0, "%s: table_build", what);
+	read_batch(&b, &rb);
+	for (size_t i = 0; i < rb.nr; i++) {
+		size_t n = strlen(rb.r[i].comment);
+		bool deny = n > 9 && !strcmp(rb.r[i].comment + n - 9, "deny_list");
+
+		if (!rb.r[i].drop)
+			continue;
+		ndrop++;
+		ndeny += deny;
+		CHECK(deny, "%s: a drop that is no deny list: chain %s, '%s'", what, rb.r[i].chain,
+		      rb.r[i].comment);
+	}
+	/* hikvision's v4 and v6 deny sets, out and in */
+	CHECK(ndeny == 4 && ndrop == ndeny, "%s: %zu drop rules, %zu deny-list drops", what, ndrop, ndeny);
+	for (size_t i = 0; i < p.npolicies; i++)
+		CHECK(c.conf.action[p.policies[i].id] != CG_ACTION_ISOLATE, "%s: BPF isolates policy %s",
+		      what, p.policies[i].name);
+	free(rb.e);
+	free(rb.r);
+	nlb_free(&b);
+	compiled_free(&c);
+	plan_free(&p);
+}
+
 /* ---- the models ------------------------------------------------------------------ */
 
 static struct cg_prefix pfx(const char *a, int len)
@@ -492,6 +535,30 @@ static void small_model(void)
 	/* monitor and allow only: no unlearned drop */
 	pols[0].action = pols[1].action = CG_ACTION_MONITOR;
 	check_writers("monitor-only", &m);
+
+	/* enforce = "monitor" (issue 15): the files say isolate, both layers
+	 * get monitor; allow stays allow; deny lists and the protected
+	 * addresses stay in both layers (deny drops, spoof counts as would). */
+	pols[0].action = pols[1].action = CG_ACTION_ISOLATE;
+	m.config.enforce = CG_ENFORCE_MONITOR;
+	CHECK(plan_build(&m, &p) == 0, "enforce monitor: plan_build");
+	CHECK(p.policies[0].action == CG_ACTION_MONITOR && p.policies[1].action == CG_ACTION_MONITOR &&
+	      p.policies[2].action == CG_ACTION_MONITOR && p.policies[3].action == CG_ACTION_ALLOW,
+	      "enforce monitor: actions %u %u %u %u", p.policies[0].action, p.policies[1].action,
+	      p.policies[2].action, p.policies[3].action);
+	CHECK(p.strictest == CG_ACTION_MONITOR, "enforce monitor: strictest %u", p.strictest);
+	CHECK(p.policies[0].ndeny == 3 && p.nprotected == 2, "enforce monitor: deny %zu, protected %zu",
+	      p.policies[0].ndeny, p.nprotected);
+	CHECK(pols[0].action == CG_ACTION_ISOLATE, "enforce monitor: the model keeps the file's action");
+	plan_free(&p);
+	check_writers("enforce-monitor", &m);
+	check_only_deny_drops("enforce-monitor", &m);
+	/* control: the same files under enforce = "policy" drop again */
+	m.config.enforce = CG_ENFORCE_POLICY;
+	CHECK(plan_build(&m, &p) == 0 && p.policies[0].action == CG_ACTION_ISOLATE &&
+	      p.strictest == CG_ACTION_ISOLATE, "enforce policy: isolate as written");
+	plan_free(&p);
+	check_writers("enforce-policy", &m);
 }
 
 /* A field-like set: 12 policies, 3,000 devices, 300 OUIs of all lengths,

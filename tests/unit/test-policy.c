@@ -1038,7 +1038,7 @@ static void test_model_values(void)
 	if (!CHECK(r == 0, "all-ok: %d", r))
 		return;
 	CHECK(m.npolicies == 2 && m.config.nenclave == 1 && m.config.max_devices == CG_DEV_STATS_DEFAULT &&
-	      m.config.nftables && m.config.on_exit == CG_ON_EXIT_KEEP &&
+	      m.config.nftables && m.config.on_exit == CG_ON_EXIT_KEEP && m.config.enforce == CG_ENFORCE_POLICY &&
 	      !strcmp(m.config.pin_dir, "/sys/fs/bpf/camguard") &&
 	      !strcmp(m.config.control_socket, "/run/camguard/camguard.sock"), "config defaults");
 	idx = model_find_policy(&m, "acme");
@@ -1081,6 +1081,65 @@ static void test_model_values(void)
 	model_free(&m);
 }
 
+/* ---- enforce = "monitor" (issue 15's roll-out switch) ----------------------------------- */
+
+/* The key's value, and the action each kind of policy then takes: isolate
+ * becomes monitor, monitor and allow stay; the files' own actions are kept
+ * (stats shows both). */
+static void test_enforce(void)
+{
+	static const char *const pols[][2] = {
+		{ "iso", "isolate" }, { "mon", "monitor" }, { "open", "allow" },
+	};
+	char dir[600], conf[1200], p[1400], txt[256];
+	struct cg_model m;
+	struct cg_diag d;
+	int r;
+
+	mkcase(dir, sizeof(dir), "enforce");
+	base_env(dir, conf, sizeof(conf));
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/policies.d/%s.conf", dir, pols[i][0]);
+		snprintf(txt, sizeof(txt), "name = \"%s\";\naction = \"%s\";\nmatch = { oui = [ \"AC:00:%02zX\" ]; };\n",
+			 pols[i][0], pols[i][1], i);
+		write_str(p, txt);
+	}
+	for (int mode = 0; mode < 3; mode++) {
+		/* 0: no key, 1: "policy", 2: "monitor" */
+		snprintf(p, sizeof(p), "%s%soui_registry = \"%s/tests/unit/corpus/registry\";\n", BASE_CONF,
+			 mode == 0 ? "" : mode == 1 ? "enforce = \"policy\";\n" : "enforce = \"monitor\";\n", srcroot);
+		write_str(conf, p);
+		diag_init(&d);
+		r = model_load(conf, &m, &d);
+		if (!CHECK(r == 0, "enforce mode %d: load %d", mode, r)) {
+			print_diag(&d);
+			diag_free(&d);
+			continue;
+		}
+		diag_free(&d);
+		uint8_t want = mode == 2 ? CG_ENFORCE_MONITOR : CG_ENFORCE_POLICY;
+		CHECK(m.config.enforce == want && !strcmp(cg_enforce_to_string(m.config.enforce),
+							  mode == 2 ? "monitor" : "policy"),
+		      "enforce mode %d: %u", mode, m.config.enforce);
+		for (size_t i = 0; i < 3; i++) {
+			int k = model_find_policy(&m, pols[i][0]);
+			if (!CHECK(k >= 0, "policy %s", pols[i][0]))
+				continue;
+			uint8_t file = m.policies[k].action, eff = model_policy_action(&m.config, file);
+			uint8_t exp = mode == 2 && file == CG_ACTION_ISOLATE ? CG_ACTION_MONITOR : file;
+			CHECK(!strcmp(cg_action_to_string(file), pols[i][1]) && eff == exp,
+			      "enforce mode %d: %s file %s, in effect %s", mode, pols[i][0],
+			      cg_action_to_string(file), cg_action_to_string(eff));
+		}
+		model_free(&m);
+	}
+	CHECK(cg_enforce_from_string("monitor") == CG_ENFORCE_MONITOR &&
+	      cg_enforce_from_string("policy") == CG_ENFORCE_POLICY &&
+	      cg_enforce_from_string("isolate") < 0 && cg_enforce_from_string("") < 0 &&
+	      cg_enforce_from_string(NULL) < 0, "enforce names");
+	rm_rf(dir);
+}
+
 /* ---- ids ------------------------------------------------------------------------------ */
 
 static void test_ids(void)
@@ -1117,6 +1176,7 @@ int main(int argc, char **argv)
 	test_syntax();
 	test_ids();
 	test_model_values();
+	test_enforce();
 	test_registry_fake();
 	test_registry_real();
 	test_shipped();

@@ -449,6 +449,29 @@ static void test_render(void)
 	CHECK(rc == 0 && strcmp(s, "reloaded: generation 4; 0 devices changed policy\n") == 0, "%s", s);
 	free(s);
 
+	/* issue 15: enforce = "monitor" in the reload, stats and status */
+	s = table(CG_CMD_RELOAD, "{\"dry_run\":true,\"valid\":true,\"generation\":4,\"changes\":[],"
+		  "\"message\":\"valid: 9 policies; enforce would change from policy to monitor\"}", &rc);
+	CHECK(rc == 0 && strcmp(s, "dry run: the policy set is valid; 0 devices would change policy\n"
+				"enforce would change from policy to monitor\n") == 0, "enforce dry run:\n%s", s);
+	free(s);
+	json_object *mon = json_tokener_parse(stats_json);
+	json_object *p0 = json_object_array_get_idx(json_object_object_get(mon, "policies"), 0);
+	json_object_object_add(mon, "enforce", json_object_new_string("monitor"));
+	json_object_object_add(p0, "action", json_object_new_string("monitor"));
+	json_object_object_add(p0, "policy_action", json_object_new_string("isolate"));
+	table_cmd = CG_CMD_STATS;
+	s = render(render_cmd, mon, &rc);
+	CHECK(rc == 0 &&
+	      !strncmp(s, "enforce = monitor: isolate policies (monitor*) pass what they would drop\n\n", 74) &&
+	      strstr(s, "\nhikvision   monitor* ") && strstr(s, "\nwe\"ird\\pol  monitor  "),
+	      "stats under enforce monitor:\n%s", s);
+	free(s);
+	json_object_put(mon);
+	s = table(CG_CMD_STATS, stats_json, &rc);
+	CHECK(rc == 0 && !strstr(s, "enforce") && !strstr(s, "monitor*"), "stats without enforce:\n%s", s);
+	free(s);
+
 	test_render_narrow();
 
 	/* shapes the renderers refuse */
