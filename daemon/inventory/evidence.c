@@ -9,6 +9,7 @@
  * structure beats a hash table here.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 #include "dataplane.h"
 
 #define EV_MAGIC   "CGEVID1\n"
-#define EV_VERSION 1
+#define EV_VERSION 2   /* 2: rows and overflow entries carry the nftables part */
 #define EV_INSTANCE_MAX 80
 #define EV_FILE_MAX     (64u << 20)   /* rows or overflow entries a file may claim */
 
@@ -34,6 +35,8 @@ struct cg_evidence {
 	struct cg_evidence_over *over;
 	size_t nover, capover;
 	char instance[EV_INSTANCE_MAX];
+	struct cg_evidence_nft nft_base; /* earlier runs (from the file) */
+	struct cg_evidence_nft nft_run;  /* this run */
 	bool dirty;
 	uint64_t next_ns;                /* evidence_persist: not before (CLOCK_MONOTONIC) */
 };
@@ -50,7 +53,13 @@ struct ev_file_header {
 	uint64_t nrows;
 	uint64_t nover;
 	char instance[EV_INSTANCE_MAX];
+	struct cg_evidence_nft nft;      /* version 2 */
 };
+
+/* Version 1: the same without the nftables parts (converted on load). */
+#define EV_HEADER_V1 offsetof(struct ev_file_header, nft)
+#define EV_ROW_V1    offsetof(struct cg_evidence_row, nft_packets)
+#define EV_OVER_V1   offsetof(struct cg_evidence_over, nft)
 
 int evidence_new(size_t limit, struct cg_evidence **ret)
 {
@@ -115,6 +124,7 @@ struct over_upd {
 	uint8_t mac[6];
 	uint16_t pad;
 	uint64_t add[2];
+	uint64_t nft[2];   /* folded rows: their nftables part (in add too) */
 };
 
 static int upd_cmp(const void *a, const void *b)
@@ -128,6 +138,7 @@ static void over_apply_one(struct cg_evidence *ev, struct cg_evidence_over *o,
 	for (int w = 0; w < 2; w++) {
 		if (!from_map) {
 			o->packets[w] += u->add[w];
+			o->nft[w] += u->nft[w];
 		} else if (u->add[w] != o->map[w]) {
 			/* Less than before: the device's LRU entry was evicted
 			 * and made anew, counting from zero. */
@@ -222,6 +233,7 @@ static int enforce_limit(struct cg_evidence *ev)
 	for (i = 0; i < drop && !ev->rows[i].map_packets; i++) {
 		memcpy(u[i].mac, ev->rows[i].key.mac, 6);
 		u[i].add[ev->rows[i].key.would & 1] = ev->rows[i].packets;
+		u[i].nft[ev->rows[i].key.would & 1] = ev->rows[i].nft_packets;
 	}
 	int rc = over_apply(ev, u, i, false);
 	free(u);
@@ -285,6 +297,73 @@ int evidence_merge_over(struct cg_evidence *ev, const uint8_t mac[6], const uint
 
 	memcpy(u.mac, mac, 6);
 	return over_apply(ev, &u, 1, true);
+}
+
+/* ---- the nftables layer's drops (NFLOG) ----------------------------------- */
+
+/* New rows wait unsorted at the end, at most this many, so that a packet
+ * costs a binary search plus a short scan, and a flood of new flows one
+ * sort per EV_TAIL_MAX of them. */
+#define EV_TAIL_MAX 64
+
+int evidence_add_nft(struct cg_evidence *ev, const struct cg_flow_key *key, uint64_t bytes,
+		     uint16_t policy, time_t now)
+{
+	struct cg_evidence_row *r = find_row(ev, key);
+
+	for (size_t i = ev->sorted; !r && i < ev->n; i++)
+		if (!memcmp(&ev->rows[i].key, key, sizeof(*key)))
+			r = &ev->rows[i];
+	if (!r) {
+		if (!CG_GROW(ev->rows, ev->cap, ev->n + 1))
+			return -ENOMEM;
+		r = &ev->rows[ev->n++];
+		memset(r, 0, sizeof(*r));
+		r->key = *key;
+		r->first = now;
+	}
+	r->packets++;
+	r->bytes += bytes;
+	r->nft_packets++;
+	r->nft_bytes += bytes;
+	if (now > r->last)
+		r->last = now;
+	r->policy = policy;
+	ev->nft_run.rows++;
+	ev->dirty = true;
+	if (ev->n - ev->sorted < EV_TAIL_MAX)
+		return 0;
+	sort_rows(ev);
+	return enforce_limit(ev);
+}
+
+struct cg_evidence_nft *evidence_nft_run(struct cg_evidence *ev)
+{
+	return &ev->nft_run;
+}
+
+void evidence_set_nft_drops(struct cg_evidence *ev, uint64_t drops)
+{
+	if (drops != ev->nft_run.drops)
+		ev->dirty = true;
+	ev->nft_run.drops = drops;
+}
+
+void evidence_nft_totals(const struct cg_evidence *ev, struct cg_evidence_nft *ret)
+{
+	const struct cg_evidence_nft *b = &ev->nft_base, *r = &ev->nft_run;
+
+	ret->drops = b->drops + r->drops;
+	ret->logged = b->logged + r->logged;
+	ret->rows = b->rows + r->rows;
+	ret->no_device = b->no_device + r->no_device;
+	ret->malformed = b->malformed + r->malformed;
+	ret->enobufs = b->enobufs + r->enobufs;
+	ret->seq_lost = b->seq_lost + r->seq_lost;
+	/* Of this run: a message still queued in the kernel (up to 0.1 s)
+	 * reads as unlogged until it arrives; one logged after the counters
+	 * were read as more than counted, hence the floor. */
+	ret->unlogged = b->unlogged + (r->drops > r->logged ? r->drops - r->logged : 0);
 }
 
 /* ---- reading the data plane --------------------------------------------- */
@@ -512,6 +591,7 @@ static int write_all(int fd, const void *buf, size_t len)
 
 int evidence_save(struct cg_evidence *ev, const char *path)
 {
+	sort_rows(ev);   /* rows added by evidence_add_nft wait unsorted */
 	struct ev_file_header h = {
 		.version = EV_VERSION,
 		.row_size = sizeof(struct cg_evidence_row),
@@ -524,6 +604,7 @@ int evidence_save(struct cg_evidence *ev, const char *path)
 
 	memcpy(h.magic, EV_MAGIC, sizeof(h.magic));
 	memcpy(h.instance, ev->instance, sizeof(h.instance));
+	evidence_nft_totals(ev, &h.nft);
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
@@ -574,9 +655,14 @@ int evidence_load(struct cg_evidence *ev, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	rc = read_all(fd, &h, sizeof(h));
-	if (!rc && (memcmp(h.magic, EV_MAGIC, sizeof(h.magic)) || h.version != EV_VERSION ||
-		    h.row_size != sizeof(*rows) || h.over_size != sizeof(*over) ||
+	memset(&h, 0, sizeof(h));
+	rc = read_all(fd, &h, EV_HEADER_V1);
+	bool v1 = !rc && h.version == 1;
+	size_t rsz = v1 ? EV_ROW_V1 : sizeof(*rows), osz = v1 ? EV_OVER_V1 : sizeof(*over);
+	if (!rc && !v1 && h.version == EV_VERSION)
+		rc = read_all(fd, (char *)&h + EV_HEADER_V1, sizeof(h) - EV_HEADER_V1);
+	if (!rc && (memcmp(h.magic, EV_MAGIC, sizeof(h.magic)) || (!v1 && h.version != EV_VERSION) ||
+		    h.row_size != rsz || h.over_size != osz ||
 		    h.nrows > (uint64_t)EV_FILE_MAX || h.nover > (uint64_t)EV_FILE_MAX))
 		rc = -EINVAL;
 	if (!rc) {
@@ -585,10 +671,16 @@ int evidence_load(struct cg_evidence *ev, const char *path)
 		if (!rows || !over)
 			rc = -ENOMEM;
 	}
-	if (!rc)
+	/* Version 1 records are the leading part of today's: read each into
+	 * place, the nftables part stays zero. */
+	if (!rc && !v1)
 		rc = read_all(fd, rows, h.nrows * sizeof(*rows));
-	if (!rc)
+	if (!rc && !v1)
 		rc = read_all(fd, over, h.nover * sizeof(*over));
+	for (uint64_t i = 0; !rc && v1 && i < h.nrows; i++)
+		rc = read_all(fd, &rows[i], rsz);
+	for (uint64_t i = 0; !rc && v1 && i < h.nover; i++)
+		rc = read_all(fd, &over[i], osz);
 	close(fd);
 	/* Rows and overflow entries must be in order and unique: a sorted
 	 * table is what the binary searches rely on. */
@@ -613,6 +705,8 @@ int evidence_load(struct cg_evidence *ev, const char *path)
 	ev->capover = h.nover ? h.nover : 1;
 	h.instance[sizeof(h.instance) - 1] = 0;
 	snprintf(ev->instance, sizeof(ev->instance), "%s", h.instance);
+	ev->nft_base = h.nft;
+	memset(&ev->nft_run, 0, sizeof(ev->nft_run));
 	ev->dirty = false;
 	return 0;
 }
