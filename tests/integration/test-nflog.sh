@@ -84,8 +84,9 @@ cg_bpffs_mount "$WORK/bpffs"
 CG_NFTABLES=true cg_write_config "$WORK" "$WORK/policies"
 start_daemon || { cat "$WORK/daemon.log"; fail "daemon did not start"; finish; exit 1; }
 
-cg_exec rec nft list table inet camguard | grep -q "log prefix \"hikvision in ingress\" group 25447 snaplen 128"
-check_eq "the drop rules log to NFLOG group 25447" 0 $?
+cg_exec rec nft list table inet camguard > "$WORK/table.txt"
+check_grep "the drop rules log to NFLOG group 25447" \
+	'log prefix "hikvision in ingress" group 25447 snaplen 128 queue-threshold 8' "$WORK/table.txt"
 
 # The camera speaks (both families) so that the inventory and the nft learned
 # sets know its addresses.
