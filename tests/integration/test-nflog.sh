@@ -39,18 +39,6 @@ action = "isolate";
 allow = ( { to = "enclave"; } );
 EOF
 
-nft_counter() {
-	cg_exec rec nft -j list table inet camguard > "$WORK/nft.json" 2>/dev/null
-	python3 - "$WORK/nft.json" "$1" <<'PY'
-import json, sys
-n = 0
-for item in json.load(open(sys.argv[1]))["nftables"]:
-    r = item.get("rule")
-    if r and r.get("comment") == sys.argv[2]:
-        n += sum(e["counter"]["packets"] for e in r["expr"] if "counter" in e)
-print(n)
-PY
-}
 blocked() { ctl --json blocked > "$WORK/blocked.json"; }
 # inbound COND: packets of the camera's inbound rows matching COND (python).
 inbound() {
