@@ -84,6 +84,7 @@ static json_object *flow_json(const struct cg_view *v, const struct cg_view_dns 
 	cmd_add_u64(o, "count", r->packets);
 	cmd_add_u64(o, "packets", r->packets);
 	cmd_add_u64(o, "bytes", r->bytes);
+	cmd_add_u64(o, "nft_packets", r->nft_packets);
 	cmd_add_time(o, "first", r->first);
 	cmd_add_time(o, "last", r->last);
 	flow_names(o, dns, r);
@@ -180,6 +181,7 @@ int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_obje
 		cmd_add_str(o, "mac", mac);
 		cmd_add_u64(o, "packets", dropped);
 		cmd_add_u64(o, "would_packets", would);
+		cmd_add_u64(o, "nft_packets", req->would ? 0 : ov[i].nft[0]);
 		json_object_array_add(per, o);
 		over_packets += dropped;
 		over_would += would;
@@ -192,6 +194,7 @@ int cmd_blocked(const struct cg_view *d, const struct cg_request *req, json_obje
 	cmd_add_u64(over, "max_flows", d->model->config.evidence_max_flows);
 	json_object_object_add(over, "per_device", per);
 	json_object_object_add(res, "overflow", over);
+	json_object_object_add(res, "nftables", cmd_nflog(d, ev));
 
 	/* The earlier reply's per-device grouping: each device's rows. */
 	json_object *devs = json_object_new_array();

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "evidence.h"
 #include "inventory.h"
 #include "nft-json.h"
 
@@ -46,6 +47,28 @@ uint32_t cmd_generation(const struct cg_view *v)
 	return v->ops && v->ops->generation ? v->ops->generation(v->ctx) : 0;
 }
 
+json_object *cmd_nflog(const struct cg_view *v, const struct cg_evidence *ev)
+{
+	struct cg_evidence_nft t = { 0 };
+	json_object *o;
+
+	if (!v->nftables)
+		return NULL;
+	if (ev)
+		evidence_nft_totals(ev, &t);
+	o = json_object_new_object();
+	cmd_add_u64(o, "group", CG_NFT_LOG_GROUP);
+	cmd_add_u64(o, "drops", t.drops);
+	cmd_add_u64(o, "logged", t.logged);
+	cmd_add_u64(o, "rows", t.rows);
+	cmd_add_u64(o, "unlogged", t.unlogged);
+	cmd_add_u64(o, "no_device", t.no_device);
+	cmd_add_u64(o, "malformed", t.malformed);
+	cmd_add_u64(o, "enobufs", t.enobufs);
+	cmd_add_u64(o, "seq_lost", t.seq_lost);
+	return o;
+}
+
 json_object *cmd_nft_status(const struct cg_view *v)
 {
 	struct cg_nft_status st = {};
@@ -59,6 +82,8 @@ json_object *cmd_nft_status(const struct cg_view *v)
 	if (!r)
 		o = nft_status_to_json(&st);
 	nft_status_free(&st);
+	if (o && v->ops->evidence)
+		json_object_object_add(o, "nflog", cmd_nflog(v, v->ops->evidence(v->ctx)));
 	if (!o) {
 		errno = r < 0 ? -r : ENOMEM;
 		o = json_object_new_object();

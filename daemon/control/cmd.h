@@ -31,6 +31,12 @@ int cmd_by_mac(const void *a, const void *b);
 /* The live generation (0 before the data plane runs). */
 uint32_t cmd_generation(const struct cg_view *v);
 /* The nftables layer's status object for a reply, null without the layer. */
+/* The nftables layer's drops and what NFLOG delivered of them
+ * (struct cg_evidence_nft): {"group", "drops", "logged", "rows",
+ * "unlogged", "no_device", "malformed", "enobufs", "seq_lost"}; NULL
+ * without the layer. */
+struct cg_evidence;
+json_object *cmd_nflog(const struct cg_view *v, const struct cg_evidence *ev);
 json_object *cmd_nft_status(const struct cg_view *v);
 /* status's "dns": DNS copies read, rejected by kind, names held, cloud table (cmd-blocked.c). */
 json_object *cmd_dns_json(const struct cg_view *v);

@@ -42,6 +42,7 @@
 #include "hostaddr.h"
 #include "inventory.h"
 #include "log.h"
+#include "nflog.h"
 #include "nft.h"
 #include "observe.h"
 #include "prober.h"
@@ -227,6 +228,7 @@ static const struct cg_evidence *view_evidence(void *ctx)
 	 * what it holds, only older. */
 	if (d->dp && (rc = evidence_sync(d->evidence, d->dp)) < 0)
 		log_warning("Failed to read the flow evidence: %s", strerror(-rc));
+	state_sync_nflog(d);
 	return d->evidence;
 }
 
@@ -404,6 +406,7 @@ static void daemon_free(struct cg_daemon *d)
 {
 	control_close(d->control);
 	ring_buffer__free(d->ringbuf);
+	nflog_close(d->nflog);
 	nft_close(d->nft);
 	inventory_free(d->inv);
 	evidence_free(d->evidence);
@@ -427,6 +430,63 @@ static void daemon_free(struct cg_daemon *d)
 }
 CG_DEFINE_CLEANUP(struct cg_daemon, daemon_free)
 
+/* ---- the nftables layer's drops (NFLOG, inventory/nflog.c) ------------------ */
+
+static int policy_id_of(const struct cg_daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->model.npolicies; i++)
+		if (!strcmp(d->model.policies[i].name, name))
+			return d->model.policies[i].id;
+	return -ENOENT;
+}
+
+static int nflog_policy_id(void *ctx, const char *name)
+{
+	return policy_id_of(ctx, name);
+}
+
+/* A linear walk: nflog.c caches the answer per address for seconds. */
+static int nflog_device_of(void *ctx, uint8_t family, const uint8_t *addr, uint8_t mac[6], int *policy)
+{
+	const struct cg_daemon *d = ctx;
+
+	for (struct cg_inv_device *dev = inventory_first(d->inv); dev; dev = inventory_next(d->inv, dev))
+		for (int i = 0; i < (family == 4 ? dev->n4 : dev->n6); i++)
+			if (!memcmp(family == 4 ? dev->ip4[i] : dev->ip6[i], addr, family == 4 ? 4 : 16)) {
+				memcpy(mac, dev->mac, 6);
+				*policy = policy_id_of(d, dev->policy);
+				return 0;
+			}
+	return -ENOENT;
+}
+
+static void on_nflog(struct cg_watch *w, uint32_t events)
+{
+	struct cg_daemon *d = w->data;
+	int rc = nflog_read(d->nflog);
+
+	(void)events;
+	if (rc < 0)
+		log_warning("Failed to read the nftables drop log: %s", strerror(-rc));
+}
+
+/* Bound before the table is programmed, so that no drop of this run goes
+ * unread. Without it the table still enforces; `blocked` then lacks its
+ * drops, which `status` and `blocked` show as unlogged. */
+static void daemon_nflog(struct cg_daemon *d)
+{
+	const struct cg_nflog_ops ops = { .device_of = nflog_device_of, .policy_id = nflog_policy_id,
+					  .ctx = d };
+	int rc;
+
+	if (!d->model.config.nftables || !d->evidence)
+		return;
+	rc = nflog_open(CG_NFT_LOG_GROUP, d->evidence, &ops, &d->nflog);
+	if (rc)
+		log_warning("Failed to bind NFLOG group %u (the nftables layer's drops for blocked): %s",
+			    CG_NFT_LOG_GROUP, strerror(-rc));
+}
+
 /* Everything that enforces, in the order start.h explains. */
 static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 {
@@ -440,6 +500,7 @@ static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 		return rc;
 	state_hash_files(d);
 	malloc_trim(0);
+	daemon_nflog(d);
 	if ((rc = start_nftables(d)) || (rc = start_ifaces(d)))
 		return rc;
 	for (struct cg_inv_device *dev = inventory_first(d->inv); dev; dev = inventory_next(d->inv, dev))
@@ -472,6 +533,10 @@ static int daemon_watch(struct cg_daemon *d, const sigset_t *mask)
 	event_add(d->loop, &d->timer_watch, EPOLLIN);
 	event_add(d->loop, &d->nl_watch, EPOLLIN);
 	event_add(d->loop, &d->rb_watch, EPOLLIN);
+	if (d->nflog) {
+		d->nflog_watch = (struct cg_watch){ .fd = nflog_fd(d->nflog), .fn = on_nflog, .data = d };
+		event_add(d->loop, &d->nflog_watch, EPOLLIN);
+	}
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #include "filehash.h"
 #include "inventory.h"
 #include "log.h"
+#include "nflog.h"
+#include "nft.h"
 #include "reload.h"
 #include "sdnotify.h"
 #include "state.h"
@@ -55,8 +57,21 @@ void state_save_inventory(struct cg_daemon *d, bool now)
 		log_err("Failed to save the inventory to %s: %s", path, strerror(-rc));
 }
 
+void state_sync_nflog(struct cg_daemon *d)
+{
+	uint64_t drops;
+
+	if (!d->nft || !d->evidence)
+		return;
+	if (nft_drop_packets(d->nft, &drops) == 0)
+		evidence_set_nft_drops(d->evidence, drops);
+	if (d->nflog)
+		nflog_read(d->nflog);
+}
+
 void state_save_evidence(struct cg_daemon *d, bool now)
 {
+	state_sync_nflog(d);
 	int rc = d->evidence ? evidence_persist(d->evidence, d->dp, d->model.config.state_dir, now) : 0;
 	if (rc)
 		log_err("Failed to save the flow evidence in %s: %s", d->model.config.state_dir,

@@ -24,6 +24,7 @@
 struct cg_compiled;
 struct cg_dnsfeed;
 struct cg_evidence;
+struct cg_nflog;
 struct cg_reload_target;
 struct ring_buffer;
 
@@ -40,10 +41,11 @@ struct cg_daemon {
 	struct cg_vendor_db *vendors;
 	struct cg_control *control;
 	struct cg_nft *nft;
+	struct cg_nflog *nflog;    /* the nftables layer's drops (NFLOG) into evidence */
 
 	struct cg_event_loop *loop;
 	struct ring_buffer *ringbuf;
-	struct cg_watch sig_watch, timer_watch, rb_watch, nl_watch;
+	struct cg_watch sig_watch, timer_watch, rb_watch, nl_watch, nflog_watch;
 	bool stopping;
 	time_t started;
 	struct timespec started_mono;
@@ -88,6 +90,10 @@ void state_save_inventory(struct cg_daemon *d, bool now);
 /* Copies the data plane's denied flows into the table and saves it when it
  * changed (now: at once, else spaced by its cost). */
 void state_save_evidence(struct cg_daemon *d, bool now);
+
+/* The nftables table's drop counters into the evidence, then what NFLOG
+ * queued (the two sides of its unlogged count). */
+void state_sync_nflog(struct cg_daemon *d);
 
 /* The sha256 of every file of the live model, for status and metrics. */
 void state_hash_files(struct cg_daemon *d);

@@ -292,6 +292,15 @@ static void blocked_footer(json_object *res, FILE *out)
 		fprintf(out, "\n%llu packets of %llu devices beyond evidence.max_flows (%llu)\n",
 			(unsigned long long)p, (unsigned long long)get_u64(ov, "devices"),
 			(unsigned long long)get_u64(ov, "max_flows"));
+	/* The nftables layer's drops reach the rows through NFLOG: what
+	 * did not (lost, no device known, unreadable) is said, not hidden. */
+	json_object *nf = get(res, "nftables");
+	uint64_t lost = get_u64(nf, "unlogged"), nodev = get_u64(nf, "no_device"),
+		 bad = get_u64(nf, "malformed");
+	if (nf && (lost || nodev || bad))
+		fprintf(out, "nftables: %llu drops, %llu not logged (NFLOG overrun), %llu for no known "
+			"device, %llu unreadable\n", (unsigned long long)get_u64(nf, "drops"),
+			(unsigned long long)lost, (unsigned long long)nodev, (unsigned long long)bad);
 }
 
 int render_blocked(json_object *res, const struct cg_render_opts *o, FILE *out)

@@ -60,6 +60,12 @@ static void status_lines(json_object *res, FILE *out)
 			get_bool(nft, "present") ? "present" : "MISSING",
 			(unsigned long long)get_u64(nft, "chains"),
 			(unsigned long long)get_u64(nft, "rules"));
+	json_object *nfl = nft ? get(nft, "nflog") : NULL;
+	if (nfl)
+		fprintf(out, "nft drops:   %llu, %llu logged to NFLOG group %llu, %llu unlogged, "
+			"%llu overruns\n", (unsigned long long)get_u64(nfl, "drops"),
+			(unsigned long long)get_u64(nfl, "logged"), (unsigned long long)get_u64(nfl, "group"),
+			(unsigned long long)get_u64(nfl, "unlogged"), (unsigned long long)get_u64(nfl, "enobufs"));
 	if (last) {
 		/* The daemon's message of a good reload names the generation
 		 * itself ("9 policies, generation 2"): say it once. */

@@ -20,6 +20,12 @@
  *     over it, the least recently seen rows of earlier instances are folded
  *     into their device's overflow, so that rows + overflow stay exact.
  *
+ * The nftables layer's drops come another way: its drop rules log to NFLOG
+ * (daemon/inventory/nflog.c), and each logged packet is added to its row by
+ * evidence_add_nft(), outside the map-instance bookkeeping (a row's
+ * nft_packets, never in map_packets). How many the table's counters saw and
+ * how many NFLOG delivered is kept beside (struct cg_evidence_nft).
+ *
  * evidence_check_dataplane() is the invariant the tests hold the data plane
  * to: for every device, its rows plus its overflow equal its drop and
  * would-drop counters exactly.
@@ -47,6 +53,8 @@ struct cg_evidence_row {
 	int64_t last;
 	uint16_t policy;             /* policy id of the last packet (ids are stable) */
 	uint16_t pad[3];
+	uint64_t nft_packets;        /* the part the nftables layer logged (in packets too) */
+	uint64_t nft_bytes;          /* IP lengths: NFLOG has no link-layer header */
 };
 
 /* A device's denied packets that are in no row: [0] dropped, [1] would-drop. */
@@ -55,6 +63,23 @@ struct cg_evidence_over {
 	uint16_t pad;
 	uint64_t packets[2];         /* total, including rows folded by the table bound */
 	uint64_t map[2];             /* the part read from the current cg_dev_stats entry */
+	uint64_t nft[2];             /* the part folded from rows' nft_packets */
+};
+
+/* The nftables layer's drops and what NFLOG delivered of them, over every
+ * run of the daemon (persisted). Exact: logged, rows, no_device, malformed,
+ * enobufs, seq_lost (counted as they happen). drops and unlogged rest on
+ * the table's rule counters, read at each sync: exact between packets while
+ * one daemon runs; drops while no daemon runs are in neither. */
+struct cg_evidence_nft {
+	uint64_t drops;      /* the drop rules' counters (every reason but monitor) */
+	uint64_t logged;     /* NFLOG messages of camguard's rules received */
+	uint64_t rows;       /* of them, counted into a device's row */
+	uint64_t no_device;  /* no device in the inventory has the camera-side address */
+	uint64_t malformed;  /* prefix or payload not understood (hostile or truncated) */
+	uint64_t unlogged;   /* drops - logged (never below 0): lost on the way */
+	uint64_t enobufs;    /* receive-buffer overruns reported by the socket */
+	uint64_t seq_lost;   /* gaps in NFLOG's sequence numbers: messages lost */
 };
 
 struct cg_evidence;
@@ -74,6 +99,18 @@ int evidence_merge_rows(struct cg_evidence *ev, const struct cg_flow_key *keys,
 			const struct cg_flow *vals, size_t n, uint64_t mono_ns, time_t now);
 /* Merges one device's overflow as read from cg_dev_stats (summed over CPUs). */
 int evidence_merge_over(struct cg_evidence *ev, const uint8_t mac[6], const uint64_t over[2]);
+
+/* One packet the nftables layer dropped and logged (key.would is 0), bytes
+ * its IP length, at wall-clock now. */
+int evidence_add_nft(struct cg_evidence *ev, const struct cg_flow_key *key, uint64_t bytes,
+		     uint16_t policy, time_t now);
+/* The counters of this run, added to earlier runs' (the reader's to count
+ * into; drops is set by evidence_set_nft_drops). */
+struct cg_evidence_nft *evidence_nft_run(struct cg_evidence *ev);
+/* The table's drop counters as this run read them (nft_drop_packets). */
+void evidence_set_nft_drops(struct cg_evidence *ev, uint64_t drops);
+/* Earlier runs + this run, unlogged worked out. */
+void evidence_nft_totals(const struct cg_evidence *ev, struct cg_evidence_nft *ret);
 
 /* Reads the data plane's cg_flows and every device's overflow and merges
  * them (sets the instance first). */

@@ -43,7 +43,9 @@
  * rules the other way round. The enclave always passes (the layer enforces
  * "nothing leaves the enclave"); deny lists drop first, also under monitor
  * and allow. Every drop (and every monitor would-drop) has a counter and a
- * comment "<policy> <out|in> <reason>", read back by nft_status().
+ * comment "<policy> <out|in> <reason>", read back by nft_status(); every
+ * drop is also logged to NFLOG group CG_NFT_LOG_GROUP with that comment as
+ * prefix, for the daemon's denied-flow table (x_drop()).
  */
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -58,6 +60,7 @@
 #include <libnftnl/chain.h>
 
 #include "expr.h"
+#include "nft.h"
 #include "table.h"
 
 static const uint8_t mask_la[6] = { 0x02, 0, 0, 0, 0, 0 };
@@ -113,6 +116,20 @@ void chains_declare(struct nlb *b, const struct cg_plan *p)
 		}
 }
 
+/*
+ * Every drop is counted and logged to the daemon's NFLOG group with its
+ * comment as prefix (the daemon puts it into the denied-flow table: a
+ * packet towards a camera dropped here never reaches the BPF egress
+ * program that would have counted it). The counter comes first, so that
+ * counter minus logged is what NFLOG lost (nflog.c).
+ */
+static void x_drop(struct rb *rb, const char *comment)
+{
+	x_counter(rb);
+	x_log_group(rb, comment, CG_NFT_LOG_GROUP, CG_NFT_LOG_SNAPLEN, CG_NFT_LOG_QTHRESHOLD);
+	x_verdict(rb, NF_DROP, NULL);
+}
+
 /* lookup rule: [nfproto] load -> lookup @set -> [counter] verdict */
 static void rule_addr_set(struct nlb *b, const char *chain, int fam, bool src, const char *set,
 			  int verdict, const char *target, const char *comment, struct nlb_tag t)
@@ -121,9 +138,13 @@ static void rule_addr_set(struct nlb *b, const char *chain, int fam, bool src, c
 
 	x_addr(&rb, fam, src);
 	x_lookup(&rb, NFT_REG32_00, set, false);
-	if (comment)
-		x_counter(&rb);
-	x_verdict(&rb, verdict, target);
+	if (comment && verdict == NF_DROP) {
+		x_drop(&rb, comment);
+	} else {
+		if (comment)
+			x_counter(&rb);
+		x_verdict(&rb, verdict, target);
+	}
 	rule_end(b, &rb, comment, t);
 }
 
@@ -159,9 +180,10 @@ static void rule_tail(struct nlb *b, const char *chain, uint8_t action, const ch
 
 	snprintf(comment, sizeof(comment), "%s %s %s", pol, out ? "out" : "in",
 		 action == CG_ACTION_ISOLATE ? (out ? "egress" : "ingress") : "monitor");
-	x_counter(&rb);
 	if (action == CG_ACTION_ISOLATE)
-		x_verdict(&rb, NF_DROP, NULL);
+		x_drop(&rb, comment);
+	else
+		x_counter(&rb);
 	rule_end(b, &rb, comment, (struct nlb_tag){ .kind = TAG_RULE });
 }
 
@@ -230,8 +252,12 @@ static void rule_guard(struct nlb *b, const char *chain, enum guard g, uint8_t a
 
 	snprintf(comment, sizeof(comment), "%s %s %s", pol, out ? "out" : "in",
 		 action == CG_ACTION_ISOLATE ? reason : "monitor");
-	x_counter(&rb);
-	x_verdict(&rb, action == CG_ACTION_ISOLATE ? NF_DROP : NFT_RETURN, NULL);
+	if (action == CG_ACTION_ISOLATE) {
+		x_drop(&rb, comment);
+	} else {
+		x_counter(&rb);
+		x_verdict(&rb, NFT_RETURN, NULL);
+	}
 	rule_end(b, &rb, comment, t);
 }
 

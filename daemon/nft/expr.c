@@ -29,6 +29,9 @@ void x_emit(struct rb *rb, const char *name, const struct xa *a, size_t n)
 		case XA_U8:
 			nftnl_expr_set_u8(e, a[i].attr, (uint8_t)a[i].u);
 			break;
+		case XA_U16:
+			nftnl_expr_set_u16(e, a[i].attr, (uint16_t)a[i].u);
+			break;
 		case XA_U32:
 			nftnl_expr_set_u32(e, a[i].attr, (uint32_t)a[i].u);
 			break;
@@ -124,6 +127,15 @@ void x_log_limited(struct rb *rb, const char *prefix)
 	X(rb, "limit", XU64(NFTNL_EXPR_LIMIT_RATE, 10), XU64(NFTNL_EXPR_LIMIT_UNIT, 60),
 	  XU32(NFTNL_EXPR_LIMIT_BURST, 5), XU32(NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS));
 	X(rb, "log", XSTR(NFTNL_EXPR_LOG_PREFIX, prefix));
+}
+
+/* `log prefix P group G snaplen S queue-threshold Q`: the packet goes to
+ * NFLOG group G (the daemon's evidence reader, nflog.c), its first S bytes
+ * of network header and payload, sent in batches of at most Q. */
+void x_log_group(struct rb *rb, const char *prefix, uint16_t group, uint32_t snaplen, uint16_t qthreshold)
+{
+	X(rb, "log", XSTR(NFTNL_EXPR_LOG_PREFIX, prefix), XU16(NFTNL_EXPR_LOG_GROUP, group),
+	  XU32(NFTNL_EXPR_LOG_SNAPLEN, snaplen), XU16(NFTNL_EXPR_LOG_QTHRESHOLD, qthreshold));
 }
 
 void x_counter(struct rb *rb)

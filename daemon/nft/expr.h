@@ -23,17 +23,18 @@ struct rb {
 };
 
 /* One expression attribute: an integer of a width, a string or bytes. */
-enum xa_type { XA_U8, XA_U32, XA_U64, XA_STR, XA_DATA };
+enum xa_type { XA_U8, XA_U16, XA_U32, XA_U64, XA_STR, XA_DATA };
 
 struct xa {
 	uint16_t attr;
 	uint8_t type;
 	uint32_t len;          /* XA_DATA */
-	uint64_t u;            /* XA_U8/U32/U64 */
+	uint64_t u;            /* XA_U8/U16/U32/U64 */
 	const void *p;         /* XA_STR/XA_DATA */
 };
 
 #define XU8(a, v)       { .attr = (a), .type = XA_U8, .u = (v) }
+#define XU16(a, v)      { .attr = (a), .type = XA_U16, .u = (v) }
 #define XU32(a, v)      { .attr = (a), .type = XA_U32, .u = (v) }
 #define XU64(a, v)      { .attr = (a), .type = XA_U64, .u = (v) }
 #define XSTR(a, s)      { .attr = (a), .type = XA_STR, .p = (s) }
@@ -57,6 +58,8 @@ void x_imm(struct rb *rb, uint32_t dreg, const void *d, uint32_t len);
 void x_fib(struct rb *rb, uint32_t flags, uint32_t result);
 void x_exthdr(struct rb *rb, uint32_t op, uint8_t type, uint32_t off, uint32_t len, bool present);
 void x_log_limited(struct rb *rb, const char *prefix);
+void x_log_group(struct rb *rb, const char *prefix, uint16_t group, uint32_t snaplen,
+		 uint16_t qthreshold);
 void x_counter(struct rb *rb);
 void x_verdict(struct rb *rb, int verdict, const char *chain);
 

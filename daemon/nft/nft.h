@@ -26,6 +26,14 @@
 
 struct cg_nft;
 
+/* Every drop rule of the table logs the packet to this NFLOG group (prefix:
+ * the rule's "<policy> <direction> <reason>"), snapped to 128 bytes, queued
+ * by at most 8 (daemon/inventory/nflog.c reads it). A fixed number: one
+ * group per host, documented in camguardd(8). */
+#define CG_NFT_LOG_GROUP       25447
+#define CG_NFT_LOG_SNAPLEN     128
+#define CG_NFT_LOG_QTHRESHOLD  8
+
 int nft_open(struct cg_nft **ret);
 void nft_close(struct cg_nft *nft);
 
@@ -68,6 +76,11 @@ struct cg_nft_status {
 	struct cg_nft_counter *counters;   /* in the order the rules list them */
 	size_t ncounters, capcounters;
 };
+
+/* Packets the table's drop rules counted (every reason but "monitor")
+ * since this process first applied it, tables it replaced since included:
+ * what NFLOG should have delivered. 0 or -errno. */
+int nft_drop_packets(struct cg_nft *nft, uint64_t *ret);
 
 /* Fills ret (nft_status_free() it, also after an error). 0 or -errno. */
 int nft_status(struct cg_nft *nft, struct cg_nft_status *ret);

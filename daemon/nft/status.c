@@ -295,3 +295,29 @@ void nft_status_free(struct cg_nft_status *st)
 	st->counters = NULL;
 	st->ncounters = st->capcounters = 0;
 }
+
+int table_drop_packets(struct cg_nft *nft, uint64_t *ret)
+{
+	struct cg_nft_status st;
+	int r = nft_status(nft, &st);
+
+	*ret = 0;
+	for (size_t i = 0; !r && i < st.ncounters; i++)
+		for (size_t k = 0; k < st.counters[i].nreasons; k++)
+			if (strcmp(st.counters[i].reasons[k].name, "monitor"))
+				*ret += st.counters[i].reasons[k].packets;
+	nft_status_free(&st);
+	/* Counters only grow, unless someone flushed or deleted the table. */
+	if (*ret > nft->read_drops)
+		nft->read_drops = *ret;
+	*ret = nft->read_drops;
+	return r;
+}
+
+int nft_drop_packets(struct cg_nft *nft, uint64_t *ret)
+{
+	int r = table_drop_packets(nft, ret);
+
+	*ret += nft->retired_drops;
+	return r;
+}

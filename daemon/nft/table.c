@@ -195,11 +195,18 @@ int nft_apply_plan(struct cg_nft *nft, const struct cg_plan *plan, char *err, si
 		nlb_free(&b);
 		return r;
 	}
+	/* The replacement resets the rule counters: keep what the old table
+	 * (ours, not a previous process's) counted, for nft_drop_packets(). */
+	uint64_t old = 0;
+	if (nft->applied)
+		table_drop_packets(nft, &old);   /* at least what was read before */
 	r = nlb_send(&nft->conn, &b, describe, plan, err, errlen);
 	if (r < 0) {
 		nlb_free(&b);
 		return r;
 	}
+	nft->retired_drops += old;
+	nft->read_drops = 0;
 	nlb_free(&nft->last);
 	nft->last = b;
 	nft->applied = true;
@@ -231,9 +238,13 @@ int nft_check_and_repair(struct cg_nft *nft)
 	r = table_differs(nft);
 	if (r <= 0)
 		return r;
+	uint64_t old = 0;
+	table_drop_packets(nft, &old);   /* at least what was read before */
 	r = nlb_send(&nft->conn, &nft->last, NULL, NULL, NULL, 0);
 	if (r < 0)
 		return r;
+	nft->retired_drops += old;
+	nft->read_drops = 0;
 	nft->repairs++;
 	r = table_handle(nft, &nft->handle);
 	return r < 0 ? r : 1;

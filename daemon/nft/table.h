@@ -34,6 +34,9 @@ struct cg_nft {
 	bool applied;
 	uint64_t handle;        /* table handle after the last apply */
 	unsigned repairs;
+	uint64_t retired_drops; /* drop counters of tables this process replaced */
+	uint64_t read_drops;    /* the live table's, as last read (a flushed table
+				 * loses its counters: what was read is kept) */
 };
 
 /* table.c: the whole batch that replaces the table with plan p (no socket:
@@ -53,5 +56,7 @@ int chains_fill(struct nlb *b, const struct cg_plan *p);
  * kernel's table differs from nft->last. */
 int table_handle(struct cg_nft *nft, uint64_t *ret);
 int table_differs(struct cg_nft *nft);
+/* The drop counters of the kernel's table now (0 when absent). */
+int table_drop_packets(struct cg_nft *nft, uint64_t *ret);
 
 #endif

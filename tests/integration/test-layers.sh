@@ -29,24 +29,6 @@ action = "isolate";
 allow = ( { to = "enclave"; } );
 EOF
 
-nft_json() { cg_exec rec nft -j list table inet camguard > "$WORK/nft.json" 2>/dev/null; }
-# nft_counter "COMMENT": packets of the rule with that comment.
-nft_counter() {
-	nft_json
-	python3 - "$WORK/nft.json" "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-n = 0
-for item in d["nftables"]:
-    r = item.get("rule")
-    if r and r.get("comment") == sys.argv[2]:
-        for e in r["expr"]:
-            if "counter" in e:
-                n += e["counter"]["packets"]
-print(n)
-PY
-}
-
 cg_topology_create
 cg_camera_add hik "$HIK" 1
 cg_bpffs_mount "$WORK/bpffs"

@@ -19,3 +19,18 @@ start_daemon() {
 
 # ctl ARGS...: camguardctl against the daemon, from the recorder namespace.
 ctl() { cg_exec rec "$CTL" -s "$SOCK" "$@"; }
+
+# nft_counter "COMMENT": packets counted by the rules of table inet camguard
+# that carry that comment (IPv4 and IPv6 rules of one reason are summed).
+nft_counter() {
+	cg_exec rec nft -j list table inet camguard > "$WORK/nft.json" 2>/dev/null
+	python3 - "$WORK/nft.json" "$1" <<'PY'
+import json, sys
+n = 0
+for item in json.load(open(sys.argv[1]))["nftables"]:
+    r = item.get("rule")
+    if r and r.get("comment") == sys.argv[2]:
+        n += sum(e["counter"]["packets"] for e in r["expr"] if "counter" in e)
+print(n)
+PY
+}

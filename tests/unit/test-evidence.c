@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test-evidence.c — the daemon's denied-flow table (daemon/inventory/evidence.c)
+ * test-evidence.c — the daemon's denied-flow table (daemon/inventory/evidence*.c)
  * without a data plane: rows as cg_flows would hold them are merged, saved,
  * loaded, folded at a new map instance and bounded, and after every step a
  * device's rows + overflow must equal what was counted for it.
