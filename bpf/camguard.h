@@ -402,10 +402,13 @@ struct cg_flow {
 	__u32 ctr;       /* slot in cg_flow_ctrs, set once by the row's maker; 0: none */
 };
 
-/* cg_flow_ctrs (a shared array sized evidence.max_flows + 1): the counts of
- * the fast path's packets of one row. Slot 0 is the allocator: its packets
- * field is the last slot handed out (an atomic add per new row); slots are
- * never reused within the array, so a slot belongs to one row only. */
+/* cg_flow_ctrs (a per-CPU array of min(evidence.max_flows, CG_FLOW_CTRS_MAX)
+ * + 1 slots): the counts of the fast path's packets of one row, per CPU so
+ * that they need no atomic operation. Slots are handed out by cg_flow_next
+ * (a shared counter, one atomic add per new row) from 1 up and never reused
+ * within the array, so a slot belongs to one row only; rows made when none
+ * is left count every packet in themselves. */
+#define CG_FLOW_CTRS_MAX 65536
 struct cg_flow_ctr {
 	__u64 packets;
 	__u64 bytes;

@@ -44,14 +44,22 @@ struct {
 	__type(value, struct cg_flow);
 } cg_flows SEC(".maps");
 
-/* The fast path's share of each row's counts (struct cg_flow_ctr): sized
- * at load to cg_flows' size + 1, slot 0 being the allocator. */
+/* The fast path's share of each row's counts (struct cg_flow_ctr), per CPU:
+ * sized at load (min(cg_flows' size, CG_FLOW_CTRS_MAX) + 1; slot 0 unused). */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, CG_FLOWS_DEFAULT + 1);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_FLOW_CTRS_MAX + 1);
 	__type(key, __u32);
 	__type(value, struct cg_flow_ctr);
 } cg_flow_ctrs SEC(".maps");
+
+/* The last cg_flow_ctrs slot handed out (shared; pinned with the rows). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cg_flow_next SEC(".maps");
 
 /* Would-drops per policy x direction x the reason isolate would have given
  * (CG_POLSTAT_INDEX): cg_pol_stats counts them under CG_REASON_MONITOR. */
@@ -91,10 +99,10 @@ static __always_inline void cg_flow_ctr_alloc(struct cg_flow *f)
 	/* Keys point into map values, not the stack: the full path's stack
 	 * is within a few bytes of the 512 the verifier allows. */
 	f->ctr = 0;
-	struct cg_flow_ctr *a = bpf_map_lookup_elem(&cg_flow_ctrs, &f->ctr);
-	if (!a)
+	__u64 *next = bpf_map_lookup_elem(&cg_flow_next, &f->ctr);
+	if (!next)
 		return;
-	__u64 slot = __sync_fetch_and_add(&a->packets, 1) + 1;
+	__u64 slot = __sync_fetch_and_add(next, 1) + 1;
 	if (slot > 0xffffffffULL)
 		return;
 	f->ctr = (__u32)slot;
@@ -187,8 +195,8 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 	if (ctr_cache && *ctr_cache) {
 		struct cg_flow_ctr *c = bpf_map_lookup_elem(&cg_flow_ctrs, ctr_cache);
 		if (c) {
-			__sync_fetch_and_add(&c->packets, 1);
-			__sync_fetch_and_add(&c->bytes, bytes);
+			c->packets += 1;
+			c->bytes += bytes;
 			c->last_ns = bpf_ktime_get_coarse_ns();
 			return;
 		}

@@ -29,7 +29,7 @@
 #define PIN_MAPS(X) \
 	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
 	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events) \
-	X(cg_cam_ifaces) X(cg_flows) X(cg_flow_ctrs) X(cg_pol_would) X(cg_addr_seen)
+	X(cg_cam_ifaces) X(cg_flows) X(cg_flow_ctrs) X(cg_flow_next) X(cg_pol_would) X(cg_addr_seen)
 
 static int ncpus(void)
 {
@@ -95,16 +95,16 @@ static bool pin_exists(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* cg_flow_ctrs made anew beside a pinned cg_flows whose rows still name
- * slots of the array that is gone: hand out no more slots, or a new row
- * would share one with an old row (new rows count in themselves; the old
- * rows' devices keep counting into their slots, which stay theirs). */
+/* cg_flow_ctrs or cg_flow_next made anew beside a pinned cg_flows whose
+ * rows name slots already: hand out no more slots, or a new row could share
+ * one with an old row (new rows then count in themselves; the old rows'
+ * devices keep counting into their slots, which stay theirs). */
 static int flow_ctrs_close(struct cg_dataplane *dp)
 {
 	uint32_t zero = 0;
-	struct cg_flow_ctr spent = { .packets = UINT32_MAX };
+	uint64_t spent = UINT32_MAX;
 
-	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_flow_ctrs), &zero, &spent, BPF_ANY))
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_flow_next), &zero, &spent, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -153,12 +153,15 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		if (rc)
 			goto fail;
 	}
-	/* One slot per row, plus the allocator (slot 0). */
+	/* A per-CPU slot for each of the first CG_FLOW_CTRS_MAX rows (slot 0
+	 * unused): the rest count in themselves, as every row did before. */
 	bool orphan_rows = pin_exists(opts->pin_dir, "cg_flows") &&
-			   !pin_exists(opts->pin_dir, "cg_flow_ctrs");
+			   !(pin_exists(opts->pin_dir, "cg_flow_ctrs") &&
+			     pin_exists(opts->pin_dir, "cg_flow_next"));
+	uint32_t slots = bpf_map__max_entries(dp->skel->maps.cg_flows);
+	slots = slots < CG_FLOW_CTRS_MAX ? slots : CG_FLOW_CTRS_MAX;
 	rc = bpf_map__set_max_entries(dp->skel->maps.cg_flow_ctrs,
-				      pinned_max_entries(opts->pin_dir, "cg_flow_ctrs",
-							 bpf_map__max_entries(dp->skel->maps.cg_flows) + 1));
+				      pinned_max_entries(opts->pin_dir, "cg_flow_ctrs", slots + 1));
 	if (rc)
 		goto fail;
 	if (opts->pin_dir) {
@@ -597,7 +600,7 @@ int dataplane_reset_counters(struct cg_dataplane *dp)
 
 int dataplane_flow_ctrs_fold(const struct cg_dataplane *dp, struct cg_flow *vals, size_t n)
 {
-	int fd = bpf_map__fd(dp->skel->maps.cg_flow_ctrs);
+	int fd = bpf_map__fd(dp->skel->maps.cg_flow_ctrs), nc = ncpus();
 	uint32_t top = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -606,21 +609,22 @@ int dataplane_flow_ctrs_fold(const struct cg_dataplane *dp, struct cg_flow *vals
 		return 0;
 	uint32_t want = top + 1, got = 0;
 	uint32_t *keys = calloc(want, sizeof(*keys));
-	struct cg_flow_ctr *ctr = calloc(want, sizeof(*ctr));
+	struct cg_flow_ctr *ctr = calloc((size_t)want * nc, sizeof(*ctr));
 	int rc = 0;
 
 	if (!keys || !ctr) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* Slots 0..top in batches (arrays: kernel 5.6), else row by row. */
+	/* Slots 0..top in batches (arrays: kernel 5.6), else row by row;
+	 * per-CPU values come nc to a slot. */
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	uint32_t next = 0;
 	bool batched = true;
 	while (got < want) {
 		uint32_t count = want - got;
-		int r = bpf_map_lookup_batch(fd, got ? &next : NULL, &next, keys + got, ctr + got,
-					     &count, &opts);
+		int r = bpf_map_lookup_batch(fd, got ? &next : NULL, &next, keys + got,
+					     ctr + (size_t)got * nc, &count, &opts);
 		got += count;
 		if (r < 0 && errno == ENOENT)
 			break;
@@ -629,22 +633,29 @@ int dataplane_flow_ctrs_fold(const struct cg_dataplane *dp, struct cg_flow *vals
 			break;
 		}
 	}
+	struct cg_flow_ctr *one = calloc((size_t)nc, sizeof(*one));
+	if (!one) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
-		struct cg_flow_ctr one;
-		const struct cg_flow_ctr *c = &one;
+		const struct cg_flow_ctr *c = one;
 		uint32_t k = vals[i].ctr;
 
 		if (!k)
 			continue;
 		if (batched && k < got && keys[k] == k)
-			c = &ctr[k];
-		else if (bpf_map_lookup_elem(fd, &k, &one) < 0)
+			c = &ctr[(size_t)k * nc];
+		else if (bpf_map_lookup_elem(fd, &k, one) < 0)
 			continue;   /* a slot past the array (made before a resize) */
-		vals[i].packets += c->packets;
-		vals[i].bytes += c->bytes;
-		if (c->last_ns > vals[i].last_ns)
-			vals[i].last_ns = c->last_ns;
+		for (int cpu = 0; cpu < nc; cpu++) {
+			vals[i].packets += c[cpu].packets;
+			vals[i].bytes += c[cpu].bytes;
+			if (c[cpu].last_ns > vals[i].last_ns)
+				vals[i].last_ns = c[cpu].last_ns;
+		}
 	}
+	free(one);
 out:
 	free(keys);
 	free(ctr);
