@@ -574,7 +574,7 @@ static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct 
 static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, const struct cg_mac_key *key,
 					__u32 policy, __u8 action, __u8 dir, __u32 reason,
 					__u64 bytes, const struct cg_flow_cache *flow,
-					__u32 *ctr_cache)
+					__u16 *ctr_cache)
 {
 	__u32 final = reason;
 

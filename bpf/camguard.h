@@ -285,11 +285,11 @@ struct cg_dev_stats {
 	__u16 vlan;         /* outermost VLAN id, 0 if untagged */
 	__u16 pad;
 	__u8 ip4[4];
-	__u32 pad2;
+	__u16 flow_ctr[CG_DIR_MAX];  /* flow[dir]'s evidence row's cg_flow_ctrs slot, 0: not
+				      * known yet (bpf/flows.bpf.h); cleared with every store.
+				      * Was padding: an entry pinned before reads 0. */
 	__u8 ip6[16];
 	struct cg_flow_cache flow[CG_DIR_MAX];
-	__u32 flow_ctr[CG_DIR_MAX];  /* flow[dir]'s evidence row's cg_flow_ctrs slot, 0: not
-				      * known yet (bpf/flows.bpf.h); cleared with every store */
 	struct cg_dev_evidence ev;
 };
 
@@ -408,7 +408,7 @@ struct cg_flow {
  * (a shared counter, one atomic add per new row) from 1 up and never reused
  * within the array, so a slot belongs to one row only; rows made when none
  * is left count every packet in themselves. */
-#define CG_FLOW_CTRS_MAX 65536
+#define CG_FLOW_CTRS_MAX 65535  /* slots fit cg_dev_stats.flow_ctr (16 bit) */
 struct cg_flow_ctr {
 	__u64 packets;
 	__u64 bytes;

@@ -96,18 +96,15 @@ static __always_inline void cg_flow_key_fill(struct cg_flow_key *k, const struct
  * then counts every packet in itself). */
 static __always_inline void cg_flow_ctr_alloc(struct cg_flow *f)
 {
-	/* Keys point into map values, not the stack: the full path's stack
-	 * is within a few bytes of the 512 the verifier allows. */
-	f->ctr = 0;
-	__u64 *next = bpf_map_lookup_elem(&cg_flow_next, &f->ctr);
+	__u32 zero = 0;
+	__u64 *next = bpf_map_lookup_elem(&cg_flow_next, &zero);
 	if (!next)
 		return;
 	__u64 slot = __sync_fetch_and_add(next, 1) + 1;
-	if (slot > 0xffffffffULL)
-		return;
-	f->ctr = (__u32)slot;
-	if (!bpf_map_lookup_elem(&cg_flow_ctrs, &f->ctr))
-		f->ctr = 0;
+	__u32 idx = (__u32)slot;
+	/* Past the array (whose size bounds slots to 16 bits): none left. */
+	if (slot <= CG_FLOW_CTRS_MAX && bpf_map_lookup_elem(&cg_flow_ctrs, &idx))
+		f->ctr = idx;
 }
 
 /*
@@ -152,7 +149,7 @@ __noinline int cg_flow_row_frame(const struct cg_flow_cache *flow, const struct 
 	__sync_fetch_and_add(&f->bytes, bytes);
 	f->last_ns = now;
 	f->policy = (args >> 9) & (CG_MAX_POLICIES - 1);
-	return f->ctr & 0x7fffffff;
+	return f->ctr <= CG_FLOW_CTRS_MAX ? f->ctr : 0;
 }
 
 /*
@@ -173,7 +170,7 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 					      const struct cg_flow_cache *flow,
 					      const struct cg_mac_key *key, __u8 dir,
 					      __u32 policy, __u8 action, __u32 reason, int drop,
-					      __u64 bytes, __u32 *ctr_cache)
+					      __u64 bytes, __u16 *ctr_cache)
 {
 	if (!drop && action != CG_ACTION_MONITOR)
 		return;
@@ -193,7 +190,8 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 	}
 
 	if (ctr_cache && *ctr_cache) {
-		struct cg_flow_ctr *c = bpf_map_lookup_elem(&cg_flow_ctrs, ctr_cache);
+		__u32 idx = *ctr_cache;
+		struct cg_flow_ctr *c = bpf_map_lookup_elem(&cg_flow_ctrs, &idx);
 		if (c) {
 			c->packets += 1;
 			c->bytes += bytes;
@@ -209,7 +207,7 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 			cg_misc_inc(CG_MISC_FLOW_OVER_NODEV);
 		return;
 	}
-	if (ctr_cache)
+	if (ctr_cache && ctr <= CG_FLOW_CTRS_MAX)
 		*ctr_cache = ctr;
 }
 
