@@ -567,11 +567,14 @@ static __always_inline void cg_flow_store(struct cg_flow_cache *f, const struct 
  * `flow` the frame's flow seen from the camera (family 0 for non-IP
  * frames), `st` the device's state (0 for a group address or a full device
  * table). Denied flows are counted right after `final` is set
- * (cg_evidence_count, bpf/flows.bpf.h). Returns the final reason.
+ * (cg_evidence_count, bpf/flows.bpf.h); `ctr_cache` is the fast path's
+ * flow cache entry's evidence slot (0 on the full path). Returns the final
+ * reason.
  */
 static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, const struct cg_mac_key *key,
 					__u32 policy, __u8 action, __u8 dir, __u32 reason,
-					__u64 bytes, const struct cg_flow_cache *flow)
+					__u64 bytes, const struct cg_flow_cache *flow,
+					__u16 *ctr_cache)
 {
 	__u32 final = reason;
 
@@ -585,7 +588,7 @@ static __always_inline __u32 cg_verdict(struct cg_dev_stats *st, const struct cg
 	 * counters below: rows + overflow == drops (would-drops) exactly. */
 	if (cg_is_drop(reason))
 		cg_evidence_count(st, flow, key, dir, policy, action, reason, cg_is_drop(final),
-				  bytes);
+				  bytes, ctr_cache);
 
 	__u32 idx = CG_POLSTAT_INDEX(policy & (CG_MAX_POLICIES - 1), dir & 1, final);
 	struct cg_counter *pc = bpf_map_lookup_elem(&cg_pol_stats, &idx);
@@ -640,6 +643,7 @@ static __always_inline __u32 cg_decide(struct cg_pkt *p, __u8 dir, __u32 slot, _
 		}
 		__u32 reason = cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
 		cg_flow_store(f, p, dir, reason);
+		st->flow_ctr[dir & 1] = 0;   /* another flow: its evidence row is not known yet */
 		return reason;
 	}
 	return cg_decide_peer(p, dir, slot, policy, st, ret_new_addr);
@@ -949,7 +953,7 @@ static __always_inline int cg_classify(struct cg_pkt *p, int parse_rc, __u8 dir,
 	__u32 would = reason;
 	struct cg_flow_cache flow = {};
 	cg_flow_of(&flow, p, dir);
-	reason = cg_verdict(st, &key, policy, action, dir, reason, bytes, &flow);
+	reason = cg_verdict(st, &key, policy, action, dir, reason, bytes, &flow, 0);
 	int drop = cg_is_drop(reason);
 	if (!st)
 		return !drop;
@@ -1096,7 +1100,8 @@ static __always_inline int cg_fast(void *data, void *data_end, __u8 dir, __u32 i
 
 	st->ifindex = ifindex;
 	st->vlan = vlan_present ? vlan_tci & 0x0fff : 0;
-	__u32 final = cg_verdict(st, &key, st->policy, st->action, dir, f->reason, bytes, f);
+	__u32 final = cg_verdict(st, &key, st->policy, st->action, dir, f->reason, bytes, f,
+				 &st->flow_ctr[dir & 1]);
 	return !cg_is_drop(final);
 }
 

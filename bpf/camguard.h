@@ -285,7 +285,9 @@ struct cg_dev_stats {
 	__u16 vlan;         /* outermost VLAN id, 0 if untagged */
 	__u16 pad;
 	__u8 ip4[4];
-	__u32 pad2;
+	__u16 flow_ctr[CG_DIR_MAX];  /* flow[dir]'s evidence row's cg_flow_ctrs slot, 0: not
+				      * known yet (bpf/flows.bpf.h); cleared with every store.
+				      * Was padding: an entry pinned before reads 0. */
 	__u8 ip6[16];
 	struct cg_flow_cache flow[CG_DIR_MAX];
 	struct cg_dev_evidence ev;
@@ -384,7 +386,12 @@ struct cg_flow_key {
 
 /* packets and bytes are added atomically (the map is shared by all CPUs);
  * first_ns is set once, when the row is made, last_ns by every packet.
- * Times are bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC). */
+ * Times are bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC).
+ * A row's packets are counted in two places: here by the packets that
+ * looked the row up, and in cg_flow_ctrs[ctr] (when ctr != 0) by the fast
+ * path's packets, which reach the row by that index, kept in the device's
+ * flow cache, instead of a hash lookup. The row's counts are the sums of
+ * both, its last_ns the later one (dataplane_flow_ctrs_fold). */
 struct cg_flow {
 	__u64 packets;
 	__u64 bytes;
@@ -392,7 +399,20 @@ struct cg_flow {
 	__u64 last_ns;
 	__u16 policy;    /* policy id of the last packet */
 	__u16 pad;
-	__u32 pad2;
+	__u32 ctr;       /* slot in cg_flow_ctrs, set once by the row's maker; 0: none */
+};
+
+/* cg_flow_ctrs (a per-CPU array of min(evidence.max_flows, CG_FLOW_CTRS_MAX)
+ * + 1 slots): the counts of the fast path's packets of one row, per CPU so
+ * that they need no atomic operation. Slots are handed out by cg_flow_next
+ * (a shared counter, one atomic add per new row) from 1 up and never reused
+ * within the array, so a slot belongs to one row only; rows made when none
+ * is left count every packet in themselves. */
+#define CG_FLOW_CTRS_MAX 65535  /* slots fit cg_dev_stats.flow_ctr (16 bit) */
+struct cg_flow_ctr {
+	__u64 packets;
+	__u64 bytes;
+	__u64 last_ns;
 };
 
 /* An address a device used that reached userland (cg_addr_seen, LRU): a

@@ -44,6 +44,23 @@ struct {
 	__type(value, struct cg_flow);
 } cg_flows SEC(".maps");
 
+/* The fast path's share of each row's counts (struct cg_flow_ctr), per CPU:
+ * sized at load (min(cg_flows' size, CG_FLOW_CTRS_MAX) + 1; slot 0 unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_FLOW_CTRS_MAX + 1);
+	__type(key, __u32);
+	__type(value, struct cg_flow_ctr);
+} cg_flow_ctrs SEC(".maps");
+
+/* The last cg_flow_ctrs slot handed out (shared; pinned with the rows). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cg_flow_next SEC(".maps");
+
 /* Would-drops per policy x direction x the reason isolate would have given
  * (CG_POLSTAT_INDEX): cg_pol_stats counts them under CG_REASON_MONITOR. */
 struct {
@@ -75,17 +92,85 @@ static __always_inline void cg_flow_key_fill(struct cg_flow_key *k, const struct
 	__builtin_memcpy(k->addr, flow->peer, 16);
 }
 
+/* A slot of cg_flow_ctrs for a row just made: 0 when none is left (the row
+ * then counts every packet in itself). */
+static __always_inline void cg_flow_ctr_alloc(struct cg_flow *f)
+{
+	__u32 zero = 0;
+	__u64 *next = bpf_map_lookup_elem(&cg_flow_next, &zero);
+	if (!next)
+		return;
+	__u64 slot = __sync_fetch_and_add(next, 1) + 1;
+	__u32 idx = (__u32)slot;
+	/* Past the array (whose size bounds slots to 16 bits): none left. */
+	if (slot <= CG_FLOW_CTRS_MAX && bpf_map_lookup_elem(&cg_flow_ctrs, &idx))
+		f->ctr = idx;
+}
+
+/*
+ * Counts a denied frame in its row of cg_flows, made if need be. A global
+ * function: its 40-byte key and the new row stay off the entry point's
+ * stack frame (entry + cg_decide_frame + cg_rules_frame must fit in 512
+ * bytes), and only a flow's first frames (per CPU) and the full path's
+ * denied frames pay the call. BPF calls take five arguments: direction,
+ * reason, policy and would travel packed in one (CG_ROW_ARGS). Returns the
+ * row's cg_flow_ctrs slot (0: none), -1 when there is no row (table full).
+ */
+#define CG_ROW_ARGS(dir, reason, policy, would) \
+	(((dir) & 1) | ((reason) & 0xff) << 1 | ((policy) & (CG_MAX_POLICIES - 1)) << 9 | \
+	 ((would) & 1) << 16)
+
+__noinline int cg_flow_row_frame(const struct cg_flow_cache *flow, const struct cg_mac_key *key,
+				 __u32 args, __u64 bytes)
+{
+	if (!flow || !key)
+		return -1;
+
+	struct cg_flow_key k = {};
+	cg_flow_key_fill(&k, flow, key, args & 1);
+	k.reason = (args >> 1) & 0xff;
+	k.would = (args >> 16) & 1;
+
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct cg_flow *f = bpf_map_lookup_elem(&cg_flows, &k);
+	if (!f) {
+		struct cg_flow fresh = { .first_ns = now };
+		/* EEXIST: another CPU made the row in between; E2BIG: full. */
+		int made = !bpf_map_update_elem(&cg_flows, &k, &fresh, BPF_NOEXIST);
+		f = bpf_map_lookup_elem(&cg_flows, &k);
+		/* Only the row's maker gives it a slot, once: packets other
+		 * CPUs count in the row before that are summed with the slot's. */
+		if (f && made)
+			cg_flow_ctr_alloc(f);
+	}
+	if (!f)
+		return -1;
+	__sync_fetch_and_add(&f->packets, 1);
+	__sync_fetch_and_add(&f->bytes, bytes);
+	f->last_ns = now;
+	f->policy = (args >> 9) & (CG_MAX_POLICIES - 1);
+	return f->ctr <= CG_FLOW_CTRS_MAX ? f->ctr : 0;
+}
+
 /*
  * Counts one denied frame: `reason` is the drop reason isolate gives it,
  * `drop` whether it is really dropped (else monitor passes it). Called for
  * every frame whose isolate reason is a drop; allow policies trust their
  * devices, so what they pass is no evidence.
+ *
+ * `ctr_cache` (the fast path only) is the device's per-CPU flow_ctr[dir],
+ * the slot of the row of the flow cache entry that `flow` is: the row's key
+ * is a function of that entry (plus the device, the direction and the
+ * action, all fixed while the entry lives: a stored flow clears flow_ctr, a
+ * new generation empties the cache), so once the row's slot is known there,
+ * the frame is counted in the slot: an array index instead of the 40-byte
+ * hash lookup.
  */
 static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 					      const struct cg_flow_cache *flow,
 					      const struct cg_mac_key *key, __u8 dir,
 					      __u32 policy, __u8 action, __u32 reason, int drop,
-					      __u64 bytes)
+					      __u64 bytes, __u16 *ctr_cache)
 {
 	if (!drop && action != CG_ACTION_MONITOR)
 		return;
@@ -104,30 +189,26 @@ static __always_inline void cg_evidence_count(struct cg_dev_stats *st,
 		}
 	}
 
-	struct cg_flow_key k = {};
-	cg_flow_key_fill(&k, flow, key, dir);
-	k.reason = reason;
-	k.would = would;
-
-	__u64 now = bpf_ktime_get_coarse_ns();
-	struct cg_flow *f = bpf_map_lookup_elem(&cg_flows, &k);
-	if (!f) {
-		struct cg_flow fresh = { .first_ns = now };
-		/* EEXIST: another CPU made the row in between; E2BIG: full. */
-		bpf_map_update_elem(&cg_flows, &k, &fresh, BPF_NOEXIST);
-		f = bpf_map_lookup_elem(&cg_flows, &k);
+	if (ctr_cache && *ctr_cache) {
+		__u32 idx = *ctr_cache;
+		struct cg_flow_ctr *c = bpf_map_lookup_elem(&cg_flow_ctrs, &idx);
+		if (c) {
+			c->packets += 1;
+			c->bytes += bytes;
+			c->last_ns = bpf_ktime_get_coarse_ns();
+			return;
+		}
 	}
-	if (!f) {
+	int ctr = cg_flow_row_frame(flow, key, CG_ROW_ARGS(dir, reason, policy, would), bytes);
+	if (ctr < 0) {
 		if (st)
 			st->ev.flow_over[would] += 1;
 		else
 			cg_misc_inc(CG_MISC_FLOW_OVER_NODEV);
 		return;
 	}
-	__sync_fetch_and_add(&f->packets, 1);
-	__sync_fetch_and_add(&f->bytes, bytes);
-	f->last_ns = now;
-	f->policy = policy;
+	if (ctr_cache && ctr <= CG_FLOW_CTRS_MAX)
+		*ctr_cache = ctr;
 }
 
 /* Takes one token of the device's address-event bucket (per CPU). */

@@ -29,7 +29,7 @@
 #define PIN_MAPS(X) \
 	X(cg_active) X(cg_conf) X(cg_rules) X(cg_devs) X(cg_oui) X(cg_peer4) X(cg_peer6) \
 	X(cg_lpm4) X(cg_lpm6) X(cg_dev_stats) X(cg_pol_stats) X(cg_misc) X(cg_events) \
-	X(cg_cam_ifaces) X(cg_flows) X(cg_pol_would) X(cg_addr_seen)
+	X(cg_cam_ifaces) X(cg_flows) X(cg_flow_ctrs) X(cg_flow_next) X(cg_pol_would) X(cg_addr_seen)
 
 static int ncpus(void)
 {
@@ -86,6 +86,29 @@ static uint32_t pinned_max_entries(const char *dir, const char *name, uint32_t w
 	return want;
 }
 
+static bool pin_exists(const char *dir, const char *name)
+{
+	char path[4096];
+
+	if (!dir || snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+/* cg_flow_ctrs or cg_flow_next made anew beside a pinned cg_flows whose
+ * rows name slots already: hand out no more slots, or a new row could share
+ * one with an old row (new rows then count in themselves; the old rows'
+ * devices keep counting into their slots, which stay theirs). */
+static int flow_ctrs_close(struct cg_dataplane *dp)
+{
+	uint32_t zero = 0;
+	uint64_t spent = UINT32_MAX;
+
+	if (bpf_map_update_elem(bpf_map__fd(dp->skel->maps.cg_flow_next), &zero, &spent, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 /* Reads the live slot and generation (a fresh map reads 0/0). */
 static int read_generation(struct cg_dataplane *dp)
 {
@@ -130,6 +153,17 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		if (rc)
 			goto fail;
 	}
+	/* A per-CPU slot for each of the first CG_FLOW_CTRS_MAX rows (slot 0
+	 * unused): the rest count in themselves, as every row did before. */
+	bool orphan_rows = pin_exists(opts->pin_dir, "cg_flows") &&
+			   !(pin_exists(opts->pin_dir, "cg_flow_ctrs") &&
+			     pin_exists(opts->pin_dir, "cg_flow_next"));
+	uint32_t slots = bpf_map__max_entries(dp->skel->maps.cg_flows);
+	slots = slots < CG_FLOW_CTRS_MAX ? slots : CG_FLOW_CTRS_MAX;
+	rc = bpf_map__set_max_entries(dp->skel->maps.cg_flow_ctrs,
+				      pinned_max_entries(opts->pin_dir, "cg_flow_ctrs", slots + 1));
+	if (rc)
+		goto fail;
 	if (opts->pin_dir) {
 		rc = set_pin_paths(dp->skel, opts->pin_dir);
 		if (rc)
@@ -137,6 +171,8 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 	}
 	rc = camguard__load(dp->skel);
 	if (rc)
+		goto fail;
+	if (orphan_rows && (rc = flow_ctrs_close(dp)))
 		goto fail;
 	rc = read_generation(dp);
 	if (rc)
@@ -567,5 +603,69 @@ int dataplane_reset_counters(struct cg_dataplane *dp)
 		if (bpf_map_delete_elem(dfd, &key) < 0)
 			rc = -errno;
 	}
+	return rc;
+}
+
+int dataplane_flow_ctrs_fold(const struct cg_dataplane *dp, struct cg_flow *vals, size_t n)
+{
+	int fd = bpf_map__fd(dp->skel->maps.cg_flow_ctrs), nc = ncpus();
+	uint32_t top = 0;
+
+	for (size_t i = 0; i < n; i++)
+		top = vals[i].ctr > top ? vals[i].ctr : top;
+	if (!top)
+		return 0;
+	uint32_t want = top + 1, got = 0;
+	uint32_t *keys = calloc(want, sizeof(*keys));
+	struct cg_flow_ctr *ctr = calloc((size_t)want * nc, sizeof(*ctr));
+	int rc = 0;
+
+	if (!keys || !ctr) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* Slots 0..top in batches (arrays: kernel 5.6), else row by row;
+	 * per-CPU values come nc to a slot. */
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t next = 0;
+	bool batched = true;
+	while (got < want) {
+		uint32_t count = want - got;
+		int r = bpf_map_lookup_batch(fd, got ? &next : NULL, &next, keys + got,
+					     ctr + (size_t)got * nc, &count, &opts);
+		got += count;
+		if (r < 0 && errno == ENOENT)
+			break;
+		if (r < 0) {
+			batched = false;
+			break;
+		}
+	}
+	struct cg_flow_ctr *one = calloc((size_t)nc, sizeof(*one));
+	if (!one) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_flow_ctr *c = one;
+		uint32_t k = vals[i].ctr;
+
+		if (!k)
+			continue;
+		if (batched && k < got && keys[k] == k)
+			c = &ctr[(size_t)k * nc];
+		else if (bpf_map_lookup_elem(fd, &k, one) < 0)
+			continue;   /* a slot past the array (made before a resize) */
+		for (int cpu = 0; cpu < nc; cpu++) {
+			vals[i].packets += c[cpu].packets;
+			vals[i].bytes += c[cpu].bytes;
+			if (c[cpu].last_ns > vals[i].last_ns)
+				vals[i].last_ns = c[cpu].last_ns;
+		}
+	}
+	free(one);
+out:
+	free(keys);
+	free(ctr);
 	return rc;
 }

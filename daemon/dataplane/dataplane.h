@@ -75,6 +75,12 @@ int dataplane_read_device(const struct cg_dataplane *dp, const uint8_t mac[6],
 			  struct cg_dev_stats *ret);
 int dataplane_read_misc(const struct cg_dataplane *dp, uint64_t out[CG_MISC_MAX]);
 
+/* Adds to n rows as read from cg_flows the counts their cg_flow_ctrs slots
+ * hold (struct cg_flow): packets and bytes summed, last_ns the later one.
+ * Read cg_flows first, then fold: a slot only grows, so a row's sum never
+ * goes back between two reads. */
+int dataplane_flow_ctrs_fold(const struct cg_dataplane *dp, struct cg_flow *vals, size_t n);
+
 /* Forgets all device counters (tests). */
 int dataplane_reset_counters(struct cg_dataplane *dp);
 

@@ -198,8 +198,13 @@ int evidence_sync(struct cg_evidence *ev, const struct cg_dataplane *dp)
 		return rc;
 	evidence_set_instance(ev, instance);
 	rc = read_flows(fd, &keys, &vals, &n, &max);
-	if (rc)
+	if (!rc)
+		rc = dataplane_flow_ctrs_fold(dp, vals, n);   /* the fast path's counts */
+	if (rc) {
+		free(keys);
+		free(vals);
 		return rc;
+	}
 	rc = evidence_merge_rows(ev, keys, vals, n, ev_mono_ns(), time(NULL));
 	free(keys);
 	free(vals);
@@ -271,6 +276,8 @@ int evidence_check_dataplane(const struct cg_dataplane *dp, char *why, size_t le
 	if (rc)
 		return rc;
 	rc = read_flows(fd, &keys, &vals, &n, NULL);
+	if (!rc)
+		rc = dataplane_flow_ctrs_fold(dp, vals, n);   /* the fast path's counts */
 	if (!rc)
 		rc = evidence_merge_rows(c.ev, keys, vals, n, ev_mono_ns(), time(NULL));
 	free(keys);

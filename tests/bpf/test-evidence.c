@@ -184,9 +184,11 @@ static int send_flows(struct cg_dataplane *dp, int n, uint32_t m, uint64_t bytes
 	return 0;
 }
 
-/* Sum of a spec's rows in cg_flows: packets, bytes, rows. */
+/* Sum of a spec's rows in cg_flows (with their cg_flow_ctrs slots, as the
+ * daemon reads them): packets, bytes, rows, and how many rows had packets
+ * counted in their slot (the fast path's way to them). */
 static void spec_rows(struct cg_dataplane *dp, const struct flowspec *s, uint64_t *pk, uint64_t *by,
-		      int *rows, int *bad_meta)
+		      int *rows, int *bad_meta, int *slotted)
 {
 	int fd = dataplane_map_fd(dp, "cg_flows");
 	struct cg_flow_key k, next;
@@ -195,7 +197,7 @@ static void spec_rows(struct cg_dataplane *dp, const struct flowspec *s, uint64_
 
 	mac_of(s->cam, mac);
 	*pk = *by = 0;
-	*rows = *bad_meta = 0;
+	*rows = *bad_meta = *slotted = 0;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		struct cg_flow v;
 		k = next;
@@ -204,6 +206,10 @@ static void spec_rows(struct cg_dataplane *dp, const struct flowspec *s, uint64_
 			continue;
 		if (bpf_map_lookup_elem(fd, &k, &v))
 			continue;
+		uint64_t in_row = v.packets;
+		if (dataplane_flow_ctrs_fold(dp, &v, 1))
+			(*bad_meta)++;
+		*slotted += v.packets > in_row;
 		*pk += v.packets;
 		*by += v.bytes;
 		(*rows)++;
@@ -240,7 +246,7 @@ static void test_exact(void)
 			    .proto = IPPROTO_UDP, .sport = 40000, .dport = 554, .payload = 16 };
 	run(dp, "cg_tc_ingress", &ok, 50, NULL);
 	uint64_t pk, by;
-	int rows, bad;
+	int rows, bad, slotted, all_rows = 0, all_slotted = 0;
 	if (send_flows(dp, N, M, bytes, why, sizeof(why)) < 0) {
 		result(0, "exact: verdicts", why);
 		goto out;
@@ -248,7 +254,9 @@ static void test_exact(void)
 	result(1, "exact: verdicts", "");
 	for (size_t s = 0; s < NSPECS; s++) {
 		char name[160];
-		spec_rows(dp, &specs[s], &pk, &by, &rows, &bad);
+		spec_rows(dp, &specs[s], &pk, &by, &rows, &bad, &slotted);
+		all_rows += rows;
+		all_slotted += slotted;
 		snprintf(name, sizeof(name), "exact: %s %s %s IPv%d %s: %d rows of %u packets",
 			 specs[s].prog, specs[s].cam, specs[s].dir == CG_DIR_OUT ? "out" : "in",
 			 specs[s].v6 ? 6 : 4, specs[s].would ? "would-drop" : "dropped", N, M);
@@ -258,6 +266,12 @@ static void test_exact(void)
 			 (unsigned long long)bytes[s]);
 		result(rows == N && !bad && pk == (uint64_t)N * M && by == bytes[s], name, why);
 	}
+	/* Control that the counts above went through both ways to a row: each
+	 * flow's first frames look it up, the rest (same flow, in the device's
+	 * flow cache) reach it by its slot. */
+	snprintf(why, sizeof(why), "%d of %d rows counted through their slot", all_slotted, all_rows);
+	result(all_rows > 0 && all_slotted == all_rows, "exact: the fast path counts by the row's slot",
+	       why);
 	/* Would-drops per policy by the reason isolate would have given. */
 	uint64_t w_out = 0, w_in = 0;
 	policy_would(dp, P_DAHUA, CG_DIR_OUT, CG_REASON_EGRESS, &w_out);
@@ -317,7 +331,7 @@ static void test_overflow(void)
 		struct cg_flow v;
 		k = next;
 		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v) == 0) {
+		if (bpf_map_lookup_elem(fd, &k, &v) == 0 && dataplane_flow_ctrs_fold(dp, &v, 1) == 0) {
 			rows++;
 			rowpk += v.packets;
 		}
