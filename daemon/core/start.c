@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -37,9 +38,21 @@
 
 #define INVENTORY_LIMIT 65536
 
+/* Milliseconds on the monotonic clock: each step logs what it took at debug
+ * level ("start: ... ms"), which is what `tools/bench start` reads to split
+ * the start time (issue 19). */
+static double start_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int start_load(struct cg_daemon *d)
 {
 	struct cg_diag diag;
+	double t0 = start_ms();
 	int rc;
 
 	diag_init(&diag);
@@ -50,6 +63,7 @@ int start_load(struct cg_daemon *d)
 		log_err("Failed to load %s: the configuration is invalid (see above)", d->conf_path);
 		return rc;
 	}
+	log_debug("start: configuration loaded in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
@@ -88,6 +102,7 @@ int start_lock(struct cg_daemon *d)
 int start_inventory(struct cg_daemon *d)
 {
 	char path[CG_PATH_MAX + 32], csv[CG_PATH_MAX], regdir[CG_PATH_MAX], regdate[32];
+	double t0 = start_ms();
 	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
 
 	if (!rc && !(d->reasm = reasm_new()))
@@ -122,6 +137,7 @@ int start_inventory(struct cg_daemon *d)
 	rc = vendor_db_load(have_reg ? regdir : NULL, csv, &d->vendors);
 	if (rc)
 		log_err("Failed to start the inventory: %s", strerror(-rc));
+	log_debug("start: inventory and vendor names in %.1f ms", start_ms() - t0);
 	return rc;
 }
 
@@ -192,12 +208,15 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 	struct cg_reload_target t;
 	bool rolled_back;
 	char err[512];
+	double t0 = start_ms();
 	int rc = dataplane_load(&opts, &d->dp);
 
 	if (rc) {
 		log_err("Failed to load the BPF programs (pins in %s): %s", c->pin_dir, strerror(-rc));
 		return rc;
 	}
+	log_debug("start: BPF object loaded and verified in %.1f ms", start_ms() - t0);
+	t0 = start_ms();
 	if (d->dp->adopted)
 		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
 	if (d->dp->adopted && (!d->inv || inventory_count(d->inv) == 0) &&
@@ -214,12 +233,15 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
 		return rc;
 	}
+	log_debug("start: policy written into the BPF maps in %.1f ms", start_ms() - t0);
+	t0 = start_ms();
 	/* The files may have changed while no daemon ran, or it was killed
 	 * before it saved the inventory. */
 	compiled_sort_devices(comp);
 	int mrc = state_move_devices(d, comp, "start", NULL);
 	if (mrc)
 		log_err("Failed to move devices to their policies: %s", strerror(-mrc));
+	log_debug("start: devices checked against their policies in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
@@ -242,11 +264,13 @@ int start_dataplane(struct cg_daemon *d)
 		log_warning("Failed to read the recorder's addresses: cameras may claim them");
 	d->model.protected = d->protected;
 	d->model.nprotected = d->nprotected;
+	double t0 = start_ms();
 	rc = reload_compile(&d->model, &comp, err, sizeof(err));
 	if (rc) {
 		log_err("Failed to compile the policies: %s", err);
 		goto out_prev;
 	}
+	log_debug("start: policies compiled in %.1f ms", start_ms() - t0);
 	rc = start_apply(d, have_prev ? &prev : NULL, &comp);
 	compiled_free(&comp);
 	if (!rc)
@@ -260,6 +284,7 @@ out_prev:
 int start_nftables(struct cg_daemon *d)
 {
 	char err[512];
+	double t0 = start_ms();
 	int rc;
 
 	if (!d->model.config.nftables)
@@ -274,11 +299,14 @@ int start_nftables(struct cg_daemon *d)
 		return rc;
 	}
 	log_info("nftables table inet camguard programmed");
+	log_debug("start: nftables programmed in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
 int start_ifaces(struct cg_daemon *d)
 {
+	double t0 = start_ms();
+
 	free(d->ifaces);
 	d->nifaces = d->model.config.nifaces;
 	d->ifaces = calloc(d->nifaces ? d->nifaces : 1, sizeof(*d->ifaces));
@@ -295,5 +323,6 @@ int start_ifaces(struct cg_daemon *d)
 		if (!d->ifaces[i].ifindex)
 			log_warning("Camera interface %s does not exist yet; it will be attached when it appears",
 				    d->ifaces[i].name);
+	log_debug("start: interfaces attached in %.1f ms", start_ms() - t0);
 	return 0;
 }
