@@ -204,10 +204,16 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 {
 	const struct cg_config *c = &d->model.config;
 	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices,
-					  .max_flows = c->evidence_max_flows };
+					  .max_flows = c->evidence_max_flows, .skip_xdp = true };
 	struct cg_reload_target t;
 	bool rolled_back;
 	char err[512];
+
+	/* Interfaces are read once, at start (start_ifaces): a reload never
+	 * adds an XDP one. */
+	for (size_t i = 0; i < c->nifaces; i++)
+		if (c->ifaces[i].mode == CG_IFMODE_XDP)
+			opts.skip_xdp = false;
 	double t0 = start_ms();
 	int rc = dataplane_load(&opts, &d->dp);
 

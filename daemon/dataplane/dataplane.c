@@ -135,6 +135,14 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		if (rc)
 			goto fail;
 	}
+	/* Each program is verified on its own (a third of the load time
+	 * each): XDP only when an interface uses it. Interfaces are fixed at
+	 * start, so it is never needed later; its fd stays -1. */
+	if (opts->skip_xdp) {
+		rc = bpf_program__set_autoload(dp->skel->progs.cg_xdp, false);
+		if (rc)
+			goto fail;
+	}
 	rc = camguard__load(dp->skel);
 	if (rc)
 		goto fail;

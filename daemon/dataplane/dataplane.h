@@ -23,6 +23,7 @@ struct cg_dataplane_opts {
 	uint32_t max_flows;           /* cg_flows rows (evidence.max_flows); 0 = default */
 	uint64_t sample_interval_ns;  /* 0 = default */
 	uint64_t sample_burst;        /* 0 = default */
+	bool skip_xdp;                /* do not load (verify) cg_xdp: no interface uses XDP */
 };
 
 struct cg_dataplane {
