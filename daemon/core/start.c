@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "array.h"
 #include "bpffs.h"
+#include "cleanup.h"
 #include "dnsfeed.h"
 #include "evidence.h"
 #include "dataplane.h"
@@ -199,29 +201,78 @@ static int start_forget_addresses(struct cg_dataplane *dp)
 	return rc;
 }
 
+/*
+ * The BPF object's load (maps created or adopted, programs verified) is
+ * most of the start and needs nothing from the inventory or the compiled
+ * policy: it runs in a thread of its own while the main thread reads the
+ * inventory and compiles (start_inventory, start_dataplane), which takes
+ * it in start_apply. Nothing is attached or written before that, so the
+ * order start.h describes holds. One start per process: a static.
+ */
+static struct {
+	struct cg_dataplane_opts opts;
+	struct cg_dataplane *dp;
+	pthread_t thread;
+	bool threaded;
+	int rc;
+	double ms;
+} bpf_load;
+
+static void *bpf_load_run(void *arg)
+{
+	double t0 = start_ms();
+
+	(void)arg;
+	bpf_load.rc = dataplane_load(&bpf_load.opts, &bpf_load.dp);
+	bpf_load.ms = start_ms() - t0;
+	return NULL;
+}
+
+int start_bpf(struct cg_daemon *d)
+{
+	const struct cg_config *c = &d->model.config;
+	int rc = start_dirs(c);
+
+	if (rc)
+		return rc;
+	bpf_load.opts = (struct cg_dataplane_opts){ .pin_dir = c->pin_dir,
+						    .max_devices = c->max_devices,
+						    .max_flows = c->evidence_max_flows,
+						    .skip_xdp = true };
+	/* Interfaces are read once, at start (start_ifaces): a reload never
+	 * adds an XDP one, so an unused cg_xdp is not even verified. */
+	for (size_t i = 0; i < c->nifaces; i++)
+		if (c->ifaces[i].mode == CG_IFMODE_XDP)
+			bpf_load.opts.skip_xdp = false;
+	rc = pthread_create(&bpf_load.thread, NULL, bpf_load_run, NULL);
+	bpf_load.threaded = rc == 0;
+	if (rc)   /* start_apply loads it in line */
+		log_debug("start: no thread for the BPF load (%s)", strerror(rc));
+	return 0;
+}
+
 /* Loads or adopts the BPF object and makes comp live. */
 static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
 {
 	const struct cg_config *c = &d->model.config;
-	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices,
-					  .max_flows = c->evidence_max_flows, .skip_xdp = true };
 	struct cg_reload_target t;
 	bool rolled_back;
 	char err[512];
-
-	/* Interfaces are read once, at start (start_ifaces): a reload never
-	 * adds an XDP one. */
-	for (size_t i = 0; i < c->nifaces; i++)
-		if (c->ifaces[i].mode == CG_IFMODE_XDP)
-			opts.skip_xdp = false;
 	double t0 = start_ms();
-	int rc = dataplane_load(&opts, &d->dp);
 
+	if (bpf_load.threaded)
+		pthread_join(bpf_load.thread, NULL);
+	else
+		bpf_load_run(NULL);
+	bpf_load.threaded = false;
+	int rc = bpf_load.rc;
+	d->dp = TAKE_PTR(bpf_load.dp);
 	if (rc) {
 		log_err("Failed to load the BPF programs (pins in %s): %s", c->pin_dir, strerror(-rc));
 		return rc;
 	}
-	log_debug("start: BPF object loaded and verified in %.1f ms", start_ms() - t0);
+	log_debug("start: BPF object loaded and verified in %.1f ms", bpf_load.ms);
+	log_debug("start: BPF load waited for in %.1f ms", start_ms() - t0);
 	t0 = start_ms();
 	if (d->dp->adopted)
 		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
@@ -256,12 +307,9 @@ int start_dataplane(struct cg_daemon *d)
 	struct cg_model prev;
 	struct cg_compiled comp;
 	char err[512];
-	int rc = start_dirs(&d->model.config);
-
-	if (rc)
-		return rc;
 	bool have_prev = reload_ids_load(&d->model.config, &prev) == 0;
-	rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+	int rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+
 	if (rc) {
 		log_err("Failed to assign policy ids: %s", strerror(-rc));
 		goto out_prev;
