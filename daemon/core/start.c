@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,13 +252,17 @@ int start_bpf(struct cg_daemon *d)
 	return 0;
 }
 
-/* Loads or adopts the BPF object and makes comp live. */
-static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
+/* The start's compiled policy: its plan programs nftables too
+ * (start_nftables), which then frees it. */
+static struct cg_compiled start_comp;
+static bool have_start_comp;
+
+/* Takes the BPF object start_bpf() loads and makes comp live, with its
+ * inner maps, filled while the object was verified. */
+static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp,
+		       const struct cg_inner_maps *inner)
 {
 	const struct cg_config *c = &d->model.config;
-	struct cg_reload_target t;
-	bool rolled_back;
-	char err[512];
 	double t0 = start_ms();
 
 	if (bpf_load.threaded)
@@ -283,9 +288,8 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 		reload_reset_reassigned(d->dp, prev, &d->model);
 	else if (!d->dp->adopted)
 		reload_reset_reassigned(d->dp, NULL, &d->model);
-	state_reload_target(d, &t);
-	t.nft = NULL;   /* the table comes later (start_nftables), BPF first */
-	rc = reload_apply(&t, &d->model, comp, &rolled_back, err, sizeof(err));
+	/* The table comes later (start_nftables), BPF first. */
+	rc = dataplane_apply_inner(d->dp, comp, inner);
 	if (rc) {
 		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
 		return rc;
@@ -294,7 +298,6 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 	t0 = start_ms();
 	/* The files may have changed while no daemon ran, or it was killed
 	 * before it saved the inventory. */
-	compiled_sort_devices(comp);
 	int mrc = state_move_devices(d, comp, "start", NULL);
 	if (mrc)
 		log_err("Failed to move devices to their policies: %s", strerror(-mrc));
@@ -305,7 +308,8 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 int start_dataplane(struct cg_daemon *d)
 {
 	struct cg_model prev;
-	struct cg_compiled comp;
+	struct cg_compiled *comp = &start_comp;
+	struct cg_inner_maps inner;
 	char err[512];
 	bool have_prev = reload_ids_load(&d->model.config, &prev) == 0;
 	int rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
@@ -319,16 +323,31 @@ int start_dataplane(struct cg_daemon *d)
 	d->model.protected = d->protected;
 	d->model.nprotected = d->nprotected;
 	double t0 = start_ms();
-	rc = reload_compile(&d->model, &comp, err, sizeof(err));
+	rc = reload_compile(&d->model, comp, err, sizeof(err));
 	if (rc) {
 		log_err("Failed to compile the policies: %s", err);
 		goto out_prev;
 	}
+	/* While the BPF object is still being verified: the sort the
+	 * device moves need, and the inner maps. */
+	compiled_sort_devices(comp);
 	log_debug("start: policies compiled in %.1f ms", start_ms() - t0);
-	rc = start_apply(d, have_prev ? &prev : NULL, &comp);
-	compiled_free(&comp);
-	if (!rc)
+	t0 = start_ms();
+	rc = dataplane_inner_prepare(comp, &inner);
+	if (rc) {
+		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
+		compiled_free(comp);
+		goto out_prev;
+	}
+	log_debug("start: inner maps filled in %.1f ms", start_ms() - t0);
+	rc = start_apply(d, have_prev ? &prev : NULL, comp, &inner);
+	dataplane_inner_close(&inner);
+	if (rc) {
+		compiled_free(comp);
+	} else {
+		have_start_comp = true;
 		reload_ids_save(&d->model);
+	}
 out_prev:
 	if (have_prev)
 		free(prev.policies);
@@ -339,15 +358,27 @@ int start_nftables(struct cg_daemon *d)
 {
 	char err[512];
 	double t0 = start_ms();
-	int rc;
+	int rc = 0;
 
+	if (d->model.config.nftables) {
+		rc = nft_open(&d->nft);
+		/* The plan start_dataplane() compiled and made live in BPF:
+		 * the model has not changed since (advisory moves come after
+		 * the start), so it is not built again. */
+		if (rc)
+			snprintf(err, sizeof(err), "%s", strerror(-rc));
+		else if (have_start_comp)
+			rc = nft_apply_plan(d->nft, &start_comp.plan, err, sizeof(err));
+		else
+			rc = reload_apply_nft(d->nft, &d->model, err, sizeof(err));
+	}
+	if (have_start_comp) {
+		compiled_free(&start_comp);
+		have_start_comp = false;
+		malloc_trim(0);
+	}
 	if (!d->model.config.nftables)
 		return 0;
-	rc = nft_open(&d->nft);
-	if (!rc)
-		rc = reload_apply_nft(d->nft, &d->model, err, sizeof(err));
-	else
-		snprintf(err, sizeof(err), "%s", strerror(-rc));
 	if (rc) {
 		log_err("Failed to program nftables table inet camguard: %s", err);
 		return rc;
