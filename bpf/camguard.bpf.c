@@ -29,7 +29,6 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include <bpf/bpf_core_read.h>
 
 #include "camguard.h"
 #include "parse.h"
@@ -39,6 +38,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* Tunables, set by the loader before load. */
 const volatile __u64 cg_sample_interval_ns = 100000000ULL;  /* 10 drop samples/s */
 const volatile __u64 cg_sample_burst = 10;
+/* The kernel has bpf_xdp_load_bytes() (5.18): set by dataplane_load() from
+ * a probe. A CO-RE check (bpf_core_enum_value_exists) made libbpf parse the
+ * kernel's whole BTF at every load, a quarter of the start's load time. */
+const volatile __u32 cg_have_xdp_load_bytes = 0;
 
 /* ---- policy state, two slots -------------------------------------------- */
 
@@ -1334,7 +1337,7 @@ int cg_xdp(struct xdp_md *ctx)
 		 * XDP mode cannot copy, and the announcement is not recorded. */
 		__u64 len = data_end - data;
 		__u64 cap = len > CG_DISC_MAX ? CG_DISC_MAX : len;
-		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_xdp_load_bytes) &&
+		if (cg_have_xdp_load_bytes &&
 		    cap >= 14 && cap <= CG_DISC_MAX &&
 		    bpf_xdp_load_bytes(ctx, 0, disc->data, cap) == 0)
 			cg_disc_submit(disc, len, cap);

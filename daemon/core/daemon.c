@@ -496,7 +496,7 @@ static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 	*ret_lock_fd = start_lock(d);
 	if (*ret_lock_fd < 0)
 		return *ret_lock_fd;
-	if ((rc = start_inventory(d)) || (rc = start_dataplane(d)))
+	if ((rc = start_bpf(d)) || (rc = start_inventory(d)) || (rc = start_dataplane(d)))
 		return rc;
 	state_hash_files(d);
 	malloc_trim(0);

@@ -5,16 +5,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "array.h"
 #include "bpffs.h"
+#include "cleanup.h"
 #include "dnsfeed.h"
 #include "evidence.h"
 #include "dataplane.h"
@@ -37,9 +41,21 @@
 
 #define INVENTORY_LIMIT 65536
 
+/* Milliseconds on the monotonic clock: each step logs what it took at debug
+ * level ("start: ... ms"), which is what `tools/bench start` reads to split
+ * the start time (issue 19). */
+static double start_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int start_load(struct cg_daemon *d)
 {
 	struct cg_diag diag;
+	double t0 = start_ms();
 	int rc;
 
 	diag_init(&diag);
@@ -50,6 +66,7 @@ int start_load(struct cg_daemon *d)
 		log_err("Failed to load %s: the configuration is invalid (see above)", d->conf_path);
 		return rc;
 	}
+	log_debug("start: configuration loaded in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
@@ -88,6 +105,7 @@ int start_lock(struct cg_daemon *d)
 int start_inventory(struct cg_daemon *d)
 {
 	char path[CG_PATH_MAX + 32], csv[CG_PATH_MAX], regdir[CG_PATH_MAX], regdate[32];
+	double t0 = start_ms();
 	int rc = inventory_new(INVENTORY_LIMIT, &d->inv);
 
 	if (!rc && !(d->reasm = reasm_new()))
@@ -122,6 +140,7 @@ int start_inventory(struct cg_daemon *d)
 	rc = vendor_db_load(have_reg ? regdir : NULL, csv, &d->vendors);
 	if (rc)
 		log_err("Failed to start the inventory: %s", strerror(-rc));
+	log_debug("start: inventory and vendor names in %.1f ms", start_ms() - t0);
 	return rc;
 }
 
@@ -183,21 +202,83 @@ static int start_forget_addresses(struct cg_dataplane *dp)
 	return rc;
 }
 
-/* Loads or adopts the BPF object and makes comp live. */
-static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp)
+/*
+ * The BPF object's load (maps created or adopted, programs verified) is
+ * most of the start and needs nothing from the inventory or the compiled
+ * policy: it runs in a thread of its own while the main thread reads the
+ * inventory and compiles (start_inventory, start_dataplane), which takes
+ * it in start_apply. Nothing is attached or written before that, so the
+ * order start.h describes holds. One start per process: a static.
+ */
+static struct {
+	struct cg_dataplane_opts opts;
+	struct cg_dataplane *dp;
+	pthread_t thread;
+	bool threaded;
+	int rc;
+	double ms;
+} bpf_load;
+
+static void *bpf_load_run(void *arg)
+{
+	double t0 = start_ms();
+
+	(void)arg;
+	bpf_load.rc = dataplane_load(&bpf_load.opts, &bpf_load.dp);
+	bpf_load.ms = start_ms() - t0;
+	return NULL;
+}
+
+int start_bpf(struct cg_daemon *d)
 {
 	const struct cg_config *c = &d->model.config;
-	struct cg_dataplane_opts opts = { .pin_dir = c->pin_dir, .max_devices = c->max_devices,
-					  .max_flows = c->evidence_max_flows };
-	struct cg_reload_target t;
-	bool rolled_back;
-	char err[512];
-	int rc = dataplane_load(&opts, &d->dp);
+	int rc = start_dirs(c);
 
+	if (rc)
+		return rc;
+	bpf_load.opts = (struct cg_dataplane_opts){ .pin_dir = c->pin_dir,
+						    .max_devices = c->max_devices,
+						    .max_flows = c->evidence_max_flows,
+						    .skip_xdp = true };
+	/* Interfaces are read once, at start (start_ifaces): a reload never
+	 * adds an XDP one, so an unused cg_xdp is not even verified. */
+	for (size_t i = 0; i < c->nifaces; i++)
+		if (c->ifaces[i].mode == CG_IFMODE_XDP)
+			bpf_load.opts.skip_xdp = false;
+	rc = pthread_create(&bpf_load.thread, NULL, bpf_load_run, NULL);
+	bpf_load.threaded = rc == 0;
+	if (rc)   /* start_apply loads it in line */
+		log_debug("start: no thread for the BPF load (%s)", strerror(rc));
+	return 0;
+}
+
+/* The start's compiled policy: its plan programs nftables too
+ * (start_nftables), which then frees it. */
+static struct cg_compiled start_comp;
+static bool have_start_comp;
+
+/* Takes the BPF object start_bpf() loads and makes comp live, with its
+ * inner maps, filled while the object was verified. */
+static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct cg_compiled *comp,
+		       const struct cg_inner_maps *inner)
+{
+	const struct cg_config *c = &d->model.config;
+	double t0 = start_ms();
+
+	if (bpf_load.threaded)
+		pthread_join(bpf_load.thread, NULL);
+	else
+		bpf_load_run(NULL);
+	bpf_load.threaded = false;
+	int rc = bpf_load.rc;
+	d->dp = TAKE_PTR(bpf_load.dp);
 	if (rc) {
 		log_err("Failed to load the BPF programs (pins in %s): %s", c->pin_dir, strerror(-rc));
 		return rc;
 	}
+	log_debug("start: BPF object loaded and verified in %.1f ms", bpf_load.ms);
+	log_debug("start: BPF load waited for in %.1f ms", start_ms() - t0);
+	t0 = start_ms();
 	if (d->dp->adopted)
 		log_info("Adopted pinned state from %s (generation %u)", c->pin_dir, d->dp->gen);
 	if (d->dp->adopted && (!d->inv || inventory_count(d->inv) == 0) &&
@@ -207,33 +288,32 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 		reload_reset_reassigned(d->dp, prev, &d->model);
 	else if (!d->dp->adopted)
 		reload_reset_reassigned(d->dp, NULL, &d->model);
-	state_reload_target(d, &t);
-	t.nft = NULL;   /* the table comes later (start_nftables), BPF first */
-	rc = reload_apply(&t, &d->model, comp, &rolled_back, err, sizeof(err));
+	/* The table comes later (start_nftables), BPF first. */
+	rc = dataplane_apply_inner(d->dp, comp, inner);
 	if (rc) {
 		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
 		return rc;
 	}
+	log_debug("start: policy written into the BPF maps in %.1f ms", start_ms() - t0);
+	t0 = start_ms();
 	/* The files may have changed while no daemon ran, or it was killed
 	 * before it saved the inventory. */
-	compiled_sort_devices(comp);
 	int mrc = state_move_devices(d, comp, "start", NULL);
 	if (mrc)
 		log_err("Failed to move devices to their policies: %s", strerror(-mrc));
+	log_debug("start: devices checked against their policies in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
 int start_dataplane(struct cg_daemon *d)
 {
 	struct cg_model prev;
-	struct cg_compiled comp;
+	struct cg_compiled *comp = &start_comp;
+	struct cg_inner_maps inner;
 	char err[512];
-	int rc = start_dirs(&d->model.config);
-
-	if (rc)
-		return rc;
 	bool have_prev = reload_ids_load(&d->model.config, &prev) == 0;
-	rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+	int rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+
 	if (rc) {
 		log_err("Failed to assign policy ids: %s", strerror(-rc));
 		goto out_prev;
@@ -242,15 +322,32 @@ int start_dataplane(struct cg_daemon *d)
 		log_warning("Failed to read the recorder's addresses: cameras may claim them");
 	d->model.protected = d->protected;
 	d->model.nprotected = d->nprotected;
-	rc = reload_compile(&d->model, &comp, err, sizeof(err));
+	double t0 = start_ms();
+	rc = reload_compile(&d->model, comp, err, sizeof(err));
 	if (rc) {
 		log_err("Failed to compile the policies: %s", err);
 		goto out_prev;
 	}
-	rc = start_apply(d, have_prev ? &prev : NULL, &comp);
-	compiled_free(&comp);
-	if (!rc)
+	/* While the BPF object is still being verified: the sort the
+	 * device moves need, and the inner maps. */
+	compiled_sort_devices(comp);
+	log_debug("start: policies compiled in %.1f ms", start_ms() - t0);
+	t0 = start_ms();
+	rc = dataplane_inner_prepare(comp, &inner);
+	if (rc) {
+		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
+		compiled_free(comp);
+		goto out_prev;
+	}
+	log_debug("start: inner maps filled in %.1f ms", start_ms() - t0);
+	rc = start_apply(d, have_prev ? &prev : NULL, comp, &inner);
+	dataplane_inner_close(&inner);
+	if (rc) {
+		compiled_free(comp);
+	} else {
+		have_start_comp = true;
 		reload_ids_save(&d->model);
+	}
 out_prev:
 	if (have_prev)
 		free(prev.policies);
@@ -260,25 +357,41 @@ out_prev:
 int start_nftables(struct cg_daemon *d)
 {
 	char err[512];
-	int rc;
+	double t0 = start_ms();
+	int rc = 0;
 
+	if (d->model.config.nftables) {
+		rc = nft_open(&d->nft);
+		/* The plan start_dataplane() compiled and made live in BPF:
+		 * the model has not changed since (advisory moves come after
+		 * the start), so it is not built again. */
+		if (rc)
+			snprintf(err, sizeof(err), "%s", strerror(-rc));
+		else if (have_start_comp)
+			rc = nft_apply_plan(d->nft, &start_comp.plan, err, sizeof(err));
+		else
+			rc = reload_apply_nft(d->nft, &d->model, err, sizeof(err));
+	}
+	if (have_start_comp) {
+		compiled_free(&start_comp);
+		have_start_comp = false;
+		malloc_trim(0);
+	}
 	if (!d->model.config.nftables)
 		return 0;
-	rc = nft_open(&d->nft);
-	if (!rc)
-		rc = reload_apply_nft(d->nft, &d->model, err, sizeof(err));
-	else
-		snprintf(err, sizeof(err), "%s", strerror(-rc));
 	if (rc) {
 		log_err("Failed to program nftables table inet camguard: %s", err);
 		return rc;
 	}
 	log_info("nftables table inet camguard programmed");
+	log_debug("start: nftables programmed in %.1f ms", start_ms() - t0);
 	return 0;
 }
 
 int start_ifaces(struct cg_daemon *d)
 {
+	double t0 = start_ms();
+
 	free(d->ifaces);
 	d->nifaces = d->model.config.nifaces;
 	d->ifaces = calloc(d->nifaces ? d->nifaces : 1, sizeof(*d->ifaces));
@@ -295,5 +408,6 @@ int start_ifaces(struct cg_daemon *d)
 		if (!d->ifaces[i].ifindex)
 			log_warning("Camera interface %s does not exist yet; it will be attached when it appears",
 				    d->ifaces[i].name);
+	log_debug("start: interfaces attached in %.1f ms", start_ms() - t0);
 	return 0;
 }

@@ -20,7 +20,11 @@ int start_lock(struct cg_daemon *d);
  * names. Before the data plane: the start compares its devices with the
  * policy set it makes live. */
 int start_inventory(struct cg_daemon *d);
-/* bpffs, ids, protected addresses, compile, load or adopt, flip; logged. */
+/* bpffs and the state directory, then the BPF object's load (or adoption
+ * of the pinned maps) begins in a thread; logged. */
+int start_bpf(struct cg_daemon *d);
+/* ids, protected addresses, compile, the BPF load start_bpf() began
+ * (waited for), flip; logged. */
 int start_dataplane(struct cg_daemon *d);
 /* table inet camguard, when the configuration enables it; logged. */
 int start_nftables(struct cg_daemon *d);

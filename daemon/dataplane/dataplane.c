@@ -169,6 +169,20 @@ int dataplane_load(const struct cg_dataplane_opts *opts, struct cg_dataplane **r
 		if (rc)
 			goto fail;
 	}
+	/* Each program is verified on its own (a third of the load time
+	 * each): XDP only when an interface uses it. Interfaces are fixed at
+	 * start, so it is never needed later; its fd stays -1. */
+	if (opts->skip_xdp) {
+		rc = bpf_program__set_autoload(dp->skel->progs.cg_xdp, false);
+		if (rc)
+			goto fail;
+	} else {
+		/* 1: supported; 0 or -errno (older kernels): the XDP mode
+		 * does not copy discovery frames (the verifier drops the
+		 * call as dead code). */
+		dp->skel->rodata->cg_have_xdp_load_bytes =
+			libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_load_bytes, NULL) == 1;
+	}
 	rc = camguard__load(dp->skel);
 	if (rc)
 		goto fail;
@@ -225,33 +239,70 @@ static int inner_create(enum bpf_map_type type, const char *name, size_t key_siz
 	return fd;
 }
 
-#define INNER(type, name, tab) \
-	inner_create(type, name, sizeof(*(tab).keys), sizeof(*(tab).values), (tab).keys, (tab).values, (tab).n)
+int dataplane_inner_prepare(const struct cg_compiled *c, struct cg_inner_maps *ret)
+{
+	const struct {
+		enum bpf_map_type type;
+		const char *name;
+	} kinds[CG_INNER_MAPS] = {
+		{ BPF_MAP_TYPE_HASH, "cg_devs_i" }, { BPF_MAP_TYPE_LPM_TRIE, "cg_oui_i" },
+		{ BPF_MAP_TYPE_HASH, "cg_peer4_i" }, { BPF_MAP_TYPE_HASH, "cg_peer6_i" },
+		{ BPF_MAP_TYPE_LPM_TRIE, "cg_lpm4_i" }, { BPF_MAP_TYPE_LPM_TRIE, "cg_lpm6_i" },
+	};
+	int rc = 0;
+
+#define INNER_OF(i, tab) \
+	inner_create(kinds[i].type, kinds[i].name, sizeof(*(tab).keys), sizeof(*(tab).values), \
+		     (tab).keys, (tab).values, (tab).n)
+	ret->fd[0] = INNER_OF(0, c->devs);
+	ret->fd[1] = INNER_OF(1, c->ouis);
+	ret->fd[2] = INNER_OF(2, c->peer4);
+	ret->fd[3] = INNER_OF(3, c->peer6);
+	ret->fd[4] = INNER_OF(4, c->lpm4);
+	ret->fd[5] = INNER_OF(5, c->lpm6);
+#undef INNER_OF
+	for (size_t i = 0; i < CG_INNER_MAPS && !rc; i++)
+		if (ret->fd[i] < 0)
+			rc = ret->fd[i];
+	if (rc)
+		dataplane_inner_close(ret);
+	return rc;
+}
+
+void dataplane_inner_close(struct cg_inner_maps *m)
+{
+	for (size_t i = 0; i < CG_INNER_MAPS; i++) {
+		if (m->fd[i] >= 0)
+			close(m->fd[i]);
+		m->fd[i] = -1;
+	}
+}
 
 int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c)
 {
+	struct cg_inner_maps inner;
+	int rc = dataplane_inner_prepare(c, &inner);
+
+	if (rc)
+		return rc;
+	rc = dataplane_apply_inner(dp, c, &inner);
+	dataplane_inner_close(&inner);
+	return rc;
+}
+
+int dataplane_apply_inner(struct cg_dataplane *dp, const struct cg_compiled *c,
+			  const struct cg_inner_maps *inner)
+{
 	struct camguard *s = dp->skel;
 	uint32_t next = dp->slot ^ 1, zero = 0;
-	struct {
-		struct bpf_map *outer;
-		int fd;
-	} inner[] = {
-		{ s->maps.cg_devs, INNER(BPF_MAP_TYPE_HASH, "cg_devs_i", c->devs) },
-		{ s->maps.cg_oui, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_oui_i", c->ouis) },
-		{ s->maps.cg_peer4, INNER(BPF_MAP_TYPE_HASH, "cg_peer4_i", c->peer4) },
-		{ s->maps.cg_peer6, INNER(BPF_MAP_TYPE_HASH, "cg_peer6_i", c->peer6) },
-		{ s->maps.cg_lpm4, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_lpm4_i", c->lpm4) },
-		{ s->maps.cg_lpm6, INNER(BPF_MAP_TYPE_LPM_TRIE, "cg_lpm6_i", c->lpm6) },
-	};
-	size_t n = sizeof(inner) / sizeof(inner[0]);
+	/* in the order of dataplane_inner_prepare() */
+	struct bpf_map *outer[CG_INNER_MAPS] = { s->maps.cg_devs, s->maps.cg_oui, s->maps.cg_peer4,
+						 s->maps.cg_peer6, s->maps.cg_lpm4, s->maps.cg_lpm6 };
 	struct cg_conf conf = c->conf;
 	int rc = 0;
 
-	for (size_t i = 0; i < n && !rc; i++)
-		if (inner[i].fd < 0)
-			rc = inner[i].fd;
-	for (size_t i = 0; i < n && !rc; i++)
-		if (bpf_map_update_elem(bpf_map__fd(inner[i].outer), &next, &inner[i].fd, BPF_ANY) < 0)
+	for (size_t i = 0; i < CG_INNER_MAPS && !rc; i++)
+		if (bpf_map_update_elem(bpf_map__fd(outer[i]), &next, &inner->fd[i], BPF_ANY) < 0)
 			rc = -errno;
 
 	if (!rc && c->nrulesets) {
@@ -278,9 +329,6 @@ int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c)
 	if (!rc && bpf_map_update_elem(bpf_map__fd(s->maps.cg_active), &zero, &active, BPF_ANY) < 0)
 		rc = -errno;
 
-	for (size_t i = 0; i < n; i++)
-		if (inner[i].fd >= 0)
-			close(inner[i].fd);
 	if (rc)
 		return rc;
 	dp->slot = next;

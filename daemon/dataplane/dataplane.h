@@ -23,6 +23,7 @@ struct cg_dataplane_opts {
 	uint32_t max_flows;           /* cg_flows rows (evidence.max_flows); 0 = default */
 	uint64_t sample_interval_ns;  /* 0 = default */
 	uint64_t sample_burst;        /* 0 = default */
+	bool skip_xdp;                /* do not load (verify) cg_xdp: no interface uses XDP */
 };
 
 struct cg_dataplane {
@@ -38,6 +39,21 @@ void dataplane_free(struct cg_dataplane *dp);
 /* Writes c into the inactive slot and makes it active: one 32-bit store, so
  * a packet sees the old or the new set, never a mix. */
 int dataplane_apply(struct cg_dataplane *dp, const struct cg_compiled *c);
+
+/* dataplane_apply() in two steps. The inner maps (devices, OUIs, peers,
+ * prefixes: the bulk of the work at 100,000 devices) need no loaded
+ * object, so the start fills them while the object is still being
+ * verified; dataplane_apply_inner() then puts them in the inactive slot
+ * and flips. The caller closes them (dataplane_inner_close) either way:
+ * the outer maps hold their own references. */
+#define CG_INNER_MAPS 6
+struct cg_inner_maps {
+	int fd[CG_INNER_MAPS];
+};
+int dataplane_inner_prepare(const struct cg_compiled *c, struct cg_inner_maps *ret);
+int dataplane_apply_inner(struct cg_dataplane *dp, const struct cg_compiled *c,
+			  const struct cg_inner_maps *inner);
+void dataplane_inner_close(struct cg_inner_maps *m);
 
 /* Makes `slot` the active one again (rolling back a flip whose second layer
  * failed); the slot must still hold the previous set, as it does until the
