@@ -97,23 +97,6 @@ check_eq "isolation holds with the admin's table present" 0 "$(cg_flow out hik 2
 # would-drop; a bad value is refused and changes nothing; a reload back to
 # "policy" drops again. ---------------------------------------------------------
 stats() { ctl --json stats > "$WORK/stats.json"; }
-# cg_flow, but the sender waits until the receiver's socket is bound: on a
-# loaded host python3 may take longer than cg_flow's 0.3 s to start, and a
-# count of 0 would then say nothing about the layers.
-bound() { cg_exec "$1" ss -Huln "sport = :$2" | grep -q .; }
-flow() {   # RECV_NS SEND_NS DST PORT COUNT
-	local out rpid
-	out=$(mktemp)
-	cg_udp_recv "$1" "$3" "$4" 30 > "$out" &
-	rpid=$!
-	cg_wait_for bound "$1" "$4"
-	cg_udp_send "$2" "$3" "$4" "$5" 0
-	sleep 0.3
-	cg_udp_end "$3" "$4"
-	wait "$rpid"
-	cat "$out"
-	rm -f "$out"
-}
 hik() { json_get "$WORK/stats.json" "policy(d,\"hikvision\")$1"; }
 stats; w0=$(hik '["would_drop_reasons"]["egress"]'); e0=$(hik '["drop_reasons"]["egress"]')
 nm0=$(nft_counter "hikvision out monitor")
@@ -124,8 +107,8 @@ ctl reload > "$WORK/reload.out" 2>&1
 check_eq "reload into enforce = monitor" 0 $?
 check_grep "the reload says the mode changed" "enforce changed from policy to monitor" "$WORK/reload.out"
 cg_exec hik ping -c1 -W1 192.0.2.1 >/dev/null 2>&1
-check_eq "enforce monitor: camera -> internet passes both layers" $N "$(flow out hik 203.0.113.10 9996 $N)"
-check_eq "enforce monitor: internet -> camera passes both layers" $N "$(flow hik out 192.0.2.11 8081 $N)"
+check_eq "enforce monitor: camera -> internet passes both layers" $N "$(cg_flow out hik 203.0.113.10 9996 $N)"
+check_eq "enforce monitor: internet -> camera passes both layers" $N "$(cg_flow hik out 192.0.2.11 8081 $N)"
 stats
 check_eq "enforce monitor: counted as would-drop egress" $((w0 + N)) "$(hik '["would_drop_reasons"]["egress"]')"
 check_eq "enforce monitor: no egress drop" "$e0" "$(hik '["drop_reasons"]["egress"]')"
@@ -157,7 +140,7 @@ ctl reload > "$WORK/reload.out" 2>&1
 check_ne "enforce = \"isolate\" is refused" 0 $?
 check_grep "the error names file and line" "camguard.conf:$line: 'enforce': invalid value \"isolate\"" "$WORK/reload.out"
 stats; w2=$(hik '["would_drop_reasons"]["egress"]')
-check_eq "after the refused reload: still monitor" $N "$(flow out hik 203.0.113.10 9996 $N)"
+check_eq "after the refused reload: still monitor" $N "$(cg_flow out hik 203.0.113.10 9996 $N)"
 stats
 check_eq "after the refused reload: still counted as would-drops" $((w2 + N)) "$(hik '["would_drop_reasons"]["egress"]')"
 
@@ -166,8 +149,8 @@ CG_NFTABLES=true cg_write_config "$WORK" "$WORK/policies" 'enforce = "policy";'
 ctl reload > "$WORK/reload.out" 2>&1
 check_eq "reload back to enforce = policy" 0 $?
 stats; w1=$(hik '["would_drop_reasons"]["egress"]'); e1=$(hik '["drop_reasons"]["egress"]')
-check_eq "enforce policy: camera -> internet dropped again" 0 "$(flow out hik 203.0.113.10 9996 $N)"
-check_eq "enforce policy: internet -> camera dropped again" 0 "$(flow hik out 192.0.2.11 8081 $N)"
+check_eq "enforce policy: camera -> internet dropped again" 0 "$(cg_flow out hik 203.0.113.10 9996 $N)"
+check_eq "enforce policy: internet -> camera dropped again" 0 "$(cg_flow hik out 192.0.2.11 8081 $N)"
 stats
 check_eq "enforce policy: counted as egress drops" $((e1 + N)) "$(hik '["drop_reasons"]["egress"]')"
 check_eq "enforce policy: no new would-drops" "$w1" "$(hik '["would_drop_reasons"]["egress"]')"

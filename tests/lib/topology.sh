@@ -124,15 +124,19 @@ EOF
 
 # cg_udp_recv NS ADDR PORT SECONDS: count UDP datagrams arriving (prints the
 # count) until SECONDS pass or a datagram "END" arrives (not counted).
+# cg_udp_recv NS ADDR PORT SECS [READY_FILE]: count datagrams until END or
+# SECS; READY_FILE is created once the socket is bound.
 cg_udp_recv() {
-	local ns="$1" addr="$2" port="$3" secs="$4"
-	cg_exec "$ns" python3 - "$addr" "$port" "$secs" <<'PY'
+	local ns="$1" addr="$2" port="$3" secs="$4" ready="${5:-}"
+	cg_exec "$ns" python3 - "$addr" "$port" "$secs" "$ready" <<'PY'
 import socket, sys, time
 addr, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 s.bind((addr, port))
+if sys.argv[4]:
+    open(sys.argv[4], 'w').close()
 end = time.time() + secs
 n = 0
 while True:
@@ -182,15 +186,23 @@ PY
 cg_flow() {
 	local rns="$1" sns="$2" dst="$3" port="$4" count="$5" sport="${6:-0}" out
 	out=$(mktemp)
-	cg_udp_recv "$rns" "$dst" "$port" 30 > "$out" &
+	# the sender starts once the receiver is bound: a python start on a
+	# loaded host takes longer than any fixed sleep (a flow sent before
+	# the bind arrived as 0 of 200, plus the ICMP errors it drew)
+	rm -f "$out.ready"
+	cg_udp_recv "$rns" "$dst" "$port" 30 "$out.ready" > "$out" &
 	local rpid=$!
-	sleep 0.3
+	local i
+	for i in $(seq 1 200); do
+		[ -e "$out.ready" ] && break
+		sleep 0.05
+	done
 	cg_udp_send "$sns" "$dst" "$port" "$count" "$sport"
 	sleep 0.3
 	cg_udp_end "$dst" "$port"
 	wait "$rpid"
 	cat "$out"
-	rm -f "$out"
+	rm -f "$out" "$out.ready"
 }
 
 cg_udp_end() {
