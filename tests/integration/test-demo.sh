@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/demo as a user runs it: each isolating policy with a camera shows
-# drops, each camera is listed with its vendor, nothing is left behind.
+# drops, each camera is listed with its vendor, blocked flows carry the
+# names the cameras asked for, nothing is left behind.
 # Usage: test-demo.sh SOURCE_DIR
 set -uo pipefail
 SRC="$(cd "${1:?usage: test-demo.sh SOURCE_DIR}" && pwd)"
@@ -41,6 +42,19 @@ check_grep "cameras: the Hikvision model and firmware from SADP" "DS-2CD2143G0-I
 check_grep "cameras: the Dahua model from DHIP" "IPC-HFW2431S-S-S2 *2.800" "$OUT"
 check_grep "cameras: the Axis model from WS-Discovery" "axis *M3106-L" "$OUT"
 check_grep "phone home was blocked" "phone home tcp/8666 to 203.0.113.10 *blocked" "$OUT"
+# Names (issue 15): the cameras resolve at the recorder's resolver before
+# phoning home; `blocked` (--wide: the whole NAME column) shows the name and
+# its cloud label, and for the unknown camera's query to an outside
+# resolver, what it asked for. Without the DNS copies these lines are empty.
+check_grep "the Hikvision camera resolved its cloud name in the enclave" \
+	"hikvision  DNS litedev.hik-connect.com at 192.0.2.1 *reached" "$OUT"
+check_grep "blocked --wide: the Hikvision phone home with its name and cloud label" \
+	"^44:19:b6:3a:10:01 .*203\.0\.113\.10:8666 .*litedev\.hik-connect\.com (Hikvision cloud)" "$OUT"
+check_grep "blocked --wide: the Dahua phone home with its name and cloud label" \
+	"^08:ed:ed:5b:20:02 .*203\.0\.113\.10:8800 .*www\.easy4ipcloud\.com (Dahua cloud)" "$OUT"
+check_grep "blocked --wide: the unknown camera's blocked query, asked for its name" \
+	"^02:1e:c0:9d:40:04 .*203\.0\.113\.10:53 .*asked for en\.ezcloud\.uniview\.com (Uniview cloud)" "$OUT"
+check_grep "blocked (80 columns): the NAME column" "^DEVICE .* NAME *$" "$OUT"
 check_grep "RTSP to the recorder worked" "hikvision  RTSP to recorder 192.0.2.1:554 *reached" "$OUT"
 check_eq "no namespace left behind" 0 "$(ip netns list | grep -c '^cgdemo')"
 check_eq "no mount left behind" "$before_mounts" "$(grep -c camguard-demo /proc/mounts)"
