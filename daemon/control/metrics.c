@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "atomicfile.h"
 #include "inventory.h"
 #include "log.h"
 #include "advisory.h"
@@ -512,31 +513,14 @@ int metrics_write_file(const char *path, const char *buf, size_t len)
 	int fd, rc = 0;
 
 	/* Not "*.prom": node_exporter ignores the temporary file. */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = atomicfile_open(path, 0644, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fchmod(fd, 0644) < 0)   /* whatever the umask: node_exporter reads it */
 		rc = -errno;
-	for (size_t off = 0; !rc && off < len;) {
-		ssize_t w = write(fd, buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = w < 0 ? -errno : -EIO;
-		else
-			off += (size_t)w;
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	return rc;
+	if (!rc)
+		rc = atomicfile_write(fd, buf, len);
+	return atomicfile_commit(fd, tmp, path, rc);
 }
 
 static uint64_t now_ms(void)

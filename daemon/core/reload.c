@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "advisory.h"
+#include "atomicfile.h"
 #include "dataplane.h"
 #include "evidence.h"
 #include "exposure.h"
@@ -57,18 +58,23 @@ int reload_ids_load(const struct cg_config *c, struct cg_model *ret)
 
 int reload_ids_save(const struct cg_model *m)
 {
-	char path[CG_PATH_MAX + 16], tmp[CG_PATH_MAX + 32];
-	ids_path(&m->config, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
+	char path[CG_PATH_MAX + 16], tmp[CG_PATH_MAX + 32], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int fd, rc;
+
 	if (!f)
-		return -errno;
+		return -ENOMEM;
 	for (size_t i = 0; i < m->npolicies; i++)
 		fprintf(f, "%u %s\n", m->policies[i].id, m->policies[i].name);
-	int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -errno;
-	fclose(f);
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	ids_path(&m->config, path, sizeof(path));
+	fd = atomicfile_open(path, 0640, tmp, sizeof(tmp));
+	rc = fd < 0 ? fd : atomicfile_commit(fd, tmp, path, atomicfile_write(fd, buf, len));
+	free(buf);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "evidence-int.h"
 
 #define EV_MAGIC   "CGEVID1\n"
@@ -47,22 +48,6 @@ bool evidence_dirty(const struct cg_evidence *ev)
 	return ev->dirty;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int evidence_save(struct cg_evidence *ev, const char *path)
 {
 	ev_sort_rows(ev);   /* rows added by evidence_add_nft wait unsorted */
@@ -79,25 +64,16 @@ int evidence_save(struct cg_evidence *ev, const char *path)
 	memcpy(h.magic, EV_MAGIC, sizeof(h.magic));
 	memcpy(h.instance, ev->instance, sizeof(h.instance));
 	evidence_nft_totals(ev, &h.nft);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	int fd = atomicfile_open(path, 0640, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
-	rc = write_all(fd, &h, sizeof(h));
+		return fd;
+	rc = atomicfile_write(fd, &h, sizeof(h));
 	if (!rc)
-		rc = write_all(fd, ev->rows, ev->n * sizeof(*ev->rows));
+		rc = atomicfile_write(fd, ev->rows, ev->n * sizeof(*ev->rows));
 	if (!rc)
-		rc = write_all(fd, ev->over, ev->nover * sizeof(*ev->over));
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	else
+		rc = atomicfile_write(fd, ev->over, ev->nover * sizeof(*ev->over));
+	rc = atomicfile_commit(fd, tmp, path, rc);
+	if (!rc)
 		ev->dirty = false;
 	return rc;
 }

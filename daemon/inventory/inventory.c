@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "inventory.h"
 
 struct cg_inventory {
@@ -539,29 +540,13 @@ int inventory_save(struct cg_inventory *inv, const char *path)
 	json_object_object_add(root, "devices", devs);
 
 	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	int fd = atomicfile_open(path, 0640, tmp, sizeof(tmp));
 	if (fd < 0) {
-		rc = -errno;
+		rc = fd;
 		goto out;
 	}
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0) {
-			rc = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc)
-		unlink(tmp);
-	else
+	rc = atomicfile_commit(fd, tmp, path, atomicfile_write(fd, text, strlen(text)));
+	if (!rc)
 		inv->dirty = false;
 out:
 	json_object_put(root);
