@@ -34,30 +34,10 @@ FLOWS=12                    # flows per camera (remote ports)
 PKTS=25                     # packets per flow
 
 write_policies() {
-	mkdir -p "$WORK/policies"
-	cat > "$WORK/policies/hikvision.conf" <<'EOF'
-name = "hikvision";
-action = "isolate";
-match = { oui = [ "44:19:B6" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-	cat > "$WORK/policies/dahua.conf" <<'EOF'
-name = "dahua";
-action = "isolate";
-match = { oui = [ "08:ED:ED" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-	cat > "$WORK/policies/axis.conf" <<'EOF'
-name = "axis";
-action = "monitor";
-match = { oui = [ "00:40:8C" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-	cat > "$WORK/policies/unknown.conf" <<'EOF'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF
+	cg_policy hikvision isolate 44:19:B6
+	cg_policy dahua isolate 08:ED:ED
+	cg_policy axis monitor 00:40:8C
+	cg_policy unknown isolate
 }
 
 # flows NS BASE_PORT COUNT PKTS [SRC]: COUNT flows (ports BASE..) of PKTS

@@ -26,18 +26,8 @@ cg_integration_begin nflog "network namespaces, BPF, nftables, NFLOG"
 HIK=44:19:b6:00:00:01
 CAM4=192.0.2.11
 CAM6=2001:db8:c::11
-mkdir -p "$WORK/policies"
-cat > "$WORK/policies/hikvision.conf" <<'EOF'
-name = "hikvision";
-action = "isolate";
-match = { oui = [ "44:19:B6" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-cat > "$WORK/policies/unknown.conf" <<'EOF'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF
+cg_policy hikvision isolate 44:19:B6
+cg_policy unknown isolate
 
 blocked() { ctl --json blocked > "$WORK/blocked.json"; }
 # inbound COND: packets of the camera's inbound rows matching COND (python).

@@ -31,3 +31,15 @@ cg_integration_cleanup() {
 	cg_topology_destroy
 	if [ "${KEEP_WORK:-0}" = 1 ]; then echo "work dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
+
+# cg_policy NAME ACTION [OUI]: $WORK/policies/NAME.conf, the tests' standard
+# policy: the vendor prefix OUI (none: the default policy) and the enclave
+# allowed.
+cg_policy() {
+	mkdir -p "$WORK/policies"
+	{
+		printf 'name = "%s";\naction = "%s";\n' "$1" "$2"
+		[ -z "${3:-}" ] || printf 'match = { oui = [ "%s" ]; };\n' "$3"
+		printf 'allow = ( { to = "enclave"; } );\n'
+	} > "$WORK/policies/$1.conf"
+}
