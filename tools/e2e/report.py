@@ -36,7 +36,7 @@ def main():
     devices = sorted({r["devices"] for r in udp})
 
     def ns(r, key):
-        if key == "task_ns":
+        if key in ("task_ns", "daemon_ns"):
             return r[key] / r["sent"]
         return r[key] * 1e9 / clk / r["sent"]
 
@@ -69,6 +69,9 @@ def main():
                     "ratio_cpu": round(med(ratios_cpu), 3) if ratios_cpu else None,
                     "ns_task": round(med([ns(r, "task_ns") for r in rs]), 1),
                     "ratio_task": round(med(ratios_task), 3) if ratios_task else None,
+                    # camguardd's share of ns_task (its event loop: events,
+                    # the evidence sync, metrics), in CLK_TCK steps
+                    "ns_daemon": round(med([ns(r, "daemon_ns") for r in rs if "daemon_ns" in r] or [0]), 1),
                     "other_busy": round(med(other), 3),
                     "ratios": [round(x, 3) for x in ratios],
                     "ratios_task": [round(x, 3) for x in ratios_task],
@@ -111,16 +114,20 @@ def main():
     print("e2e: CPU ns per packet; 'stat' = busy jiffies of all CPUs in /proc/stat, 'task' = CPU time of "
           "the sender (incl. the softirqs it ran), ksoftirqd and camguardd; ratio = median over %s rounds "
           "of the per-round ratio to 'base' of the same round; %s packets/run" % (meta.get("rounds"), meta.get("packets")))
-    hdr = "%8s  %-4s  %-5s  %9s  %10s  %9s  %10s  %6s  %18s  %7s" % (
-        "devices", "path", "config", "stat ns", "stat ratio", "task ns", "task ratio", "other", "delivered/sent", "backlog")
+    hdr = "%8s  %-4s  %-5s  %9s  %10s  %9s  %10s  %9s  %6s  %18s  %7s" % (
+        "devices", "path", "config", "stat ns", "stat ratio", "task ns", "task ratio", "daemon ns", "other",
+        "delivered/sent", "backlog")
     print(hdr)
     print("-" * len(hdr))
     for r in results:
-        print("%8d  %-4s  %-5s  %9.0f  %10s  %9.0f  %10s  %5.0f%%  %18s  %7d" % (
+        print("%8d  %-4s  %-5s  %9.0f  %10s  %9.0f  %10s  %9.0f  %5.0f%%  %18s  %7d" % (
             r["devices"], r["path"], r["config"], r["ns"],
             "%.3f" % r["ratio"] if r["ratio"] is not None else "-", r["ns_task"],
-            "%.3f" % r["ratio_task"] if r["ratio_task"] is not None else "-", r["other_busy"] * 100,
+            "%.3f" % r["ratio_task"] if r["ratio_task"] is not None else "-", r["ns_daemon"],
+            r["other_busy"] * 100,
             "%d/%d" % (r["delivered"], r["sent"]), r["backlog_drops"]))
+    print("daemon ns = camguardd's own CPU time per packet, part of 'task' (counted in 10 ms ticks: "
+          "one tick over a run of N packets is 1e7/N ns).")
     print("other = median share of all CPUs' time busy with something else than the packet path during a run "
           "(other processes on this host); above a few %, trust 'task' over 'stat'.")
     print("xdp on veth: correctness only (its speed says nothing about a NIC driver); "
