@@ -3,8 +3,8 @@
  * daemon.c — camguardd's top: wires the modules together and owns the
  * process's life.
  *
- *   start.c     the start sequence (load, lock, inventory, data plane,
- *               nftables, interfaces)
+ *   start.c     the start sequence (load, lock, inventory, data plane
+ *               and nftables beside it, interfaces)
  *   reload.c    the reload transaction; this file commits its result into
  *               the state (state.h) and counts it
  *   event.c     the loop; observe.c (ring buffer), tick.c (timer) and the
@@ -470,9 +470,11 @@ static void on_nflog(struct cg_watch *w, uint32_t events)
 		log_warning("Failed to read the nftables drop log: %s", strerror(-rc));
 }
 
-/* Bound before the table is programmed, so that no drop of this run goes
- * unread. Without it the table still enforces; `blocked` then lacks its
- * drops, which `status` and `blocked` show as unlogged. */
+/* Bound before the table is programmed (which start_dataplane() begins, in
+ * a thread, as soon as the policy is compiled), so that no drop of this run
+ * goes unread: the socket queues them until the loop reads it. Without it
+ * the table still enforces; `blocked` then lacks its drops, which `status`
+ * and `blocked` show as unlogged. */
 static void daemon_nflog(struct cg_daemon *d)
 {
 	const struct cg_nflog_ops ops = { .device_of = nflog_device_of, .policy_id = nflog_policy_id,
@@ -496,11 +498,13 @@ static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 	*ret_lock_fd = start_lock(d);
 	if (*ret_lock_fd < 0)
 		return *ret_lock_fd;
-	if ((rc = start_bpf(d)) || (rc = start_inventory(d)) || (rc = start_dataplane(d)))
+	if ((rc = start_bpf(d)) || (rc = start_inventory(d)))
+		return rc;
+	daemon_nflog(d);
+	if ((rc = start_dataplane(d)))
 		return rc;
 	state_hash_files(d);
 	malloc_trim(0);
-	daemon_nflog(d);
 	if ((rc = start_nftables(d)) || (rc = start_ifaces(d)))
 		return rc;
 	for (struct cg_inv_device *dev = inventory_first(d->inv); dev; dev = inventory_next(d->inv, dev))

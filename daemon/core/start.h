@@ -6,6 +6,14 @@
  * from the pin directory (or created), the new policy generation is flipped
  * live, and only then are the programs attached — replacing a previous
  * instance's filters in one netlink operation when they exist.
+ *
+ * Three things run at once (issue 19): the BPF object's load and
+ * verification (a thread begun by start_bpf), the reading of the inventory
+ * and the compilation on the main thread, and, as soon as the policy is
+ * compiled, table inet camguard programmed from the same plan (a thread
+ * begun by start_dataplane, taken by start_nftables). The table may thus be
+ * replaced before the BPF generation flips: each layer enforces a complete
+ * policy set on its own, and nothing is attached before both are done.
  */
 #ifndef CAMGUARD_START_H
 #define CAMGUARD_START_H
@@ -23,10 +31,14 @@ int start_inventory(struct cg_daemon *d);
 /* bpffs and the state directory, then the BPF object's load (or adoption
  * of the pinned maps) begins in a thread; logged. */
 int start_bpf(struct cg_daemon *d);
-/* ids, protected addresses, compile, the BPF load start_bpf() began
- * (waited for), flip; logged. */
+/* ids, protected addresses, compile, then table inet camguard's
+ * programming begins in a thread (when the configuration enables it), the
+ * BPF load start_bpf() began (waited for), flip; logged. On error the table
+ * thread has been waited for: nothing runs on. */
 int start_dataplane(struct cg_daemon *d);
-/* table inet camguard, when the configuration enables it; logged. */
+/* table inet camguard, when the configuration enables it: the programming
+ * start_dataplane() began, waited for (in line when it had no thread);
+ * logged. */
 int start_nftables(struct cg_daemon *d);
 /* The configured interfaces, attached where they exist. */
 int start_ifaces(struct cg_daemon *d);
