@@ -5,7 +5,8 @@
 # packets sent; with the daemon running, a flushed or deleted table is
 # restored and counted as tampering, and an admin's own table is untouched;
 # enforce = "monitor" passes an isolated camera's traffic through both layers
-# as would-drops until a reload sets enforce = "policy" again (issue 15).
+# as would-drops until a reload sets enforce = "policy" again (issue 15). A
+# start whose BPF load fails leaves the table it programmed (issue 19).
 # Usage: test-layers.sh BUILD_DIR
 set -uo pipefail
 
@@ -170,4 +171,27 @@ check_ne "--unload removed the pins" 0 $?
 cg_exec rec nft list table inet filter > "$WORK/admin.after"
 cmp -s "$WORK/admin.before" "$WORK/admin.after"
 check_eq "--unload left the admin's table alone" 0 $?
+
+# --- a start whose BPF load fails (issue 19): the table is programmed beside
+# the load, so it exists when the load fails; the start fails and leaves it,
+# enforcing alone, as a start that failed after the table always did (fail-
+# closed). The load is made to fail by a pinned cg_conf of another shape
+# (libbpf refuses to reuse it). ------------------------------------------------
+cg_exec hik ping -c1 -W1 192.0.2.1 >/dev/null 2>&1
+check_eq "unloaded: camera -> internet passes (control)" 50 "$(cg_flow out hik 203.0.113.10 9997 50)"
+mkdir -p "$CG_BPFFS/camguard"
+bpftool map create "$CG_BPFFS/camguard/cg_conf" type array key 4 value 4 entries 1 name cg_conf
+check_eq "an incompatible cg_conf pinned" 0 $?
+cg_exec rec timeout 120 "$CAMGUARDD" -v -c "$WORK/camguard.conf" > "$WORK/failed-start.log" 2>&1
+rc=$?
+check_eq "the start fails (exit 1, not the timeout)" 1 "$rc"
+check_grep "the BPF load failed" "Failed to load the BPF programs" "$WORK/failed-start.log"
+check_grep "the table was programmed beside it" "nftables table inet camguard programmed" "$WORK/failed-start.log"
+cg_exec rec nft list table inet camguard | grep "hikvision out egress" >/dev/null
+check_eq "failed start: the table stays" 0 $?
+cg_exec hik ping -c1 -W1 192.0.2.1 >/dev/null 2>&1
+check_eq "failed start: camera -> internet reaches nothing" 0 "$(cg_flow out hik 203.0.113.10 9997 50)"
+cg_exec rec "$CAMGUARDD" --unload -c "$WORK/camguard.conf" > "$WORK/unload.out" 2>&1
+cg_exec rec nft list table inet camguard >/dev/null 2>&1
+check_ne "--unload removes it" 0 $?
 finish
