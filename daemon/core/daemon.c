@@ -498,8 +498,12 @@ static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 	*ret_lock_fd = start_lock(d);
 	if (*ret_lock_fd < 0)
 		return *ret_lock_fd;
-	if ((rc = start_bpf(d)) || (rc = start_inventory(d)))
+	if ((rc = start_bpf(d)))
 		return rc;
+	if ((rc = start_inventory(d))) {
+		start_bpf_abort();
+		return rc;
+	}
 	daemon_nflog(d);
 	if ((rc = start_dataplane(d)))
 		return rc;

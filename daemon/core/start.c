@@ -260,6 +260,15 @@ int start_bpf(struct cg_daemon *d)
 	return 0;
 }
 
+void start_bpf_abort(void)
+{
+	if (!bpf_load.threaded)
+		return;
+	pthread_join(bpf_load.thread, NULL);
+	bpf_load.threaded = false;
+	dataplane_free(TAKE_PTR(bpf_load.dp));
+}
+
 /* The start's compiled policy: its plan programs nftables too
  * (start_nftables), which then frees it. */
 static struct cg_compiled start_comp;

@@ -31,6 +31,11 @@ int start_inventory(struct cg_daemon *d);
 /* bpffs and the state directory, then the BPF object's load (or adoption
  * of the pinned maps) begins in a thread; logged. */
 int start_bpf(struct cg_daemon *d);
+/* When the start stops before start_dataplane() took the load: waits for
+ * the thread start_bpf() began and drops what it loaded (pins it made stay,
+ * for the next start to adopt or `camguardd --unload` to remove), so that
+ * the process never exits inside libbpf. */
+void start_bpf_abort(void);
 /* ids, protected addresses, compile, then table inet camguard's
  * programming begins in a thread (when the configuration enables it), the
  * BPF load start_bpf() began (waited for), flip; logged. On error the table
