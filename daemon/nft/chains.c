@@ -35,7 +35,9 @@
  * The in_<p> chains (and the unlearned path) start with LSRR/SSRR and a
  * strict reverse-path check, `fib saddr . iif oif missing` (spoof); every
  * policy chain ends with a later-fragment rule (fragment) after the
- * address-level allow lookups that may still pass a fragment.
+ * address-level allow lookups that may still pass a fragment (addr .
+ * l4proto in <p>_to4a etc.: every rule of the table reads back through
+ * `nft list` / `nft -f`).
  *
  * Rules are stateless and symmetric like the data plane's (DESIGN §2.6):
  * `to X proto P ports N` is element X . P . N of <p>_to4, matched as
@@ -149,25 +151,27 @@ static void rule_addr_set(struct nlb *b, const char *chain, int fam, bool src, c
 }
 
 /* addr . l4proto . port @set return; a later fragment (no ports) only on an
- * address-level element (port field 0-65535: port 0 stands for "any"). */
+ * address-level element (port field 0-65535), looked up as addr . l4proto in
+ * set <set>a (sets.c) when the policy has one: a constant port 0 in the
+ * concatenation would match the same, but nft 1.0.6 lists it as
+ * "0x0 [invalid type]" and cannot read the table back. */
 static void rule_allow(struct nlb *b, const char *chain, int fam, bool src, bool sport,
-		       const char *set, struct nlb_tag t)
+		       const char *set, bool any_port, struct nlb_tag t)
 {
-	static const uint8_t zero[2] = { 0 };
 	uint32_t preg = fam == 4 ? NFT_REG32_01 : NFT_REG32_04, oreg = fam == 4 ? NFT_REG32_02 : NFT_REG32_05;
+	char aset[100];
 
-	for (int frag = 0; frag < 2; frag++) {
+	for (int frag = 0; frag < 1 + any_port; frag++) {
 		struct rb rb = rstart(chain);
 
 		if (frag)
 			x_later_frag(&rb, fam);
 		x_addr(&rb, fam, src);
 		x_meta(&rb, NFT_META_L4PROTO, preg);
-		if (frag)
-			x_imm(&rb, oreg, zero, 2);
-		else
+		if (!frag)
 			x_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, sport ? 0 : 2, 2, oreg);
-		x_lookup(&rb, NFT_REG32_00, set, false);
+		snprintf(aset, sizeof(aset), "%s%s", set, frag ? "a" : "");
+		x_lookup(&rb, NFT_REG32_00, aset, false);
 		x_verdict(&rb, NFT_RETURN, NULL);
 		rule_end(b, &rb, NULL, t);
 	}
@@ -338,11 +342,11 @@ static void policy_chain(struct nlb *b, const struct cg_plan_policy *p, uint16_t
 		if (plan_count_rules(p, fam, CG_RULE_TO)) {
 			snprintf(set, sizeof(set), "%s_to%d", p->name, fam);
 			/* to: out dport, in sport */
-			rule_allow(b, chain, fam, !out, !out, set, t);
+			rule_allow(b, chain, fam, !out, !out, set, sets_any_port(p, fam, CG_RULE_TO), t);
 		}
 		if (plan_count_rules(p, fam, CG_RULE_FROM)) {
 			snprintf(set, sizeof(set), "%s_from%d", p->name, fam);
-			rule_allow(b, chain, fam, !out, out, set, t);
+			rule_allow(b, chain, fam, !out, out, set, sets_any_port(p, fam, CG_RULE_FROM), t);
 		}
 	}
 	rule_guards(b, chain, frag, 2, p->action, p->name, out, t);

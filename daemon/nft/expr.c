@@ -96,12 +96,6 @@ void x_dynset(struct rb *rb, uint32_t sreg, const char *set, uint64_t timeout_ms
 	  XSTR(NFTNL_EXPR_DYNSET_SET_NAME, set), XU64(NFTNL_EXPR_DYNSET_TIMEOUT, timeout_ms));
 }
 
-/* Constant data into a register (a port field of a concatenation). */
-void x_imm(struct rb *rb, uint32_t dreg, const void *d, uint32_t len)
-{
-	X(rb, "immediate", XU32(NFTNL_EXPR_IMM_DREG, dreg), XDATA(NFTNL_EXPR_IMM_DATA, d, len));
-}
-
 /* `fib <flags> <result>` into NFT_REG_1. */
 void x_fib(struct rb *rb, uint32_t flags, uint32_t result)
 {

@@ -54,7 +54,6 @@ void x_bitwise(struct rb *rb, uint32_t reg, const void *mask, uint32_t len);
 void x_lookup(struct rb *rb, uint32_t sreg, const char *set, bool vmap);
 void x_lookup_inv(struct rb *rb, uint32_t sreg, const char *set);
 void x_dynset(struct rb *rb, uint32_t sreg, const char *set, uint64_t timeout_ms);
-void x_imm(struct rb *rb, uint32_t dreg, const void *d, uint32_t len);
 void x_fib(struct rb *rb, uint32_t flags, uint32_t result);
 void x_exthdr(struct rb *rb, uint32_t op, uint8_t type, uint32_t off, uint32_t len, bool present);
 void x_log_limited(struct rb *rb, const char *prefix);

@@ -15,6 +15,14 @@
  *   <p>_to4/6, <p>_from4/6
  *                         a policy's allow rules as concatenated intervals
  *                         addr . inet_proto . inet_service
+ *   <p>_to4a/6a, <p>_from4a/6a
+ *                         the same sets' address-level elements (a rule
+ *                         without ports: port field 0-65535) as addr .
+ *                         inet_proto, for the later-fragment rules (a later
+ *                         fragment has no ports); only when there are some.
+ *                         A set rather than a constant port in the
+ *                         concatenation: nft 1.0.6 lists such a constant as
+ *                         "0x0 [invalid type]" and cannot read it back.
  *   <p>_a4 / <p>_a6       addresses learned from the policy's cameras
  *                         (dynamic, timeout 1h)
  *   owned4/6, pair4/6     which MAC each learned address is bound to
@@ -115,16 +123,50 @@ static void add_set(struct nlb *b, const char *name, enum set_kind kind, uint32_
 	nftnl_set_free(s);
 }
 
+/* Does a rule span every port (no ports, or a protocol without a port
+ * field: rule_ranges() gives it the port range 0-65535)? */
+static bool rule_any_port(const struct cg_plan_rule *rs)
+{
+	return !rs->nranges || (rs->proto != 0 && rs->proto != IPPROTO_TCP && rs->proto != IPPROTO_UDP);
+}
+
+bool sets_any_port(const struct cg_plan_policy *p, uint8_t fam, uint8_t kind)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct cg_plan_rule *rs = &p->rules[i];
+
+		if (!rs->enclave && rs->kind == kind && rs->pfx.family == fam && rule_any_port(rs))
+			return true;
+	}
+	return false;
+}
+
+/* <p>_to<fam> / <p>_from<fam> and, with address-level rules, its "a" set. */
+static void allow_sets(struct nlb *b, const struct cg_plan_policy *p, uint8_t fam, uint8_t kind)
+{
+	static const uint8_t f4[] = { 4, 1, 2 }, f6[] = { 16, 1, 2 };
+	uint32_t at = fam == 4 ? NFT_TYPE_IPADDR : NFT_TYPE_IP6ADDR, alen = fam == 4 ? 4 : 16;
+	uint32_t at_proto = (at << NFT_TYPE_BITS) | NFT_TYPE_INET_PROTO;
+	char name[96];
+
+	if (!plan_count_rules(p, fam, kind))
+		return;
+	snprintf(name, sizeof(name), "%s_%s%d", p->name, kind == CG_RULE_TO ? "to" : "from", fam);
+	add_set(b, name, SK_CONCAT, (at_proto << NFT_TYPE_BITS) | NFT_TYPE_INET_SERV, alen + 8,
+		fam == 4 ? f4 : f6, 3);
+	if (sets_any_port(p, fam, kind)) {
+		strcat(name, "a");
+		add_set(b, name, SK_CONCAT, at_proto, alen + 4, fam == 4 ? f4 : f6, 2);
+	}
+}
+
 /* The sets of one policy: learned addresses, deny lists, allow rules. */
 static void policy_sets(struct nlb *b, const struct cg_plan_policy *p)
 {
-	static const uint8_t f4[] = { 4, 1, 2 }, f6[] = { 16, 1, 2 };
 	char name[96];
 
 	for (uint8_t fam = 4; fam <= 6; fam += 2) {
 		uint32_t at = fam == 4 ? NFT_TYPE_IPADDR : NFT_TYPE_IP6ADDR, alen = fam == 4 ? 4 : 16;
-		uint32_t ct = (((at << NFT_TYPE_BITS) | NFT_TYPE_INET_PROTO) << NFT_TYPE_BITS) |
-			      NFT_TYPE_INET_SERV;
 
 		snprintf(name, sizeof(name), "%s_a%d", p->name, fam);
 		add_set(b, name, SK_LEARN, at, alen, NULL, 0);
@@ -132,14 +174,8 @@ static void policy_sets(struct nlb *b, const struct cg_plan_policy *p)
 			snprintf(name, sizeof(name), "%s_deny%d", p->name, fam);
 			add_set(b, name, SK_INTERVAL, at, alen, NULL, 0);
 		}
-		if (plan_count_rules(p, fam, CG_RULE_TO)) {
-			snprintf(name, sizeof(name), "%s_to%d", p->name, fam);
-			add_set(b, name, SK_CONCAT, ct, alen + 8, fam == 4 ? f4 : f6, 3);
-		}
-		if (plan_count_rules(p, fam, CG_RULE_FROM)) {
-			snprintf(name, sizeof(name), "%s_from%d", p->name, fam);
-			add_set(b, name, SK_CONCAT, ct, alen + 8, fam == 4 ? f4 : f6, 3);
-		}
+		allow_sets(b, p, fam, CG_RULE_TO);
+		allow_sets(b, p, fam, CG_RULE_FROM);
 	}
 }
 
@@ -300,12 +336,16 @@ static int rule_ranges(const struct cg_plan_rule *rs, uint32_t idx, uint16_t pol
 	return 0;
 }
 
-/* Concatenated allow elements of one policy: kind CG_RULE_TO or _FROM. */
+/* Concatenated allow elements of one policy: kind CG_RULE_TO or _FROM; the
+ * address-level ones (port field 0-65535) also into the set named
+ * <set>a as addr . proto, in the same order (sorted, no duplicates: two
+ * elements that differ only in their ports are never both address-level). */
 static int emit_allow(struct nlb *b, const char *set, const struct cg_plan_policy *p, uint16_t pol,
 		      uint8_t fam, uint8_t kind)
 {
 	size_t klen = (fam == 4 ? 4 : 16) + 8, n = 0, cap = 0, u = 0;
 	struct range *r = NULL;
+	char aset[100];
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct cg_plan_rule *rs = &p->rules[i];
@@ -328,6 +368,10 @@ static int emit_allow(struct nlb *b, const char *set, const struct cg_plan_polic
 	}
 	for (size_t i = 0; i < u; i++)
 		add(b, set, r[i].lo, r[i].hi, klen, 0, NULL, r[i].tag);
+	snprintf(aset, sizeof(aset), "%sa", set);
+	for (size_t i = 0; i < u; i++)
+		if (!r[i].lo[klen - 4] && !r[i].lo[klen - 3])   /* port 0: 0-65535 */
+			add(b, aset, r[i].lo, r[i].hi, klen - 4, 0, NULL, r[i].tag);
 	free(r);
 	return 0;
 }

@@ -46,6 +46,9 @@ int table_build(struct nlb *b, const struct cg_plan *p);
 /* sets.c: every set of the table, then every element. */
 void sets_declare(struct nlb *b, const struct cg_plan *p);
 int sets_fill(struct nlb *b, const struct cg_plan *p);
+/* Has p a rule of kind and family that spans every port (an element of the
+ * address-level set <p>_to<fam>a / <p>_from<fam>a)? */
+bool sets_any_port(const struct cg_plan_policy *p, uint8_t fam, uint8_t kind);
 
 /* chains.c: every chain (before the sets: vmap elements name them), then
  * every rule. */

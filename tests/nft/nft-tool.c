@@ -31,10 +31,13 @@ static struct cg_prefix enclave[2] = {
 	{ .family = 6, .len = 64, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0c } },
 };
 
-/* hikvision: isolate, OUI 44:19:B6, NTP to .10, https from .50, deny 203.0.113.128/25 */
+/* hikvision: isolate, OUI 44:19:B6, NTP to .10, https from .50, deny 203.0.113.128/25;
+ * address-level rules (no ports: later fragments may pass) to .60, icmp to
+ * .64/28, udp from .70, and IPv6 rules of each kind */
 static struct cg_oui_spec hik_ouis[] = { { .bytes = { 0x44, 0x19, 0xb6 }, .bits = 24, .source = "policy" } };
 static struct cg_device_spec hik_devs[] = { { .mac = { 0x44, 0x19, 0xb6, 0x00, 0x00, 0x01 } } };
-static struct cg_rule_spec hik_rules[3];
+static struct cg_rule_spec hik_rules[10];
+static struct cg_rule_spec axis_rules[2];
 static struct cg_prefix hik_deny[] = { { .family = 4, .len = 25, .addr = { 203, 0, 113, 128 } },
 				       { .family = 4, .len = 26, .addr = { 203, 0, 113, 192 } },
 				       { .family = 6, .len = 48, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0xde, 0xad } } };
@@ -42,7 +45,8 @@ static struct cg_prefix hik_deny[] = { { .family = 4, .len = 25, .addr = { 203, 
 static struct cg_oui_spec dah_ouis[] = { { .bytes = { 0x3c, 0xef, 0x8c }, .bits = 24 },
 					 { .bytes = { 0x44, 0x19, 0xb6, 0x70 }, .bits = 28 } };
 static struct cg_device_spec dah_devs[] = { { .mac = { 0x44, 0x19, 0xb6, 0x00, 0x00, 0x02 } } };
-/* axis: monitor, OUI 00:40:8C and a 36-bit one */
+/* axis: monitor, OUI 00:40:8C and a 36-bit one; an address-level IPv6
+ * from rule and a port rule */
 static struct cg_oui_spec axis_ouis[] = { { .bytes = { 0x00, 0x40, 0x8c }, .bits = 24 },
 					  { .bytes = { 0x70, 0xb3, 0xd5, 0x12, 0x30 }, .bits = 36 } };
 /* trusted: allow, one exact device; deny 203.0.113.0/28 */
@@ -75,12 +79,33 @@ static void build_model(int nif, char **names, const char *variant)
 		.prefix = { .family = 4, .len = 32, .addr = { 198, 51, 100, 50 } } };
 	hik_rules[2].ranges[0] = (struct cg_port_range){ 443, 443 };
 	hik_rules[2].ranges[1] = (struct cg_port_range){ 8000, 8100 };
+	hik_rules[3] = (struct cg_rule_spec){ .kind = CG_RULE_TO,
+		.prefix = { .family = 4, .len = 32, .addr = { 198, 51, 100, 60 } } };
+	hik_rules[4] = (struct cg_rule_spec){ .kind = CG_RULE_TO, .proto = 1,
+		.prefix = { .family = 4, .len = 28, .addr = { 198, 51, 100, 64 } } };
+	hik_rules[5] = (struct cg_rule_spec){ .kind = CG_RULE_FROM, .proto = 17,
+		.prefix = { .family = 4, .len = 32, .addr = { 198, 51, 100, 70 } } };
+	hik_rules[6] = (struct cg_rule_spec){ .kind = CG_RULE_TO,
+		.prefix = { .family = 6, .len = 128, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, [15] = 0x60 } } };
+	hik_rules[7] = (struct cg_rule_spec){ .kind = CG_RULE_TO, .proto = 17, .nranges = 1,
+		.prefix = { .family = 6, .len = 128, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, [15] = 0x10 } } };
+	hik_rules[7].ranges[0] = (struct cg_port_range){ 123, 123 };
+	hik_rules[8] = (struct cg_rule_spec){ .kind = CG_RULE_FROM, .proto = 6, .nranges = 1,
+		.prefix = { .family = 6, .len = 128, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, [15] = 0x50 } } };
+	hik_rules[8].ranges[0] = (struct cg_port_range){ 443, 443 };
+	hik_rules[9] = (struct cg_rule_spec){ .kind = CG_RULE_FROM, .proto = 1,
+		.prefix = { .family = 6, .len = 120, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, [15] = 0 } } };
+	axis_rules[0] = (struct cg_rule_spec){ .kind = CG_RULE_FROM,
+		.prefix = { .family = 6, .len = 64, .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x0e } } };
+	axis_rules[1] = (struct cg_rule_spec){ .kind = CG_RULE_TO, .proto = 6, .nranges = 1,
+		.prefix = { .family = 4, .len = 24, .addr = { 203, 0, 113, 0 } } };
+	axis_rules[1].ranges[0] = (struct cg_port_range){ 554, 554 };
 
 	strcpy(pols[0].name, "hikvision");
 	pols[0].action = CG_ACTION_ISOLATE;
 	pols[0].ouis = hik_ouis, pols[0].nouis = 1;
 	pols[0].devices = hik_devs, pols[0].ndevices = 1;
-	pols[0].rules = hik_rules, pols[0].nrules = 3;
+	pols[0].rules = hik_rules, pols[0].nrules = 10;
 	pols[0].deny = hik_deny, pols[0].ndeny = 3;
 	strcpy(pols[1].name, "dahua");
 	pols[1].action = CG_ACTION_ISOLATE;
@@ -89,6 +114,7 @@ static void build_model(int nif, char **names, const char *variant)
 	strcpy(pols[2].name, "axis");
 	pols[2].action = CG_ACTION_MONITOR;
 	pols[2].ouis = axis_ouis, pols[2].nouis = 2;
+	pols[2].rules = axis_rules, pols[2].nrules = 2;
 	strcpy(pols[3].name, "trusted");
 	pols[3].action = CG_ACTION_ALLOW;
 	pols[3].devices = tr_devs, pols[3].ndevices = 1;
