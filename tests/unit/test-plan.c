@@ -318,6 +318,26 @@ static void check_rule(const struct cg_plan *p, const struct cg_plan_policy *pol
 		CHECK(nft_elem(rb, set, key, alen + 8, NULL), "policy %s rule %u range %zu: not in %s",
 		      pol->name, r->spec, k, set);
 	}
+	/* a rule that spans every port is also addr . proto in <set>a, which
+	 * the later-fragment rule of out_<p> looks up (no constant port in a
+	 * concatenation: nft 1.0.6 could not read that back) */
+	if (!r->nranges || (r->proto && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)) {
+		uint8_t key[24] = { 0 };
+		char aset[100], chain[96];
+		bool looked_up = false;
+
+		memcpy(key, r->pfx.addr, alen);
+		key[alen] = r->proto;
+		snprintf(aset, sizeof(aset), "%sa", set);
+		CHECK(nft_elem(rb, aset, key, alen + 4, NULL), "policy %s rule %u: address-level, not in %s",
+		      pol->name, r->spec, aset);
+		snprintf(chain, sizeof(chain), "out_%s", pol->name);
+		for (size_t i = 0; i < rb->nr; i++)
+			looked_up |= !strcmp(rb->r[i].chain, chain) && rb->r[i].nsets == 1 &&
+				     !strcmp(rb->r[i].sets[0], aset);
+		CHECK(looked_up == (pol->action != CG_ACTION_ALLOW), "policy %s: %s %s by a rule of %s",
+		      pol->name, aset, looked_up ? "looked up" : "not looked up", chain);
+	}
 }
 
 static void check_policy(const struct cg_plan *p, size_t pi, const struct cg_compiled *c,
