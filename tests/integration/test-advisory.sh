@@ -41,11 +41,7 @@ match = { oui = [ "${v#*:}" ]; };
 allow = ( { to = "enclave"; }, { to = "$OUTSIDE/32"; proto = "udp"; ports = "9000"; } );
 EOP
 	done
-	cat > "$WORK/policies/unknown.conf" <<'EOP'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOP
+	cg_policy unknown isolate
 	cp "$SRC/policies/advisories.conf" "$WORK/etc/advisories.conf"
 	# An admin's own entry beside the shipped list: a version range for
 	# the Dahua camera (the shipped Dahua entries are by build date).

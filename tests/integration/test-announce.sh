@@ -33,11 +33,7 @@ DAHUA2=08:ed:ed:00:00:07   # SSDP reply from 1900 to an ephemeral port
 EVIL=44:19:b6:00:00:09     # the hostile camera (and the MACs it invents)
 
 mkdir -p "$WORK/policies"
-cat > "$WORK/policies/unknown.conf" <<'EOF2'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF2
+cg_policy unknown isolate
 cameras() { ctl --json cameras > "$WORK/cameras.json"; }
 field() { json_get "$WORK/cameras.json" 'dev(d,"'"$1"'")["'"$2"'"]'; }
 source_of() { json_get "$WORK/cameras.json" 'dev(d,"'"$1"'")["facts"]["'"$2"'"]["source"]'; }

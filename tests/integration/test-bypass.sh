@@ -45,11 +45,7 @@ allow = ( { to = "enclave"; },
           { to = "198.51.100.10/32"; proto = "udp"; ports = "123"; },
           { to = "2001:db8:f::10/128"; proto = "udp"; ports = "123"; } );
 EOF
-cat > "$WORK/policies/unknown.conf" <<'EOF'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF
+cg_policy unknown isolate
 
 cg_topology_create
 cg_camera_add hik "$HIK" 1

@@ -28,23 +28,9 @@ allow = ( { to = "enclave"; },
           { to = "198.51.100.10/32"; proto = "udp"; ports = "123"; note = "site NTP"; },
           { from = "198.51.100.50/32"; proto = "udp"; ports = "8443"; note = "VMS client"; } );
 EOF
-	cat > "$WORK/policies/dahua.conf" <<'EOF'
-name = "dahua";
-action = "isolate";
-match = { oui = [ "08:ED:ED" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-	cat > "$WORK/policies/axis.conf" <<'EOF'
-name = "axis";
-action = "monitor";
-match = { oui = [ "00:40:8C" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-	cat > "$WORK/policies/unknown.conf" <<'EOF'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF
+	cg_policy dahua isolate 08:ED:ED
+	cg_policy axis monitor 00:40:8C
+	cg_policy unknown isolate
 }
 
 stats() { ctl --json stats > "$WORK/stats.json"; }

@@ -54,11 +54,7 @@ action = "isolate";
 match = { oui = [ "08:ED:ED" ]; };
 allow = ( { to = "enclave"; } $dahua_rule );
 EOF2
-	cat > "$WORK/policies/unknown.conf" <<'EOF2'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF2
+	cg_policy unknown isolate
 }
 
 # arrives CAMERA DST PORT: datagrams of $N that reach the outside host.

@@ -18,17 +18,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 cg_integration_begin layers "network namespaces, BPF, nftables"
 HIK=44:19:b6:00:00:01
 mkdir -p "$WORK/policies"
-cat > "$WORK/policies/hikvision.conf" <<'EOF'
-name = "hikvision";
-action = "isolate";
-match = { oui = [ "44:19:B6" ]; };
-allow = ( { to = "enclave"; } );
-EOF
-cat > "$WORK/policies/unknown.conf" <<'EOF'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF
+cg_policy hikvision isolate 44:19:B6
+cg_policy unknown isolate
 
 cg_topology_create
 cg_camera_add hik "$HIK" 1

@@ -54,11 +54,7 @@ action = "isolate";
 $qmatch
 allow = ( { to = "enclave"; } );
 EOF2
-	cat > "$WORK/policies/unknown.conf" <<'EOF2'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF2
+	cg_policy unknown isolate
 }
 
 # arrives CAMERA: datagrams of $N from CAMERA that reach the outside host.

@@ -65,17 +65,8 @@ ip -n "$(cg_ns res)" -6 route add default via 2001:db8:d::1
 cg_bpffs_mount "$WORK/bpffs"
 
 mkdir -p "$WORK/policies"
-cat > "$WORK/policies/hikvision.conf" <<'EOF2'
-name = "hikvision";
-action = "isolate";
-match = { oui = [ "44:19:B6" ]; };
-allow = ( { to = "enclave"; } );
-EOF2
-cat > "$WORK/policies/unknown.conf" <<'EOF2'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF2
+cg_policy hikvision isolate 44:19:B6
+cg_policy unknown isolate
 cg_write_config "$WORK" "$WORK/policies"
 sed -i "s|^enclave = .*|enclave = [ \"192.0.2.0/24\", \"2001:db8:c::/64\", \"$RES4/32\", \"2001:db8:d::/64\" ];|" \
 	"$WORK/camguard.conf"

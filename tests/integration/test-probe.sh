@@ -31,11 +31,7 @@ UNIVIEW=48:ea:63:00:00:04  # SSDP responder
 SILENT=00:09:18:00:00:05   # answers nothing
 
 mkdir -p "$WORK/policies"
-cat > "$WORK/policies/unknown.conf" <<'EOF2'
-name = "unknown";
-action = "isolate";
-allow = ( { to = "enclave"; } );
-EOF2
+cg_policy unknown isolate
 
 # responder NS KIND MODEL FIRMWARE: answers probes like a camera would.
 responder() {
