@@ -15,6 +15,10 @@
  *      (IPv4, two global IPv6, its link-local one) reaches the ring buffer
  *      as CG_EV_ADDR although the drop samples' budget is spent, and an
  *      address put off by the address budget is reported by a later frame.
+ *   4. A denied flow's last-seen time moves with the frames the fast path
+ *      counts in its slot (through the per-CPU clock cache, cg_now): a frame
+ *      sent 30 ms after the others stamps its slot with a time no earlier
+ *      than the coarse clock read before it, while the row keeps its own.
  *
  * Output is TAP-like, closed by "N passed, N failed". Exit 77 when not root.
  */
@@ -23,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -520,6 +525,80 @@ out:
 	dataplane_free(dp);
 }
 
+/* The latest last_ns of a spec's rows: as stored in the rows alone, and
+ * with their cg_flow_ctrs slots folded in (as the daemon reads them). */
+static int spec_last(struct cg_dataplane *dp, const struct flowspec *s, uint64_t *row_last,
+		     uint64_t *folded_last)
+{
+	int fd = dataplane_map_fd(dp, "cg_flows"), rows = 0;
+	struct cg_flow_key k, next;
+	const void *prev = NULL;
+	uint8_t mac[6];
+
+	mac_of(s->cam, mac);
+	*row_last = *folded_last = 0;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct cg_flow v;
+		k = next;
+		prev = &k;
+		if (memcmp(k.mac, mac, 6) || k.dir != s->dir || k.family != (s->v6 ? 6 : 4) ||
+		    bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		*row_last = v.last_ns > *row_last ? v.last_ns : *row_last;
+		if (dataplane_flow_ctrs_fold(dp, &v, 1))
+			return -1;
+		*folded_last = v.last_ns > *folded_last ? v.last_ns : *folded_last;
+		rows++;
+	}
+	return rows;
+}
+
+static uint64_t coarse_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void test_last_seen(void)
+{
+	struct cg_dataplane *dp = NULL;
+	char why[512] = "", name[160];
+
+	if (load(0, &dp)) {
+		result(0, "last seen: load", "");
+		return;
+	}
+	/* The isolate specs: TC ingress, XDP, TC egress. */
+	static const size_t which[] = { 0, 1, 5 };
+	for (size_t w = 0; w < sizeof(which) / sizeof(which[0]); w++) {
+		const struct flowspec *s = &specs[which[w]];
+		struct frame f;
+		char addr[64];
+		uint64_t row0, last0, row1, last1;
+
+		flow_frame(s, 0, &f, addr, sizeof(addr));
+		/* The first frame makes the row on the full path, the rest
+		 * are the fast path's, counted in the row's slot. */
+		int rc = run(dp, s->prog, &f, 5, NULL);
+		int rows = spec_last(dp, s, &row0, &last0);
+		usleep(30000);
+		uint64_t before = coarse_now();
+		rc = rc < 0 ? rc : run(dp, s->prog, &f, 3, NULL);
+		rows = rows < 0 ? rows : spec_last(dp, s, &row1, &last1);
+		snprintf(name, sizeof(name), "last seen: %s %s IPv%d: a later frame's time in the slot",
+			 s->prog, s->cam, s->v6 ? 6 : 4);
+		snprintf(why, sizeof(why),
+			 "rc %d, %d rows; row %llu -> %llu, with slot %llu -> %llu; clock before the "
+			 "later frame %llu", rc, rows, (unsigned long long)row0, (unsigned long long)row1,
+			 (unsigned long long)last0, (unsigned long long)last1,
+			 (unsigned long long)before);
+		result(rc >= 0 && rows == 1 && row1 == row0 && last0 >= row0 && last1 >= before,
+		       name, why);
+	}
+	dataplane_free(dp);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -533,6 +612,7 @@ int main(void)
 	test_overflow();
 	test_slots_run_out();
 	test_addresses();
+	test_last_seen();
 	printf("1..%d\n", npassed + nfailed);
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed ? 1 : 0;
