@@ -33,6 +33,8 @@ def main():
     udp = [r for r in runs if r["kind"] == "udp"]
     tcp = [r for r in runs if r["kind"] == "tcp"]
     correct = [r for r in runs if r["kind"] == "correct"]
+    progs = [dict(r, run_ns=round(r["run_ns"] / r["runs"], 1) if r["runs"] else None)
+             for r in runs if r["kind"] == "prog"]
     devices = sorted({r["devices"] for r in udp})
 
     def ns(r, key):
@@ -139,6 +141,22 @@ def main():
             print("%8d  %-4s  %-5s  %8.3f  %6s" % (r["devices"], "tcp", r["config"], r["gbps"],
                                                   "%.3f" % r["ratio"] if r["ratio"] is not None else "-"))
 
+    if progs:
+        print()
+        print("BPF program on cam0 ingress, its own time per frame (run-time statistics on, one run "
+              "each after the rounds; they add two clock reads to every run):")
+        print("%8s  %-4s  %-5s  %8s  %8s" % ("devices", "path", "config", "prog ns", "runs"))
+        for r in progs:
+            print("%8d  %-4s  %-5s  %8s  %8d" % (r["devices"], r["path"], r["config"],
+                                                "%.1f" % r["run_ns"] if r["run_ns"] is not None else "-",
+                                                r["runs"]))
+        for n in devices:
+            t = [r["run_ns"] for r in progs if r["devices"] == n and r["config"] == "tc" and r["path"] == "drop"]
+            f = [r["run_ns"] for r in progs if r["devices"] == n and r["config"] == "floor" and r["path"] == "drop"]
+            if t and f and None not in t + f:
+                print("prog ns, drop path, %d devices: camguard %.1f - floor %.1f = %.1f ns per frame" % (
+                    n, t[0], f[0], t[0] - f[0]))
+
     # ---- correctness ------------------------------------------------------
     print()
     corr = []
@@ -203,7 +221,10 @@ def main():
     for c in corr:
         print(json.dumps({"bench": "e2e", "config": c["config"], "devices": c["devices"], "path": "correctness",
                           "sent": c["sent"], "delivered": c["delivered"], "ok": c["ok"]}))
-    doc = {"bench": "e2e", "meta": meta, "results": results, "tcp": tcp_results,
+    for r in progs:
+        print(json.dumps({"bench": "e2e", "config": r["config"], "devices": r["devices"], "path": r["path"],
+                          "prog_ns": r["run_ns"], "prog_runs": r["runs"]}))
+    doc = {"bench": "e2e", "meta": meta, "results": results, "tcp": tcp_results, "prog": progs,
            "correctness": corr, "targets": targets, "runs": runs}
     with open(out_path, "w") as f:
         json.dump(doc, f, indent=1)
