@@ -3,12 +3,10 @@
  * dnsfeed.c — see dnsfeed.h.
  */
 #include <errno.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "camguard.h"
 #include "cloud.h"
@@ -67,40 +65,6 @@ void dnsfeed_event(struct cg_dnsfeed *f, const struct cg_event *e)
 		f->cur = e;
 }
 
-/* The table's files: cloud-domains.conf beside camguard.conf (if there is
- * one), then cloud-domains.d/ *.conf in name order. */
-static int cloud_load(const char *conf_path, struct cg_cloud **ret, size_t *ret_files,
-		      struct cg_diag *d)
-{
-	char dir[CG_PATH_MAX], path[CG_PATH_MAX + 32];
-	const char *slash = strrchr(conf_path, '/');
-	glob_t g = { 0 };
-	size_t files = 0;
-	int rc = 0;
-
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - conf_path) : 1, slash ? conf_path : ".");
-	struct cg_cloud *c = cloud_new();
-	if (!c)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/cloud-domains.conf", dir);
-	if (access(path, F_OK) == 0) {
-		files++;
-		rc = cloud_add_file(c, path, d);
-	}
-	snprintf(path, sizeof(path), "%s/cloud-domains.d/*.conf", dir);
-	if (rc != -ENOMEM && glob(path, 0, NULL, &g) == 0)
-		for (size_t i = 0; i < g.gl_pathc && rc != -ENOMEM; i++, files++)
-			rc = cloud_add_file(c, g.gl_pathv[i], d);
-	globfree(&g);
-	if (rc == -ENOMEM || d->oom) {
-		cloud_free(c);
-		return -ENOMEM;
-	}
-	*ret = c;
-	*ret_files = files;
-	return diag_errors(d) ? -EINVAL : 0;
-}
-
 /* Every problem in the log; the first error kept for status. */
 static void cloud_report(struct cg_dnsfeed *f, const struct cg_diag *d, const char *what)
 {
@@ -128,7 +92,7 @@ int dnsfeed_reload_cloud(struct cg_daemon *d)
 	bool first = !f->cloud;
 
 	diag_init(&diag);
-	int rc = cloud_load(d->conf_path, &c, &files, &diag);
+	int rc = cloud_load_beside(d->conf_path, &c, &files, &diag);
 	if (rc == -ENOMEM) {
 		diag_free(&diag);
 		log_err("Failed to read the cloud domains: %s", strerror(-rc));
@@ -150,6 +114,19 @@ int dnsfeed_reload_cloud(struct cg_daemon *d)
 	f->cloud_files = files;
 	if (!rc)
 		log_info("Cloud domains: %zu from %zu files", cloud_count(c), files);
+	return rc;
+}
+
+int dnsfeed_check(const char *conf_path, struct cg_diag *d, char *summary, size_t len)
+{
+	struct cg_cloud *c = NULL;
+	size_t files = 0;
+	int rc = cloud_load_beside(conf_path, &c, &files, d);
+
+	if (rc == 0)
+		snprintf(summary, len, "cloud domains: %zu from %zu file%s", cloud_count(c), files,
+			 files == 1 ? "" : "s");
+	cloud_free(c);
 	return rc;
 }
 

@@ -8,10 +8,12 @@
  * merged only when it has no error, so a broken file changes nothing.
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "cfgfile.h"
@@ -249,4 +251,37 @@ const char *cloud_label(const struct cg_cloud *c, const char *name, const char *
 		}
 	}
 	return NULL;
+}
+
+/* See cloud.h. */
+int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_files,
+		      struct cg_diag *d)
+{
+	char dir[CG_PATH_MAX], path[CG_PATH_MAX + 32];
+	const char *slash = strrchr(conf_path, '/');
+	glob_t g = { 0 };
+	size_t files = 0;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - conf_path) : 1, slash ? conf_path : ".");
+	struct cg_cloud *c = cloud_new();
+	if (!c)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/cloud-domains.conf", dir);
+	if (access(path, F_OK) == 0) {
+		files++;
+		rc = cloud_add_file(c, path, d);
+	}
+	snprintf(path, sizeof(path), "%s/cloud-domains.d/*.conf", dir);
+	if (rc != -ENOMEM && glob(path, 0, NULL, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc && rc != -ENOMEM; i++, files++)
+			rc = cloud_add_file(c, g.gl_pathv[i], d);
+	globfree(&g);
+	if (rc == -ENOMEM || d->oom) {
+		cloud_free(c);
+		return -ENOMEM;
+	}
+	*ret = c;
+	*ret_files = files;
+	return diag_errors(d) ? -EINVAL : 0;
 }

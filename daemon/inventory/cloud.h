@@ -39,6 +39,13 @@ void cloud_free(struct cg_cloud *c);
  * (the file adds nothing then); -ENOMEM. */
 int cloud_add_file(struct cg_cloud *c, const char *path, struct cg_diag *d);
 
+/* The whole table for a configuration: cloud-domains.conf beside
+ * conf_path (if there is one), then cloud-domains.d/ *.conf in name order.
+ * 0 with *ret (and the number of files read); -EINVAL with every problem in
+ * d and *ret holding the files without errors; -ENOMEM. */
+int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_files,
+		      struct cg_diag *d);
+
 size_t cloud_count(const struct cg_cloud *c);       /* domains held */
 
 /* The label of the most specific domain covering name (case-insensitive, a

@@ -5,6 +5,7 @@
  * it also greps well. Errors and warnings come first, then the summary
  * (only when the load succeeded), then the verdict line.
  */
+#include <errno.h>
 #include <grp.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,8 +127,14 @@ void check_host(const struct cg_model *m, struct cg_diag *d)
 
 int check_main(const char *conf_path, FILE *out)
 {
+	return check_main_with(conf_path, out, NULL);
+}
+
+int check_main_with(const char *conf_path, FILE *out, cg_check_extra_fn extra)
+{
 	struct cg_model m;
 	struct cg_diag d;
+	char extra_line[256] = "";
 	int r;
 
 	if (!conf_path)
@@ -136,9 +143,15 @@ int check_main(const char *conf_path, FILE *out)
 	r = model_load(conf_path, &m, &d);
 	if (r == 0)
 		check_host(&m, &d);
+	/* Even when the model failed: every error of the run in one report. */
+	if (extra && extra(conf_path, &d, extra_line, sizeof(extra_line)) && r == 0)
+		r = -EINVAL;
 	diag_print(&d, out);
-	if (r == 0)
+	if (r == 0) {
 		check_print_summary(&m, out);
+		if (extra_line[0])
+			fprintf(out, "%s\n", extra_line);
+	}
 	if (r == 0)
 		fprintf(out, "OK: %s is valid (%zu warning%s)\n", conf_path, diag_warnings(&d),
 			diag_warnings(&d) == 1 ? "" : "s");

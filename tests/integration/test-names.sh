@@ -265,11 +265,20 @@ check_eq "after hostile: its next flow is named" litedev.hik-connect.com "$(row 
 ctl --json status > "$WORK/status2.json"
 check_ge "status: names held" 3 "$(json_get "$WORK/status2.json" "d['dns']['names']['entries']")"
 check_ge "status: cloud table loaded" 10 "$(json_get "$WORK/status2.json" "d['dns']['cloud']['domains']")"
+rc=0; "$BUILD/daemon/camguardd" --check -c "$WORK/camguard.conf" > "$WORK/check.txt" 2>&1 || rc=$?
+check_eq "--check: exit 0" 0 "$rc"
+check_grep "--check: the cloud table's summary, as many domains as the daemon holds" \
+	"^cloud domains: $(json_get "$WORK/status2.json" "d['dns']['cloud']['domains']") from 1 file$" "$WORK/check.txt"
 
 # --- a broken cloud file on reload: file:line, the table before kept ---------
 mkdir -p "$WORK/cloud-domains.d"
 printf 'cloud_domains = ( { vendor = "X"; label = "X"; sources = [ "s" ];\n  domains = [ "*.bad.example" ]; } );\n' \
 	> "$WORK/cloud-domains.d/bad.conf"
+# --check reads the cloud table as the daemon does: the same error, exit 1
+rc=0; "$BUILD/daemon/camguardd" --check -c "$WORK/camguard.conf" > "$WORK/check-bad.txt" 2>&1 || rc=$?
+check_eq "--check with a broken cloud file: exit 1" 1 "$rc"
+check_grep "... the error with file:line" "cloud-domains.d/bad.conf:2" "$WORK/check-bad.txt"
+check_grep "... and the verdict" "^FAILED: " "$WORK/check-bad.txt"
 ctl reload >/dev/null
 ctl --json status > "$WORK/status3.json"
 check_grep "reload with a broken cloud file: logged with file:line" "cloud-domains.d/bad.conf:2" "$WORK/daemon.log"
