@@ -23,6 +23,7 @@
  * Output is TAP-like, closed by "N passed, N failed". Exit 77 when not root.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,26 @@ static int send_flows(struct cg_dataplane *dp, int n, uint32_t m, uint64_t bytes
 	return 0;
 }
 
+/* The next row of cg_flows after *k (the first when first is set) that
+ * belongs to spec s, into *k and *v as stored (slots not folded). */
+static bool spec_row_next(int fd, const struct flowspec *s, bool first, struct cg_flow_key *k,
+			  struct cg_flow *v)
+{
+	struct cg_flow_key next;
+	uint8_t mac[6];
+
+	mac_of(s->cam, mac);
+	while (bpf_map_get_next_key(fd, first ? NULL : k, &next) == 0) {
+		*k = next;
+		first = false;
+		if (memcmp(k->mac, mac, 6) || k->dir != s->dir || k->family != (s->v6 ? 6 : 4) ||
+		    bpf_map_lookup_elem(fd, k, v))
+			continue;
+		return true;
+	}
+	return false;
+}
+
 /* Sum of a spec's rows in cg_flows (with their cg_flow_ctrs slots, as the
  * daemon reads them): packets, bytes, rows, and how many rows had packets
  * counted in their slot (the fast path's way to them). */
@@ -196,21 +217,12 @@ static void spec_rows(struct cg_dataplane *dp, const struct flowspec *s, uint64_
 		      int *rows, int *bad_meta, int *slotted)
 {
 	int fd = dataplane_map_fd(dp, "cg_flows");
-	struct cg_flow_key k, next;
-	const void *prev = NULL;
-	uint8_t mac[6];
+	struct cg_flow_key k;
+	struct cg_flow v;
 
-	mac_of(s->cam, mac);
 	*pk = *by = 0;
 	*rows = *bad_meta = *slotted = 0;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		struct cg_flow v;
-		k = next;
-		prev = &k;
-		if (memcmp(k.mac, mac, 6) || k.dir != s->dir || k.family != (s->v6 ? 6 : 4))
-			continue;
-		if (bpf_map_lookup_elem(fd, &k, &v))
-			continue;
+	for (bool first = true; spec_row_next(fd, s, first, &k, &v); first = false) {
 		uint64_t in_row = v.packets;
 		if (dataplane_flow_ctrs_fold(dp, &v, 1))
 			(*bad_meta)++;
@@ -531,19 +543,11 @@ static int spec_last(struct cg_dataplane *dp, const struct flowspec *s, uint64_t
 		     uint64_t *folded_last)
 {
 	int fd = dataplane_map_fd(dp, "cg_flows"), rows = 0;
-	struct cg_flow_key k, next;
-	const void *prev = NULL;
-	uint8_t mac[6];
+	struct cg_flow_key k;
+	struct cg_flow v;
 
-	mac_of(s->cam, mac);
 	*row_last = *folded_last = 0;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		struct cg_flow v;
-		k = next;
-		prev = &k;
-		if (memcmp(k.mac, mac, 6) || k.dir != s->dir || k.family != (s->v6 ? 6 : 4) ||
-		    bpf_map_lookup_elem(fd, &k, &v))
-			continue;
+	for (bool first = true; spec_row_next(fd, s, first, &k, &v); first = false) {
 		*row_last = v.last_ns > *row_last ? v.last_ns : *row_last;
 		if (dataplane_flow_ctrs_fold(dp, &v, 1))
 			return -1;
