@@ -470,7 +470,7 @@ static void on_nflog(struct cg_watch *w, uint32_t events)
 		log_warning("Failed to read the nftables drop log: %s", strerror(-rc));
 }
 
-/* Bound before the table is programmed (which start_dataplane() begins, in
+/* Bound before the table is programmed (which start_compile() begins, in
  * a thread, as soon as the policy is compiled), so that no drop of this run
  * goes unread: the socket queues them until the loop reads it. Without it
  * the table still enforces; `blocked` then lacks its drops, which `status`
@@ -500,11 +500,20 @@ static int daemon_start(struct cg_daemon *d, int *ret_lock_fd)
 		return *ret_lock_fd;
 	if ((rc = start_bpf(d)))
 		return rc;
-	if ((rc = start_inventory(d))) {
+	if ((rc = start_evidence(d))) {
 		start_bpf_abort();
 		return rc;
 	}
 	daemon_nflog(d);
+	if ((rc = start_compile(d))) {
+		start_bpf_abort();
+		return rc;
+	}
+	if ((rc = start_inventory(d))) {
+		start_compile_abort(d);
+		start_bpf_abort();
+		return rc;
+	}
 	if ((rc = start_dataplane(d)))
 		return rc;
 	state_hash_files(d);

@@ -5,7 +5,7 @@
  *
  * Two threads beside the main one, each begun and waited for here: the BPF
  * object's load (start_bpf -> start_apply) and, once the policy is compiled,
- * table inet camguard's programming (start_dataplane -> start_nftables).
+ * table inet camguard's programming (start_compile -> start_nftables).
  * Their results are logged after the join, in the order the steps had when
  * they ran one after the other; the table's thread logs nothing, libbpf's
  * messages from the BPF thread go through log.c (one fprintf per line:
@@ -130,15 +130,6 @@ int start_inventory(struct cg_daemon *d)
 		log_warning("Ignoring unreadable inventory %s", path);
 	else if (rc == 0)
 		log_info("Inventory: %zu devices from %s", inventory_count(d->inv), path);
-	rc = evidence_open(d->model.config.state_dir, d->model.config.evidence_max_flows,
-			   &d->evidence);
-	if (rc == -ENOMEM) {
-		log_err("Failed to start the flow evidence: %s", strerror(-rc));
-		return rc;
-	}
-	if (rc)
-		log_warning("Ignoring unreadable flow evidence in %s: %s", d->model.config.state_dir,
-			    strerror(-rc));
 
 	bool have_reg = registry_locate(d->model.config.oui_registry, regdir, sizeof(regdir),
 					regdate, sizeof(regdate)) == 0;
@@ -150,6 +141,21 @@ int start_inventory(struct cg_daemon *d)
 		log_err("Failed to start the inventory: %s", strerror(-rc));
 	log_debug("start: inventory and vendor names in %.1f ms", start_ms() - t0);
 	return rc;
+}
+
+int start_evidence(struct cg_daemon *d)
+{
+	int rc = evidence_open(d->model.config.state_dir, d->model.config.evidence_max_flows,
+			       &d->evidence);
+
+	if (rc == -ENOMEM) {
+		log_err("Failed to start the flow evidence: %s", strerror(-rc));
+		return rc;
+	}
+	if (rc)
+		log_warning("Ignoring unreadable flow evidence in %s: %s", d->model.config.state_dir,
+			    strerror(-rc));
+	return 0;
 }
 
 /* The pin directory on a bpffs and the state directory. */
@@ -213,9 +219,9 @@ static int start_forget_addresses(struct cg_dataplane *dp)
 /*
  * The BPF object's load (maps created or adopted, programs verified) is
  * most of the start and needs nothing from the inventory or the compiled
- * policy: it runs in a thread of its own while the main thread reads the
- * inventory and compiles (start_inventory, start_dataplane), which takes
- * it in start_apply. Nothing is attached or written before that, so the
+ * policy: it runs in a thread of its own while the main thread compiles,
+ * reads the inventory and fills the inner maps (start_compile,
+ * start_inventory, start_dataplane), which takes it in start_apply. Nothing is attached or written before that, so the
  * order start.h describes holds. One start per process: a static.
  */
 static struct {
@@ -277,11 +283,12 @@ static bool have_start_comp;
 /*
  * Building and sending table inet camguard's batch (~0.7 s at 100,000
  * devices) needs only the compiled plan: it runs in a thread of its own,
- * begun as soon as the policy is compiled, while the main thread fills the
- * inner maps and waits for the BPF load. Until the join:
+ * begun as soon as the policy is compiled (start_compile), while the main
+ * thread reads the inventory, fills the inner maps and waits for the BPF
+ * load. Until the join:
  * - the plan (start_comp.plan) and the model it borrows from are read-only:
- *   after the thread begins, the main thread only reads them
- *   (dataplane_inner_prepare, dataplane_apply_inner, reload_reset_reassigned,
+ *   after the thread begins, the main thread only reads them (the inventory's
+ *   start reads the configuration; dataplane_inner_prepare, dataplane_apply_inner, reload_reset_reassigned,
  *   state_move_devices and reload_ids_save take them const; the device sort
  *   is done before), and start_comp is freed only after the join;
  * - libnftnl/libmnl and nft/ (which keeps statics: chains.c's order_plan,
@@ -418,18 +425,30 @@ static int start_apply(struct cg_daemon *d, const struct cg_model *prev, struct 
 	return 0;
 }
 
-int start_dataplane(struct cg_daemon *d)
+/* The ids of the policies' previous start (start_compile), kept for
+ * start_apply's device resets (start_dataplane). */
+static struct cg_model start_prev;
+static bool have_start_prev;
+
+static void start_prev_free(void)
 {
-	struct cg_model prev;
+	if (have_start_prev)
+		free(start_prev.policies);
+	have_start_prev = false;
+}
+
+int start_compile(struct cg_daemon *d)
+{
 	struct cg_compiled *comp = &start_comp;
-	struct cg_inner_maps inner;
 	char err[512];
-	bool have_prev = reload_ids_load(&d->model.config, &prev) == 0;
-	int rc = model_assign_ids(&d->model, have_prev ? &prev : NULL);
+
+	have_start_prev = reload_ids_load(&d->model.config, &start_prev) == 0;
+	int rc = model_assign_ids(&d->model, have_start_prev ? &start_prev : NULL);
 
 	if (rc) {
 		log_err("Failed to assign policy ids: %s", strerror(-rc));
-		goto out_prev;
+		start_prev_free();
+		return rc;
 	}
 	if (hostaddr_refresh(&d->protected, &d->nprotected) < 0)
 		log_warning("Failed to read the recorder's addresses: cameras may claim them");
@@ -439,36 +458,49 @@ int start_dataplane(struct cg_daemon *d)
 	rc = reload_compile(&d->model, comp, err, sizeof(err));
 	if (rc) {
 		log_err("Failed to compile the policies: %s", err);
-		goto out_prev;
+		start_prev_free();
+		return rc;
 	}
-	/* While the BPF object is still being verified: the sort the
-	 * device moves need (before the table's thread: comp is read-only
-	 * from then on), the table, and the inner maps. */
+	/* Before the table's thread: comp is read-only from then on (the
+	 * sort is the one the device moves need). */
 	compiled_sort_devices(comp);
 	log_debug("start: policies compiled in %.1f ms", start_ms() - t0);
 	start_nft_begin(d, &comp->plan);
-	t0 = start_ms();
-	rc = dataplane_inner_prepare(comp, &inner);
+	return 0;
+}
+
+void start_compile_abort(struct cg_daemon *d)
+{
+	start_nft_end(d, false);   /* the table, when programmed, stays (nft_prog) */
+	compiled_free(&start_comp);
+	start_prev_free();
+}
+
+int start_dataplane(struct cg_daemon *d)
+{
+	struct cg_compiled *comp = &start_comp;
+	struct cg_inner_maps inner;
+
+	/* While the BPF object is still being verified. */
+	double t0 = start_ms();
+	int rc = dataplane_inner_prepare(comp, &inner);
 	if (rc) {
 		log_err("Failed to write the policy into the BPF maps: %s", strerror(-rc));
-		start_nft_end(d, false);
-		compiled_free(comp);
-		goto out_prev;
+		start_compile_abort(d);
+		start_bpf_abort();
+		return rc;
 	}
 	log_debug("start: inner maps filled in %.1f ms", start_ms() - t0);
-	rc = start_apply(d, have_prev ? &prev : NULL, comp, &inner);
+	rc = start_apply(d, have_start_prev ? &start_prev : NULL, comp, &inner);
 	dataplane_inner_close(&inner);
 	if (rc) {
-		start_nft_end(d, false);   /* the table, when programmed, stays (nft_prog) */
-		compiled_free(comp);
-	} else {
-		have_start_comp = true;
-		reload_ids_save(&d->model);
+		start_compile_abort(d);
+		return rc;
 	}
-out_prev:
-	if (have_prev)
-		free(prev.policies);
-	return rc;
+	have_start_comp = true;
+	reload_ids_save(&d->model);
+	start_prev_free();
+	return 0;
 }
 
 int start_nftables(struct cg_daemon *d)

@@ -8,10 +8,11 @@
  * instance's filters in one netlink operation when they exist.
  *
  * Three things run at once (issue 19): the BPF object's load and
- * verification (a thread begun by start_bpf), the reading of the inventory
- * and the compilation on the main thread, and, as soon as the policy is
- * compiled, table inet camguard programmed from the same plan (a thread
- * begun by start_dataplane, taken by start_nftables). The table may thus be
+ * verification (a thread begun by start_bpf), the compilation, the reading
+ * of the inventory and the inner maps' fill on the main thread, and, as
+ * soon as the policy is compiled, table inet camguard programmed from the
+ * same plan (a thread begun by start_compile, taken by start_nftables: the
+ * longest step with the table, so it begins before the inventory is read). The table may thus be
  * replaced before the BPF generation flips: each layer enforces a complete
  * policy set on its own, and nothing is attached before both are done.
  */
@@ -24,6 +25,9 @@ struct cg_daemon;
 int start_load(struct cg_daemon *d);
 /* One daemon per state directory: the lock fd, or -errno (logged). */
 int start_lock(struct cg_daemon *d);
+/* The flow evidence (state_dir): before the NFLOG group is bound, which
+ * is before the table is programmed. */
+int start_evidence(struct cg_daemon *d);
 /* The inventory (state_dir/inventory.json), the reassembler, the vendor
  * names. Before the data plane: the start compares its devices with the
  * policy set it makes live. */
@@ -37,9 +41,16 @@ int start_bpf(struct cg_daemon *d);
  * the process never exits inside libbpf. */
 void start_bpf_abort(void);
 /* ids, protected addresses, compile, then table inet camguard's
- * programming begins in a thread (when the configuration enables it), the
- * BPF load start_bpf() began (waited for), flip; logged. On error the table
- * thread has been waited for: nothing runs on. */
+ * programming begins in a thread (when the configuration enables it);
+ * logged. On error nothing was begun. */
+int start_compile(struct cg_daemon *d);
+/* When the start stops between start_compile() and start_dataplane(): waits
+ * for the table's thread (a table it programmed stays, fail-closed) and
+ * drops the compiled policy. */
+void start_compile_abort(struct cg_daemon *d);
+/* The inner maps, then the BPF load start_bpf() began (waited for), flip;
+ * logged. On error the table's thread and the BPF load have been waited
+ * for: nothing runs on. */
 int start_dataplane(struct cg_daemon *d);
 /* table inet camguard, when the configuration enables it: the programming
  * start_dataplane() began, waited for (in line when it had no thread);
