@@ -221,8 +221,9 @@ static int start_forget_addresses(struct cg_dataplane *dp)
  * most of the start and needs nothing from the inventory or the compiled
  * policy: it runs in a thread of its own while the main thread compiles,
  * reads the inventory and fills the inner maps (start_compile,
- * start_inventory, start_dataplane), which takes it in start_apply. Nothing is attached or written before that, so the
- * order start.h describes holds. One start per process: a static.
+ * start_inventory, start_dataplane), which takes it in start_apply.
+ * Nothing is attached or written before that, so the order start.h
+ * describes holds. One start per process: a static.
  */
 static struct {
 	struct cg_dataplane_opts opts;
@@ -287,10 +288,11 @@ static bool have_start_comp;
  * thread reads the inventory, fills the inner maps and waits for the BPF
  * load. Until the join:
  * - the plan (start_comp.plan) and the model it borrows from are read-only:
- *   after the thread begins, the main thread only reads them (the inventory's
- *   start reads the configuration; dataplane_inner_prepare, dataplane_apply_inner, reload_reset_reassigned,
- *   state_move_devices and reload_ids_save take them const; the device sort
- *   is done before), and start_comp is freed only after the join;
+ *   after the thread begins, the main thread only reads them (start_inventory
+ *   reads the configuration; dataplane_inner_prepare, dataplane_apply_inner,
+ *   reload_reset_reassigned, state_move_devices and reload_ids_save take
+ *   them const; the device sort is done before), and start_comp is freed
+ *   only after the join;
  * - libnftnl/libmnl and nft/ (which keeps statics: chains.c's order_plan,
  *   sets.c's setid) are used by this thread only: d->nft is set at the join;
  * - the thread logs nothing (its error text waits in err).

@@ -260,7 +260,7 @@ int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_
 	char dir[CG_PATH_MAX], path[CG_PATH_MAX + 32];
 	const char *slash = strrchr(conf_path, '/');
 	glob_t g = { 0 };
-	size_t files = 0;
+	size_t files = 0, errors = diag_errors(d);   /* d may hold others' already */
 	int rc = 0;
 
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - conf_path) : 1, slash ? conf_path : ".");
@@ -283,5 +283,5 @@ int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_
 	}
 	*ret = c;
 	*ret_files = files;
-	return diag_errors(d) ? -EINVAL : 0;
+	return diag_errors(d) > errors ? -EINVAL : 0;
 }
