@@ -115,7 +115,10 @@ def main():
     # ---- table ------------------------------------------------------------
     print("e2e: CPU ns per packet; 'stat' = busy jiffies of all CPUs in /proc/stat, 'task' = CPU time of "
           "the sender (incl. the softirqs it ran), ksoftirqd and camguardd; ratio = median over %s rounds "
-          "of the per-round ratio to 'base' of the same round; %s packets/run" % (meta.get("rounds"), meta.get("packets")))
+          "of the per-round ratio to 'base' of the same round; %s packets/run; %s skbs%s" % (
+              meta.get("rounds"), meta.get("packets"), meta.get("skb", "non-linear"),
+              " (--linear: pulled into the linear area on the switch port)" if meta.get("skb") == "linear" else
+              " (trafgen: only the Ethernet header in the linear area)"))
     hdr = "%8s  %-4s  %-5s  %9s  %10s  %9s  %10s  %9s  %6s  %18s  %7s" % (
         "devices", "path", "config", "stat ns", "stat ratio", "task ns", "task ratio", "daemon ns", "other",
         "delivered/sent", "backlog")
@@ -163,8 +166,8 @@ def main():
     for c in correct:
         ok = c["delivered"] == c["sent"]
         corr.append(dict(c, ok=ok))
-        print("correctness: %s, %d devices: %d/%d allowed trafgen frames (non-linear skbs) arrived: %s%s" % (
-            c["config"], c["devices"], c["delivered"], c["sent"], "100%, ok" if ok else "NOT 100%",
+        print("correctness: %s, %d devices: %d/%d allowed trafgen frames (%s skbs) arrived: %s%s" % (
+            c["config"], c["devices"], c["delivered"], c["sent"], meta.get("skb", "non-linear"), "100%, ok" if ok else "NOT 100%",
             "; bpf_skb_pull_data on %d of them" % c["pulls"] if c.get("pulls", -1) >= 0 else ""))
     for r in results:
         if r["config"] in ("tc", "xdp") and r["path"] == "pass" and r["delivered"] != r["sent"]:
