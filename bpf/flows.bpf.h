@@ -79,8 +79,9 @@ struct {
  * the coarse clock only moves when jiffies does (both advance at the tick),
  * so the helper is called once per jiffy and CPU and every other frame pays
  * two loads (the verifier inlines bpf_jiffies64 and the per-CPU array
- * lookup). The call cost 10-15 ns a dropped frame end to end (tools/bench
- * e2e, issue 19). A frame that reads jiffies in the instant between their
+ * lookup). Per dropped frame the call cost ~3.5 ns of the program's own
+ * time in the real path (tools/bench e2e, prog ns; issue 19). A frame that
+ * reads jiffies in the instant between their
  * update and the clock's may keep the previous tick's time for the rest of
  * that jiffy: a time stamp one tick early.
  */

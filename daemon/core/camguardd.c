@@ -12,7 +12,7 @@
 
 #include "bpffs.h"
 #include "check.h"
-#include "dnsfeed.h"
+#include "cloud.h"
 #include "daemon.h"
 #include "load.h"
 #include "log.h"
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 
 	switch (mode) {
 	case CHECK:
-		return check_main_with(conf, stdout, dnsfeed_check);
+		return check_main_with(conf, stdout, cloud_check);
 	case UNLOAD:
 		if (geteuid() != 0) {
 			fprintf(stderr, "camguardd: --unload needs root\n");

@@ -117,19 +117,6 @@ int dnsfeed_reload_cloud(struct cg_daemon *d)
 	return rc;
 }
 
-int dnsfeed_check(const char *conf_path, struct cg_diag *d, char *summary, size_t len)
-{
-	struct cg_cloud *c = NULL;
-	size_t files = 0;
-	int rc = cloud_load_beside(conf_path, &c, &files, d);
-
-	if (rc == 0)
-		snprintf(summary, len, "cloud domains: %zu from %zu file%s", cloud_count(c), files,
-			 files == 1 ? "" : "s");
-	cloud_free(c);
-	return rc;
-}
-
 int dnsfeed_open(struct cg_daemon *d)
 {
 	struct cg_dnsfeed *f = calloc(1, sizeof(*f));

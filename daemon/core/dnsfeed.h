@@ -27,7 +27,6 @@
 #include "view.h"
 
 struct cg_daemon;
-struct cg_diag;
 struct cg_event;
 struct cg_dnsfeed;
 
@@ -41,11 +40,6 @@ void dnsfeed_event(struct cg_dnsfeed *f, const struct cg_event *e);
 /* Reads the cloud table again (after a reload): 0, or -EINVAL with the
  * table before kept (every error logged with file:line), -ENOMEM. */
 int dnsfeed_reload_cloud(struct cg_daemon *d);
-
-/* `camguardd --check`'s part (a cg_check_extra_fn): reads the cloud table
- * as the daemon would, every problem into d with file and line; on success
- * a summary line ("cloud domains: N from M files"). 0, -EINVAL, -ENOMEM. */
-int dnsfeed_check(const char *conf_path, struct cg_diag *d, char *summary, size_t len);
 
 /* Expires names past their TTL and grace (at most once a minute). */
 void dnsfeed_tick(struct cg_dnsfeed *f);

@@ -285,3 +285,17 @@ int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_
 	*ret_files = files;
 	return diag_errors(d) > errors ? -EINVAL : 0;
 }
+
+/* See cloud.h. */
+int cloud_check(const char *conf_path, struct cg_diag *d, char *summary, size_t len)
+{
+	struct cg_cloud *c = NULL;
+	size_t files = 0;
+	int rc = cloud_load_beside(conf_path, &c, &files, d);
+
+	if (rc == 0)
+		snprintf(summary, len, "cloud domains: %zu from %zu file%s", cloud_count(c), files,
+			 files == 1 ? "" : "s");
+	cloud_free(c);
+	return rc;
+}

@@ -46,6 +46,11 @@ int cloud_add_file(struct cg_cloud *c, const char *path, struct cg_diag *d);
 int cloud_load_beside(const char *conf_path, struct cg_cloud **ret, size_t *ret_files,
 		      struct cg_diag *d);
 
+/* `camguardd --check`'s part (a cg_check_extra_fn): cloud_load_beside()
+ * into d, every problem with file and line; on success a summary line
+ * ("cloud domains: N from M files"). 0, -EINVAL, -ENOMEM. */
+int cloud_check(const char *conf_path, struct cg_diag *d, char *summary, size_t len);
+
 size_t cloud_count(const struct cg_cloud *c);       /* domains held */
 
 /* The label of the most specific domain covering name (case-insensitive, a
