@@ -16,9 +16,15 @@ void table_init(struct table *t, const char *align, ...)
 {
 	va_list ap;
 
-	*t = (struct table){ .ncols = (int)strlen(align) };
+	size_t n = strlen(align);
+
+	/* More columns than the engine holds is a renderer's bug: show the
+	 * first TABLE_MAX_COLS (this also bounds every loop over them). */
+	if (n > TABLE_MAX_COLS)
+		n = TABLE_MAX_COLS;
+	*t = (struct table){ .ncols = (int)n };
 	va_start(ap, align);
-	for (int i = 0; i < t->ncols; i++) {
+	for (size_t i = 0; i < n; i++) {
 		t->head[i] = va_arg(ap, const char *);
 		t->right[i] = align[i] == 'r';
 		t->prio[i] = '9';

@@ -41,10 +41,13 @@ static void dhcp_vendor_class(const char *vc, struct cg_disc_info *ret)
 	char brand[CG_DISC_FIELD_MAX];
 	scan_copy(brand, sizeof(brand), (const uint8_t *)f[0], n[0]);
 	if ((k != 3 && k != 4) || !discovery_brand_display(brand)) {
-		snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%s", vc);
+		/* cut to the field: the option may be 255 bytes */
+		snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%.*s",
+			 (int)sizeof(ret->manufacturer) - 1, vc);
 		return;
 	}
-	snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%s", brand);
+	snprintf(ret->manufacturer, sizeof(ret->manufacturer), "%.*s",
+		 (int)sizeof(ret->manufacturer) - 1, brand);
 	scan_copy(ret->model, sizeof(ret->model), (const uint8_t *)f[k - 2], n[k - 2]);
 	scan_copy(ret->firmware, sizeof(ret->firmware), (const uint8_t *)f[k - 1], n[k - 1]);
 }

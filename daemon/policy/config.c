@@ -148,7 +148,8 @@ static void parse_interfaces(const config_setting_t *root, struct cg_config *c, 
 			}
 		if (!ok)
 			continue;
-		snprintf(it->name, sizeof(it->name), "%s", name);
+		/* valid_ifname: shorter than IFNAMSIZ */
+		snprintf(it->name, sizeof(it->name), "%.*s", (int)sizeof(it->name) - 1, name);
 		it->mode = strcmp(mode, "xdp") ? CG_IFMODE_TC : CG_IFMODE_XDP;
 		it->origin.file = file;
 		it->origin.line = line;

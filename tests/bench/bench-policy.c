@@ -54,7 +54,10 @@ static FILE *xopen(const char *dir, const char *name)
 	char p[512];
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p)) {
+		fprintf(stderr, "bench-policy: %s/%s: path too long\n", dir, name);
+		exit(1);
+	}
 	f = fopen(p, "we");
 	if (!f) {
 		fprintf(stderr, "bench-policy: %s: %s\n", p, strerror(errno));

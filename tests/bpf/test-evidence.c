@@ -579,7 +579,7 @@ static void test_last_seen(void)
 		const struct flowspec *s = &specs[which[w]];
 		struct frame f;
 		char addr[64];
-		uint64_t row0, last0, row1, last1;
+		uint64_t row0 = 0, last0 = 0, row1 = 0, last1 = 0;
 
 		flow_frame(s, 0, &f, addr, sizeof(addr));
 		/* The first frame makes the row on the full path, the rest
