@@ -445,19 +445,19 @@ static int nflog_policy_id(void *ctx, const char *name)
 	return policy_id_of(ctx, name);
 }
 
-/* A linear walk: nflog.c caches the answer per address for seconds. */
+/* The inventory's address index (nflog.c caches the answer for seconds):
+ * an inbound drop's camera address is the sender's choice, so a scan of the
+ * enclave's addresses must not cost a walk over every device per drop. */
 static int nflog_device_of(void *ctx, uint8_t family, const uint8_t *addr, uint8_t mac[6], int *policy)
 {
 	const struct cg_daemon *d = ctx;
+	const struct cg_inv_device *dev = inventory_find_addr(d->inv, family, addr);
 
-	for (struct cg_inv_device *dev = inventory_first(d->inv); dev; dev = inventory_next(d->inv, dev))
-		for (int i = 0; i < (family == 4 ? dev->n4 : dev->n6); i++)
-			if (!memcmp(family == 4 ? dev->ip4[i] : dev->ip6[i], addr, family == 4 ? 4 : 16)) {
-				memcpy(mac, dev->mac, 6);
-				*policy = policy_id_of(d, dev->policy);
-				return 0;
-			}
-	return -ENOENT;
+	if (!dev)
+		return -ENOENT;
+	memcpy(mac, dev->mac, 6);
+	*policy = policy_id_of(d, dev->policy);
+	return 0;
 }
 
 static void on_nflog(struct cg_watch *w, uint32_t events)

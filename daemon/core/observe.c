@@ -140,7 +140,7 @@ int observe_event(void *ctx, void *data, size_t len)
 		static const uint8_t zero[16];
 		/* 0.0.0.0 and :: (DHCP, DAD) are nobody's address. */
 		bool any = memcmp(a, zero, e->family == 4 ? 4 : 16) != 0;
-		if (any && inventory_add_addr(dev, e->family, a)) {
+		if (any && inventory_add_addr(d->inv, dev, e->family, a)) {
 			addr_format_ip(e->family, a, addr, sizeof(addr));
 			log_info("Device %s uses address %s%s", mac, addr,
 				 e->dir == CG_DIR_OUT && !(e->flags & CG_EVF_SRC_ENCLAVE) &&

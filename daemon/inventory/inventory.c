@@ -7,6 +7,14 @@
  * chained hash on the MAC, and threaded on a doubly linked recency list so
  * that touch and evict are O(1). Indices instead of pointers keep the array
  * reallocatable.
+ *
+ * The devices' addresses are indexed too (an open-addressing hash, address
+ * -> device index), for the nftables drop log: an inbound drop names the
+ * camera only by its address, which the sender chooses, so a lookup must
+ * not cost a walk over every device. Every change of a device's address
+ * list goes through inventory_add_addr() and eviction, which keep the index
+ * in step. If the index cannot grow (no memory) it is dropped and
+ * inventory_find_addr() walks the devices instead.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +38,18 @@ struct cg_inventory {
 	uint64_t evicted;
 	struct cg_inv_disc_stats disc;
 	bool dirty;
+	/* the address index: family 0 empty, ADDR_GONE a deleted entry */
+	struct addr_slot *addrs;
+	size_t addr_cap, addr_used;   /* used: live + deleted */
+	bool addr_broken;             /* no memory once: walk instead */
+};
+
+#define ADDR_GONE 0xff
+
+struct addr_slot {
+	uint8_t addr[16];
+	int32_t dev;
+	uint8_t family;
 };
 
 static uint32_t mac_hash(const uint8_t mac[6])
@@ -66,6 +86,7 @@ void inventory_free(struct cg_inventory *inv)
 		return;
 	free(inv->dev);
 	free(inv->buckets);
+	free(inv->addrs);
 	free(inv);
 }
 
@@ -116,6 +137,142 @@ static void hash_unlink(struct cg_inventory *inv, int32_t i)
 	*p = inv->dev[i].hnext;
 }
 
+/* ---- the address index ------------------------------------------------------ */
+
+static size_t addr_len(uint8_t family)
+{
+	return family == 4 ? 4 : 16;
+}
+
+static uint32_t addr_hash(uint8_t family, const uint8_t *addr)
+{
+	uint32_t h = 2166136261u ^ family;
+	for (size_t i = 0; i < addr_len(family); i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h;
+}
+
+/* The slot holding the address, or the first free one (deleted or empty)
+ * where it would go; NULL when the table is missing. */
+static struct addr_slot *addr_probe(const struct cg_inventory *inv, uint8_t family,
+				    const uint8_t *addr, bool *found)
+{
+	struct addr_slot *gone = NULL;
+
+	*found = false;
+	if (!inv->addr_cap)
+		return NULL;
+	for (size_t i = addr_hash(family, addr) & (inv->addr_cap - 1);; i = (i + 1) & (inv->addr_cap - 1)) {
+		struct addr_slot *s = &inv->addrs[i];
+		if (!s->family)
+			return gone ? gone : s;
+		if (s->family == ADDR_GONE) {
+			if (!gone)
+				gone = s;
+		} else if (s->family == family && !memcmp(s->addr, addr, addr_len(family))) {
+			*found = true;
+			return s;
+		}
+	}
+}
+
+/* Rebuilds the table at `cap` slots from the live entries. */
+static int addr_rehash(struct cg_inventory *inv, size_t cap)
+{
+	struct addr_slot *old = inv->addrs, *t = calloc(cap, sizeof(*t));
+	size_t n = inv->addr_cap;
+
+	if (!t)
+		return -ENOMEM;
+	inv->addrs = t;
+	inv->addr_cap = cap;
+	inv->addr_used = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old[i].family && old[i].family != ADDR_GONE) {
+			bool found;
+			*addr_probe(inv, old[i].family, old[i].addr, &found) = old[i];
+			inv->addr_used++;
+		}
+	free(old);
+	return 0;
+}
+
+/* The address now names device `dev` (the latest device to use it). */
+static void addr_index(struct cg_inventory *inv, uint8_t family, const uint8_t *addr, int32_t dev)
+{
+	bool found;
+
+	if (inv->addr_broken)
+		return;
+	/* At most half full, counting deleted slots: double when the live
+	 * entries fill a quarter, else rebuild at the same size. */
+	if ((inv->addr_used + 1) * 2 > inv->addr_cap) {
+		size_t live = 0;
+		for (size_t i = 0; i < inv->addr_cap; i++)
+			live += inv->addrs[i].family && inv->addrs[i].family != ADDR_GONE;
+		size_t cap = inv->addr_cap ? inv->addr_cap : 64;
+		while ((live + 1) * 4 > cap)
+			cap *= 2;
+		if (addr_rehash(inv, cap)) {
+			free(inv->addrs);
+			inv->addrs = NULL;
+			inv->addr_cap = inv->addr_used = 0;
+			inv->addr_broken = true;
+			return;
+		}
+	}
+	struct addr_slot *s = addr_probe(inv, family, addr, &found);
+	if (!found) {
+		if (!s->family)
+			inv->addr_used++;
+		memset(s->addr, 0, sizeof(s->addr));
+		memcpy(s->addr, addr, addr_len(family));
+		s->family = family;
+	}
+	s->dev = dev;
+}
+
+/* The device no longer has the address: forget it if it still names it. */
+static void addr_unindex(struct cg_inventory *inv, uint8_t family, const uint8_t *addr, int32_t dev)
+{
+	bool found;
+	struct addr_slot *s = addr_probe(inv, family, addr, &found);
+
+	if (found && s->dev == dev)
+		s->family = ADDR_GONE;
+}
+
+static void addr_unindex_all(struct cg_inventory *inv, int32_t dev)
+{
+	const struct cg_inv_device *d = &inv->dev[dev];
+
+	for (int i = 0; i < d->n4; i++)
+		addr_unindex(inv, 4, d->ip4[i], dev);
+	for (int i = 0; i < d->n6; i++)
+		addr_unindex(inv, 6, d->ip6[i], dev);
+}
+
+struct cg_inv_device *inventory_find_addr(const struct cg_inventory *inv, uint8_t family,
+					  const uint8_t *addr)
+{
+	bool found;
+
+	if (family != 4 && family != 6)
+		return NULL;
+	if (inv->addr_broken) {
+		/* The most recently seen device that has it, as the index would. */
+		for (int32_t i = inv->tail; i >= 0; i = inv->dev[i].lprev) {
+			const struct cg_inv_device *d = &inv->dev[i];
+			for (int k = 0; k < (family == 4 ? d->n4 : d->n6); k++)
+				if (!memcmp(family == 4 ? d->ip4[k] : d->ip6[k], addr, addr_len(family)))
+					return &inv->dev[i];
+		}
+		return NULL;
+	}
+	struct addr_slot *s = addr_probe(inv, family, addr, &found);
+	return found ? &inv->dev[s->dev] : NULL;
+}
+
 static int32_t alloc_slot(struct cg_inventory *inv)
 {
 	if (inv->count >= inv->limit) {
@@ -123,6 +280,7 @@ static int32_t alloc_slot(struct cg_inventory *inv)
 		int32_t victim = inv->head;
 		list_unlink(inv, victim);
 		hash_unlink(inv, victim);
+		addr_unindex_all(inv, victim);
 		inv->count--;
 		inv->evicted++;
 		return victim;
@@ -176,10 +334,12 @@ struct cg_inv_device *inventory_touch(struct cg_inventory *inv, const uint8_t ma
 	return &inv->dev[i];
 }
 
-bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr)
+bool inventory_add_addr(struct cg_inventory *inv, struct cg_inv_device *d, uint8_t family,
+			const uint8_t *addr)
 {
 	size_t len = family == 4 ? 4 : 16;
 	uint8_t *n = family == 4 ? &d->n4 : &d->n6;
+	int32_t dev = (int32_t)(d - inv->dev);
 	int found = -1;
 
 	for (int i = 0; i < *n; i++) {
@@ -189,6 +349,10 @@ bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *
 	}
 	if (found == 0)
 		return false;
+	/* A new address on a full list pushes the oldest out. */
+	if (found < 0 && *n == CG_INV_ADDRS)
+		addr_unindex(inv, family, family == 4 ? d->ip4[CG_INV_ADDRS - 1] : d->ip6[CG_INV_ADDRS - 1],
+			     dev);
 	/* Shift to make room at the front: most recent first. */
 	int last = found >= 0 ? found : (*n < CG_INV_ADDRS ? (*n)++ : CG_INV_ADDRS - 1);
 	if (family == 4) {
@@ -198,6 +362,7 @@ bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *
 		memmove(d->ip6[1], d->ip6[0], (size_t)last * 16);
 		memcpy(d->ip6[0], addr, 16);
 	}
+	addr_index(inv, family, addr, dev);
 	return found < 0;
 }
 
@@ -415,7 +580,8 @@ static void copy_str(char *dst, size_t len, json_object *o, const char *key)
 		snprintf(dst, len, "%s", json_object_get_string(v));
 }
 
-static void load_addrs(struct cg_inv_device *d, json_object *o, const char *key, uint8_t family)
+static void load_addrs(struct cg_inventory *inv, struct cg_inv_device *d, json_object *o,
+		       const char *key, uint8_t family)
 {
 	json_object *arr;
 	if (!json_object_object_get_ex(o, key, &arr) || !json_object_is_type(arr, json_type_array))
@@ -425,7 +591,7 @@ static void load_addrs(struct cg_inv_device *d, json_object *o, const char *key,
 		uint8_t a[16];
 		const char *s = json_object_get_string(json_object_array_get_idx(arr, (size_t)i));
 		if (s && inet_pton(family == 4 ? AF_INET : AF_INET6, s, a) == 1)
-			inventory_add_addr(d, family, a);
+			inventory_add_addr(inv, d, family, a);
 	}
 }
 
@@ -518,8 +684,8 @@ int inventory_load(struct cg_inventory *inv, const char *path)
 		copy_str(d->ifname, sizeof(d->ifname), o, "interface");
 		if (json_object_object_get_ex(o, "vlan", &v))
 			d->vlan = (uint16_t)json_object_get_int(v);
-		load_addrs(d, o, "ipv4", 4);
-		load_addrs(d, o, "ipv6", 6);
+		load_addrs(inv, d, o, "ipv4", 4);
+		load_addrs(inv, d, o, "ipv6", 6);
 		load_facts(d, o);
 	}
 	free(order);

@@ -100,7 +100,13 @@ struct cg_inv_device *inventory_touch(struct cg_inventory *inv, const uint8_t ma
 struct cg_inv_device *inventory_find(const struct cg_inventory *inv, const uint8_t mac[6]);
 
 /* Remembers an address (most recent first, bounded). Returns true if new. */
-bool inventory_add_addr(struct cg_inv_device *d, uint8_t family, const uint8_t *addr);
+bool inventory_add_addr(struct cg_inventory *inv, struct cg_inv_device *d, uint8_t family,
+			const uint8_t *addr);
+/* The device that uses the address (4 or 16 bytes by family), the most
+ * recent to report it when two did; NULL if none. Constant time (a hash on
+ * the addresses of every device). */
+struct cg_inv_device *inventory_find_addr(const struct cg_inventory *inv, uint8_t family,
+					  const uint8_t *addr);
 void inventory_add_blocked(struct cg_inv_device *d, const struct cg_inv_blocked *b);
 /* Puts the device under another policy (moves.c); marks the inventory for saving. */
 void inventory_set_policy(struct cg_inventory *inv, struct cg_inv_device *d, const char *policy);

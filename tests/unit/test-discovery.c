@@ -778,6 +778,138 @@ static void test_inventory(void)
 	inventory_free(inv);
 }
 
+/* The address index the nftables drop log resolves inbound drops with:
+ * every device's addresses found, a pushed-out or evicted one gone, the
+ * latest user of a reassigned address, a saved inventory's addresses, and
+ * 65,536 devices under churn against the device lists themselves. */
+static bool lists_addr(const struct cg_inv_device *d, uint8_t family, const uint8_t *a)
+{
+	for (int k = 0; k < (family == 4 ? d->n4 : d->n6); k++)
+		if (!memcmp(family == 4 ? d->ip4[k] : d->ip6[k], a, family == 4 ? 4 : 16))
+			return true;
+	return false;
+}
+
+static void v4(uint8_t a[4], uint32_t host)
+{
+	a[0] = 198;   /* 198.51.100.0/24 and up: test addresses as bytes only */
+	a[1] = 51;
+	a[2] = (uint8_t)(100 + (host >> 8));
+	a[3] = (uint8_t)host;
+}
+
+static void test_inventory_addrs(void)
+{
+	struct cg_inventory *inv, *again;
+	uint8_t m[6][6], a[8][4], six[16] = { 0x20, 0x01, 0x0d, 0xb8 }, other[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	char dir[] = "/tmp/cg-test-addrs-XXXXXX", path[128];
+
+	for (int i = 0; i < 6; i++)
+		memcpy(m[i], (uint8_t[6]){ 0x00, 0x40, 0x8c, 0x00, 0x01, (uint8_t)i }, 6);
+	for (int i = 0; i < 8; i++)
+		v4(a[i], (uint32_t)(10 + i));
+	six[15] = 1;
+	other[15] = 2;
+
+	CHECK(inventory_new(4, &inv) == 0, "inventory_new");
+	CHECK(inventory_find_addr(inv, 4, a[0]) == NULL, "empty inventory: no device");
+	struct cg_inv_device *d0 = inventory_touch(inv, m[0], 1000, NULL);
+	CHECK(inventory_add_addr(inv, d0, 4, a[0]), "first address is new");
+	CHECK(!inventory_add_addr(inv, d0, 4, a[0]), "the same again is not");
+	inventory_add_addr(inv, d0, 6, six);
+	CHECK(inventory_find_addr(inv, 4, a[0]) == d0, "IPv4 address found");
+	CHECK(inventory_find_addr(inv, 6, six) == d0, "IPv6 address found");
+	CHECK(inventory_find_addr(inv, 6, other) == NULL, "another IPv6 address: none");
+	CHECK(inventory_find_addr(inv, 4, six) == NULL, "the IPv6 address's first 4 bytes as IPv4: none");
+	CHECK(inventory_find_addr(inv, 0, a[0]) == NULL && inventory_find_addr(inv, 5, a[0]) == NULL,
+	      "no family: none");
+
+	/* CG_INV_ADDRS per family: the fifth pushes the oldest out. */
+	for (int i = 1; i <= CG_INV_ADDRS; i++)
+		inventory_add_addr(inv, d0, 4, a[i]);
+	CHECK(d0->n4 == CG_INV_ADDRS, "bounded list");
+	CHECK(inventory_find_addr(inv, 4, a[0]) == NULL, "pushed-out address: none");
+	for (int i = 1; i <= CG_INV_ADDRS; i++)
+		CHECK(inventory_find_addr(inv, 4, a[i]) == d0, "kept address %d found", i);
+
+	/* Reassigned: the latest device to use it. */
+	struct cg_inv_device *d1 = inventory_touch(inv, m[1], 1001, NULL);
+	inventory_add_addr(inv, d1, 4, a[4]);
+	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "a reassigned address names its latest user");
+	inventory_add_addr(inv, d0, 4, a[1]);   /* d0 using an old one again moves nothing */
+	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "still the latest user");
+
+	/* Save and load: the addresses are indexed again. */
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "%s/inventory.json", dir);
+	CHECK(inventory_save(inv, path) == 0, "save");
+	CHECK(inventory_new(4, &again) == 0, "inventory_new");
+	CHECK(inventory_load(again, path) == 0, "load");
+	struct cg_inv_device *e0 = inventory_find(again, m[0]), *e1 = inventory_find(again, m[1]);
+	CHECK(e0 && inventory_find_addr(again, 6, six) == e0 && inventory_find_addr(again, 4, a[2]) == e0,
+	      "loaded addresses found");
+	CHECK(e1 && inventory_find_addr(again, 4, a[4]) == e1, "loaded: the latest user (most recently seen)");
+	inventory_free(again);
+	unlink(path);
+	rmdir(dir);
+
+	/* Eviction at the limit (4): the least recently seen device's
+	 * addresses go with it; its slot's next device has only its own. */
+	for (int i = 2; i < 6; i++) {
+		struct cg_inv_device *d = inventory_touch(inv, m[i], 1002 + i, NULL);
+		inventory_add_addr(inv, d, 4, a[5 + (i % 3)]);
+	}
+	CHECK(inventory_find(inv, m[0]) == NULL && inventory_find(inv, m[1]) == NULL, "two evicted");
+	CHECK(inventory_find_addr(inv, 6, six) == NULL && inventory_find_addr(inv, 4, a[2]) == NULL &&
+	      inventory_find_addr(inv, 4, a[4]) == NULL, "evicted devices' addresses: none");
+	struct cg_inv_device *d5 = inventory_find(inv, m[5]);
+	CHECK(d5 && inventory_find_addr(inv, 4, a[7]) == d5, "a[7]: its latest user, m5 over m2");
+	inventory_free(inv);
+
+	/* 65,536 devices, two addresses each, then churn: every device takes a
+	 * new address now and then (pushing its oldest out) and the limit
+	 * evicts. Every lookup must agree with the device lists: each listed
+	 * address of a device found (addresses are never shared here), each
+	 * dropped one gone. */
+	enum { N = 65536, ROUNDS = 6 };
+	CHECK(inventory_new(N - 1024, &inv) == 0, "inventory_new");
+	uint32_t next = 0, bad_found = 0, bad_gone = 0;
+	uint64_t checked = 0;
+	uint8_t mac[6] = { 0x00, 0x40, 0x8c }, addr[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	for (int r = 0; r < ROUNDS; r++) {
+		for (uint32_t i = 0; i < N; i += (uint32_t)(r ? 7 : 1)) {
+			mac[3] = (uint8_t)(i >> 16);
+			mac[4] = (uint8_t)(i >> 8);
+			mac[5] = (uint8_t)i;
+			struct cg_inv_device *d = inventory_touch(inv, mac, 2000 + r, NULL);
+			if (!d)
+				continue;
+			uint32_t k = next++;
+			memcpy(addr + 8, &k, 4);
+			inventory_add_addr(inv, d, 6, addr);
+			uint8_t q[4] = { 10, (uint8_t)(k >> 16), (uint8_t)(k >> 8), (uint8_t)k };
+			inventory_add_addr(inv, d, 4, q);
+		}
+		for (struct cg_inv_device *d = inventory_first(inv); d; d = inventory_next(inv, d)) {
+			for (int k = 0; k < d->n4; k++, checked++)
+				bad_found += inventory_find_addr(inv, 4, d->ip4[k]) != d;
+			for (int k = 0; k < d->n6; k++, checked++)
+				bad_found += inventory_find_addr(inv, 6, d->ip6[k]) != d;
+		}
+		/* every address ever handed out: found only where listed */
+		for (uint32_t k = 0; k < next; k += 3) {
+			memcpy(addr + 8, &k, 4);
+			struct cg_inv_device *d = inventory_find_addr(inv, 6, addr);
+			bad_gone += d && !lists_addr(d, 6, addr);
+		}
+	}
+	CHECK(checked > 2 * (N - 1024) && bad_found == 0, "%llu listed addresses: %u not found as their device's",
+	      (unsigned long long)checked, bad_found);
+	CHECK(bad_gone == 0, "%u dropped addresses still found", bad_gone);
+	CHECK(inventory_evicted(inv) > 0, "the churn evicted (%llu)", (unsigned long long)inventory_evicted(inv));
+	inventory_free(inv);
+}
+
 /* ---- rendering ----------------------------------------------------------------- */
 
 /* wide: camguardctl --wide; otherwise the 80-column default */
@@ -1159,6 +1291,7 @@ int main(void)
 	test_random();
 	test_brands();
 	test_inventory();
+	test_inventory_addrs();
 	test_render();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
