@@ -260,7 +260,7 @@ struct cg_inv_device *inventory_find_addr(const struct cg_inventory *inv, uint8_
 	if (family != 4 && family != 6)
 		return NULL;
 	if (inv->addr_broken) {
-		/* The most recently seen device that has it, as the index would. */
+		/* The most recently seen device that lists it. */
 		for (int32_t i = inv->tail; i >= 0; i = inv->dev[i].lprev) {
 			const struct cg_inv_device *d = &inv->dev[i];
 			for (int k = 0; k < (family == 4 ? d->n4 : d->n6); k++)
@@ -347,8 +347,10 @@ bool inventory_add_addr(struct cg_inventory *inv, struct cg_inv_device *d, uint8
 		if (memcmp(a, addr, len) == 0)
 			found = i;
 	}
-	if (found == 0)
+	if (found == 0) {
+		addr_index(inv, family, addr, dev);   /* another device may have used it since */
 		return false;
+	}
 	/* A new address on a full list pushes the oldest out. */
 	if (found < 0 && *n == CG_INV_ADDRS)
 		addr_unindex(inv, family, family == 4 ? d->ip4[CG_INV_ADDRS - 1] : d->ip6[CG_INV_ADDRS - 1],

@@ -836,8 +836,12 @@ static void test_inventory_addrs(void)
 	struct cg_inv_device *d1 = inventory_touch(inv, m[1], 1001, NULL);
 	inventory_add_addr(inv, d1, 4, a[4]);
 	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "a reassigned address names its latest user");
-	inventory_add_addr(inv, d0, 4, a[1]);   /* d0 using an old one again moves nothing */
-	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "still the latest user");
+	inventory_add_addr(inv, d0, 4, a[1]);
+	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "another address of d0 moves nothing");
+	inventory_add_addr(inv, d0, 4, a[4]);
+	CHECK(inventory_find_addr(inv, 4, a[4]) == d0, "d0 using it again takes it back");
+	inventory_add_addr(inv, d1, 4, a[4]);
+	CHECK(inventory_find_addr(inv, 4, a[4]) == d1, "and d1 again (its newest address)");
 
 	/* Save and load: the addresses are indexed again. */
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
