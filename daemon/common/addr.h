@@ -74,4 +74,20 @@ void addr_format_ip(uint8_t family, const uint8_t *addr, char *buf, size_t size)
 /* Whether prefix a covers prefix b (same family, a no longer than b). */
 bool addr_prefix_contains(const struct cg_prefix *a, const struct cg_prefix *b);
 
+/* Bytes of a family's address (4 or 6) in its 16-byte field. */
+static inline size_t addr_family_len(uint8_t family)
+{
+	return family == 4 ? 4 : 16;
+}
+
+/* FNV-1a over n bytes, continued from h (begin with ADDR_FNV_BASIS): the
+ * hash of the daemon's tables keyed by MACs and addresses. */
+#define ADDR_FNV_BASIS 2166136261u
+static inline uint32_t addr_fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
 #endif /* CAMGUARD_ADDR_H */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "dnsnames.h"
 
 #define NONE UINT32_MAX
@@ -48,28 +49,17 @@ struct cg_names {
 	struct cg_names_stats st;
 };
 
-static size_t addr_len(uint8_t family)
-{
-	return family == 4 ? 4 : 16;
-}
-
-static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
-}
-
 static size_t dev_hash(const struct cg_names *n, const uint8_t mac[6])
 {
-	return fnv(2166136261u, mac, 6) & (n->nbuckets - 1);
+	return addr_fnv(ADDR_FNV_BASIS, mac, 6) & (n->nbuckets - 1);
 }
 
 static size_t entry_hash(const struct cg_names *n, const uint8_t mac[6], uint8_t kind,
 			 uint8_t family, const uint8_t *addr)
 {
 	uint8_t kf[2] = { kind, family };
-	uint32_t h = fnv(fnv(fnv(2166136261u, mac, 6), kf, 2), addr, addr_len(family));
+	uint32_t h = addr_fnv(addr_fnv(addr_fnv(ADDR_FNV_BASIS, mac, 6), kf, 2), addr,
+			      addr_family_len(family));
 	return h & (n->nbuckets - 1);
 }
 
@@ -217,7 +207,7 @@ int names_add(struct cg_names *n, const uint8_t mac[6], int kind, const char *na
 	if (!n || !mac || !name || !name[0] || strlen(name) >= CG_DNS_NAME_MAX ||
 	    (family != 4 && family != 6) || !addr || (kind != CG_NAMES_ANSWER && kind != CG_NAMES_QUERY))
 		return -EINVAL;
-	memcpy(a, addr, addr_len(family));
+	memcpy(a, addr, addr_family_len(family));
 	if (kind == CG_NAMES_QUERY)
 		ttl = CG_NAMES_QUERY_KEEP;
 	else if (ttl > CG_NAMES_TTL_MAX)
@@ -305,7 +295,7 @@ static const char *lookup(const struct cg_names *n, const uint8_t mac[6], int ki
 
 	if (!n || !mac || !addr || (family != 4 && family != 6))
 		return NULL;
-	memcpy(a, addr, addr_len(family));
+	memcpy(a, addr, addr_family_len(family));
 	for (uint32_t i = n->ebucket[entry_hash(n, mac, (uint8_t)kind, family, a)]; i != NONE;
 	     i = n->e[i].next) {
 		const struct entry *e = &n->e[i];
@@ -345,7 +335,7 @@ size_t names_asked(const struct cg_names *n, const uint8_t mac[6], uint8_t famil
 
 	if (!n || !mac || !resolver || (family != 4 && family != 6))
 		return 0;
-	memcpy(a, resolver, addr_len(family));
+	memcpy(a, resolver, addr_family_len(family));
 	for (uint32_t i = n->ebucket[entry_hash(n, mac, CG_NAMES_QUERY, family, a)]; i != NONE;
 	     i = n->e[i].next) {
 		const struct entry *e = &n->e[i];

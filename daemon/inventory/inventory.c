@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "atomicfile.h"
 #include "inventory.h"
 
@@ -41,6 +42,7 @@ struct cg_inventory {
 	/* the address index: family 0 empty, ADDR_GONE a deleted entry */
 	struct addr_slot *addrs;
 	size_t addr_cap, addr_used;   /* used: live + deleted */
+	size_t addr_live;
 	bool addr_broken;             /* no memory once: walk instead */
 };
 
@@ -54,10 +56,7 @@ struct addr_slot {
 
 static uint32_t mac_hash(const uint8_t mac[6])
 {
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;
-	return h;
+	return addr_fnv(ADDR_FNV_BASIS, mac, 6);
 }
 
 int inventory_new(size_t limit, struct cg_inventory **ret)
@@ -139,17 +138,9 @@ static void hash_unlink(struct cg_inventory *inv, int32_t i)
 
 /* ---- the address index ------------------------------------------------------ */
 
-static size_t addr_len(uint8_t family)
-{
-	return family == 4 ? 4 : 16;
-}
-
 static uint32_t addr_hash(uint8_t family, const uint8_t *addr)
 {
-	uint32_t h = 2166136261u ^ family;
-	for (size_t i = 0; i < addr_len(family); i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h;
+	return addr_fnv(addr_fnv(ADDR_FNV_BASIS, &family, 1), addr, addr_family_len(family));
 }
 
 /* The slot holding the address, or the first free one (deleted or empty)
@@ -169,7 +160,7 @@ static struct addr_slot *addr_probe(const struct cg_inventory *inv, uint8_t fami
 		if (s->family == ADDR_GONE) {
 			if (!gone)
 				gone = s;
-		} else if (s->family == family && !memcmp(s->addr, addr, addr_len(family))) {
+		} else if (s->family == family && !memcmp(s->addr, addr, addr_family_len(family))) {
 			*found = true;
 			return s;
 		}
@@ -207,16 +198,13 @@ static void addr_index(struct cg_inventory *inv, uint8_t family, const uint8_t *
 	/* At most half full, counting deleted slots: double when the live
 	 * entries fill a quarter, else rebuild at the same size. */
 	if ((inv->addr_used + 1) * 2 > inv->addr_cap) {
-		size_t live = 0;
-		for (size_t i = 0; i < inv->addr_cap; i++)
-			live += inv->addrs[i].family && inv->addrs[i].family != ADDR_GONE;
 		size_t cap = inv->addr_cap ? inv->addr_cap : 64;
-		while ((live + 1) * 4 > cap)
+		while ((inv->addr_live + 1) * 4 > cap)
 			cap *= 2;
 		if (addr_rehash(inv, cap)) {
 			free(inv->addrs);
 			inv->addrs = NULL;
-			inv->addr_cap = inv->addr_used = 0;
+			inv->addr_cap = inv->addr_used = inv->addr_live = 0;
 			inv->addr_broken = true;
 			return;
 		}
@@ -225,8 +213,9 @@ static void addr_index(struct cg_inventory *inv, uint8_t family, const uint8_t *
 	if (!found) {
 		if (!s->family)
 			inv->addr_used++;
+		inv->addr_live++;
 		memset(s->addr, 0, sizeof(s->addr));
-		memcpy(s->addr, addr, addr_len(family));
+		memcpy(s->addr, addr, addr_family_len(family));
 		s->family = family;
 	}
 	s->dev = dev;
@@ -238,8 +227,10 @@ static void addr_unindex(struct cg_inventory *inv, uint8_t family, const uint8_t
 	bool found;
 	struct addr_slot *s = addr_probe(inv, family, addr, &found);
 
-	if (found && s->dev == dev)
+	if (found && s->dev == dev) {
 		s->family = ADDR_GONE;
+		inv->addr_live--;
+	}
 }
 
 static void addr_unindex_all(struct cg_inventory *inv, int32_t dev)
@@ -264,7 +255,7 @@ struct cg_inv_device *inventory_find_addr(const struct cg_inventory *inv, uint8_
 		for (int32_t i = inv->tail; i >= 0; i = inv->dev[i].lprev) {
 			const struct cg_inv_device *d = &inv->dev[i];
 			for (int k = 0; k < (family == 4 ? d->n4 : d->n6); k++)
-				if (!memcmp(family == 4 ? d->ip4[k] : d->ip6[k], addr, addr_len(family)))
+				if (!memcmp(family == 4 ? d->ip4[k] : d->ip6[k], addr, addr_family_len(family)))
 					return &inv->dev[i];
 		}
 		return NULL;
